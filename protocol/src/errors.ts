@@ -1,0 +1,56 @@
+/** Base of every error GridProof's protocol throws: a stable `code`, a one-line `shortMessage`, and `details`. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+  /** Stable, machine-readable code (also used as the HTTP error code by the oracle API). */
+  readonly code: string;
+  readonly shortMessage: string;
+  readonly details?: Record<string, unknown>;
+  constructor(code: string, shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(shortMessage, { cause: options.cause });
+    this.code = code;
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+  }
+}
+
+/** The bytes of a reading do not follow the v1 layout. */
+export class InvalidReadingError extends ProtocolError {
+  override name = 'InvalidReadingError';
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_READING', message, { details });
+  }
+}
+
+/** A device id is not of the form `XXXX_ZZZZ` (four of A-Z/0-9, underscore, four digits). */
+export class InvalidDeviceIdError extends ProtocolError {
+  override name = 'InvalidDeviceIdError';
+  constructor(deviceId: string) {
+    super('INVALID_DEVICE_ID', `Device id "${deviceId}" is not of the form XXXX_ZZZZ (sector code A-Z/0-9, underscore, 4 digits).`, {
+      details: { deviceId },
+    });
+  }
+}
+
+/** A signature or public key is malformed (wrong length, high-S, not on the curve). */
+export class InvalidSignatureFormatError extends ProtocolError {
+  override name = 'InvalidSignatureFormatError';
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_SIGNATURE_FORMAT', message, { details });
+  }
+}
+
+/** A window document is not canonical or not internally consistent. */
+export class InvalidWindowDocumentError extends ProtocolError {
+  override name = 'InvalidWindowDocumentError';
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_WINDOW_DOCUMENT', message, { details });
+  }
+}
+
+/** A report payload does not decode as the v1 window report. */
+export class InvalidReportError extends ProtocolError {
+  override name = 'InvalidReportError';
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_REPORT', message, { details });
+  }
+}

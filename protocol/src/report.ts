@@ -1,0 +1,61 @@
+import { bytesToUint, concatBytes, fromHex, toHex, uintToBytes, type Hex } from './bytes.js';
+import { InvalidReportError } from './errors.js';
+
+/**
+ * The report the DON signs and the data logger stores, one per window:
+ * `abi.encode(uint64 windowStart, uint32 windowSeconds, bytes32 root, bytes32 cidDigest,
+ * uint32 deviceCount, uint32 readingCount, uint64 energyWh)` — 7 static words, 224 bytes,
+ * inside the 256-byte response limit of Chainlink Functions.
+ */
+export interface WindowReport {
+  windowStart: number;
+  windowSeconds: number;
+  root: Hex;
+  /** SHA-256 of the window document bytes (the CID's digest). */
+  cidDigest: Hex;
+  deviceCount: number;
+  readingCount: number;
+  energyWh: number;
+}
+
+export const WINDOW_REPORT_LENGTH = 224;
+
+const uintWord = (v: number, size: number) => concatBytes(new Uint8Array(32 - size), uintToBytes(v, size));
+
+export function encodeWindowReport(r: WindowReport): Hex {
+  return toHex(
+    concatBytes(
+      uintWord(r.windowStart, 8),
+      uintWord(r.windowSeconds, 4),
+      fromHex(r.root, 32),
+      fromHex(r.cidDigest, 32),
+      uintWord(r.deviceCount, 4),
+      uintWord(r.readingCount, 4),
+      uintWord(r.energyWh, 8),
+    ),
+  );
+}
+
+export function decodeWindowReport(payload: Hex | Uint8Array): WindowReport {
+  const bytes = typeof payload === 'string' ? fromHex(payload) : payload;
+  if (bytes.length !== WINDOW_REPORT_LENGTH) {
+    throw new InvalidReportError(`A window report is ${WINDOW_REPORT_LENGTH} bytes, got ${bytes.length}.`);
+  }
+  const w = (i: number) => bytes.subarray(i * 32, (i + 1) * 32);
+  const uint = (i: number, size: number) => {
+    const word = w(i);
+    if (word.subarray(0, 32 - size).some((b) => b !== 0)) throw new InvalidReportError(`Word ${i} overflows uint${size * 8}.`);
+    const v = bytesToUint(word);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidReportError(`Word ${i} exceeds 2^53-1.`);
+    return Number(v);
+  };
+  return {
+    windowStart: uint(0, 8),
+    windowSeconds: uint(1, 4),
+    root: toHex(w(2)),
+    cidDigest: toHex(w(3)),
+    deviceCount: uint(4, 4),
+    readingCount: uint(5, 4),
+    energyWh: uint(6, 8),
+  };
+}

@@ -7,3 +7,4 @@ export * from './leaves.js';
 export * from './window.js';
 export * from './batch.js';
 export * from './report.js';
+export * from './keystone.js';

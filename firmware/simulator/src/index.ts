@@ -1,0 +1,3 @@
+export * from './fleet.js';
+export * from './client.js';
+export * from './runFleet.js';

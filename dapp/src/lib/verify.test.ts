@@ -1,0 +1,327 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { p256 } from '@noble/curves/nist.js';
+import {
+  buildWindowDocument,
+  decodeSignedReading,
+  decodeWindowDocument,
+  encodeWindowDocument,
+  fromHex,
+  toHex,
+  uintToBytes,
+  bytesToUint,
+  concatBytes,
+  verifyMerkleProof,
+  windowDocumentCid,
+  windowDocumentDigest,
+  type Hex,
+  type WindowDocument,
+} from '@gridproof/protocol';
+import { verifyReading, verifySignature, type OnChainWindow, type StepId, type StepStatus, type VerificationSources } from './verify.js';
+
+interface VectorDevice {
+  deviceId: string;
+  keyType: number;
+  publicKey: Hex;
+  readings: { signed: Hex }[];
+}
+interface WindowVector {
+  windowStart: number;
+  windowSeconds: number;
+  document: Hex;
+  cid: string;
+  cidDigest: Hex;
+  root: Hex;
+  deviceCount: number;
+  readingCount: number;
+  energyWh: number;
+  devices: VectorDevice[];
+}
+
+const vector: WindowVector = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../protocol/test-vectors/window.json', import.meta.url)), 'utf8'),
+);
+const vectorBytes = fromHex(vector.document);
+
+/** Stand-ins for the chain and the gateway, built from the vector: one document, one record, the vector devices. */
+function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSources> & { record?: Partial<OnChainWindow> } = {}) {
+  const doc = decodeWindowDocument(vectorBytes);
+  const record: OnChainWindow = {
+    windowStart: vector.windowStart,
+    windowSeconds: vector.windowSeconds,
+    root: doc.root,
+    cidDigest: windowDocumentDigest(documentBytes),
+    deviceCount: vector.deviceCount,
+    readingCount: vector.readingCount,
+    energyWh: vector.energyWh,
+    recordedAt: vector.windowStart + 400,
+    ...overrides.record,
+  };
+  const gateway = new Map([[windowDocumentCid(documentBytes).toString(), documentBytes]]);
+  const sources: VerificationSources = {
+    readWindow: async (start) => {
+      if (start !== record.windowStart) throw new Error(`DataLoggerUnknownWindow(${start})`);
+      return record;
+    },
+    fetchDocument: async (cid) => {
+      const bytes = gateway.get(cid);
+      if (!bytes) throw new Error(`gateway: 404 for ${cid}`);
+      return bytes;
+    },
+    readDevice: async (deviceId) => {
+      const d = vector.devices.find((v) => v.deviceId === deviceId);
+      // getDevices-style zeroed entry: keyType 0 means unknown.
+      if (!d) return { deviceId, keyType: 0, publicKey: '0x', owner: `0x${'00'.repeat(20)}`, active: false };
+      return { deviceId, keyType: d.keyType, publicKey: d.publicKey, owner: `0x${'11'.repeat(20)}`, active: true };
+    },
+    // What DataLogger.verifyReading computes: both proofs up to the recorded root.
+    verifyOnChain: async (_start, p) =>
+      verifyMerkleProof(p.readingProof, p.summary.readingsRoot, p.readingLeaf) &&
+      verifyMerkleProof(p.summaryProof, record.root, p.summaryLeaf),
+    ...overrides,
+  };
+  return { sources, record };
+}
+
+const statuses = (steps: { id: StepId; status: StepStatus }[]) => Object.fromEntries(steps.map((s) => [s.id, s.status]));
+const allReadings = vector.devices.flatMap((d) =>
+  d.readings.map((r) => ({ deviceId: d.deviceId, keyType: d.keyType, counter: decodeSignedReading(fromHex(r.signed)).reading.counter })),
+);
+
+/** The document with one hex digit of one reading's signature changed (same length, still canonical DAG-JSON). */
+function tamperSignatureHex(deviceId: string, counter: number): { bytes: Uint8Array; original: Hex; tampered: Hex } {
+  const doc = decodeWindowDocument(vectorBytes);
+  const batch = doc.devices.find((d) => d.deviceId === deviceId)!;
+  const original = batch.readings.find((r) => decodeSignedReading(fromHex(r)).reading.counter === counter)!;
+  const last = original.at(-1)!;
+  const tampered = `${original.slice(0, -1)}${last === '0' ? '1' : '0'}` as Hex;
+  const text = new TextDecoder().decode(vectorBytes).replace(original, tampered);
+  return { bytes: new TextEncoder().encode(text), original, tampered };
+}
+
+/** Rebuilds a fully consistent document (roots and all) from another document's readings. */
+function rebuild(doc: WindowDocument): Uint8Array {
+  return encodeWindowDocument(
+    buildWindowDocument({
+      windowStart: doc.windowStart,
+      windowSeconds: doc.windowSeconds,
+      devices: doc.devices.map((d) => ({ deviceId: d.deviceId, readings: d.readings.map((r) => fromHex(r)), baseline: d.baseline ? fromHex(d.baseline) : null })),
+    }),
+  );
+}
+
+describe('verifyReading', () => {
+  it('the vector covers both key types', () => {
+    expect(new Set(allReadings.map((r) => r.keyType))).toEqual(new Set([1, 2]));
+    expect(allReadings).toHaveLength(vector.readingCount);
+  });
+
+  it.each(allReadings)('passes every step for $deviceId #$counter (key type $keyType)', async ({ deviceId, counter }) => {
+    const { sources } = sourcesFor(vectorBytes);
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId, counter, sources });
+    expect(result.steps.map((s) => [s.id, s.status, s.reason])).toEqual(result.steps.map((s) => [s.id, 'pass', undefined]));
+    expect(result.verified).toBe(true);
+    expect(result.steps.find((s) => s.id === 'cid')!.values.map((v) => v.value)).toEqual([vector.cidDigest, vector.cidDigest]);
+    expect(result.steps.find((s) => s.id === 'root')!.values.map((v) => v.value)).toEqual([vector.root, vector.root]);
+    expect(result.steps.find((s) => s.id === 'document')!.values[0].value).toBe(vector.cid);
+  });
+
+  it('shows every hash of the reading proof ending at the readings root', async () => {
+    const device = vector.devices.find((d) => d.readings.length >= 4)!;
+    const counter = decodeSignedReading(fromHex(device.readings[0].signed)).reading.counter;
+    const { sources } = sourcesFor(vectorBytes);
+    const { steps } = await verifyReading({ windowStart: vector.windowStart, deviceId: device.deviceId, counter, sources });
+    const values = steps.find((s) => s.id === 'reading-proof')!.values;
+    const hops = values.filter((v) => v.label.startsWith('step '));
+    expect(hops.length).toBeGreaterThanOrEqual(2);
+    expect(values.at(-2)!.value).toBe(hops.at(-1)!.value);
+    expect(values.at(-1)!.value).toBe(values.at(-2)!.value);
+  });
+
+  it('tampered document bytes: step cid fails; the tampered reading also fails its signature and proof', async () => {
+    const target = allReadings.find((r) => r.keyType === 1)!;
+    const { bytes } = tamperSignatureHex(target.deviceId, target.counter);
+    // The chain still holds the digest of the real document; the gateway serves the tampered bytes under that CID.
+    const { sources } = sourcesFor(vectorBytes, { fetchDocument: async () => bytes });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: target.deviceId, counter: target.counter, sources });
+    const s = statuses(result.steps);
+    expect(s).toMatchObject({ document: 'pass', cid: 'fail', reading: 'pass', device: 'pass', signature: 'fail', 'reading-proof': 'fail' });
+    expect(result.verified).toBe(false);
+    const cid = result.steps.find((x) => x.id === 'cid')!;
+    expect(cid.reason).toContain(vector.cidDigest);
+    expect(cid.values[0].value).not.toBe(vector.cidDigest);
+  });
+
+  it('tampered document bytes: an untouched reading still proves against the chain, only cid fails', async () => {
+    const tamperedOne = allReadings[0];
+    const other = allReadings.find((r) => r.deviceId !== tamperedOne.deviceId)!;
+    const { bytes } = tamperSignatureHex(tamperedOne.deviceId, tamperedOne.counter);
+    const { sources } = sourcesFor(vectorBytes, { fetchDocument: async () => bytes });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: other.deviceId, counter: other.counter, sources });
+    expect(result.steps.filter((x) => x.status !== 'pass').map((x) => x.id)).toEqual(['cid']);
+  });
+
+  it.each([1, 2])('forged signature anchored with a recomputed CID and root (key type %i): only step signature fails', async (keyType) => {
+    const target = allReadings.find((r) => r.keyType === keyType)!;
+    const { bytes: patched } = tamperSignatureHex(target.deviceId, target.counter);
+    const forged = rebuild(decodeWindowDocument(patched));
+    const forgedDoc = decodeWindowDocument(forged);
+    expect(forgedDoc.root).not.toBe(vector.root);
+    const { sources } = sourcesFor(forged, { record: { root: forgedDoc.root } });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: target.deviceId, counter: target.counter, sources });
+    expect(result.steps.filter((x) => x.status !== 'pass').map((x) => [x.id, x.status])).toEqual([['signature', 'fail']]);
+    expect(result.steps.find((x) => x.id === 'signature')!.reason).toMatch(/does not verify/);
+  });
+
+  it('gateway down: document fails, everything that needs it is skipped, the registry check still runs', async () => {
+    const { sources } = sourcesFor(vectorBytes, {
+      fetchDocument: async (cid) => {
+        throw new Error(`gateway answered 404 for ${cid}`);
+      },
+    });
+    const r = allReadings[0];
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(statuses(result.steps)).toEqual({
+      document: 'fail',
+      cid: 'skipped',
+      reading: 'skipped',
+      device: 'pass',
+      signature: 'skipped',
+      'reading-proof': 'skipped',
+      'summary-proof': 'skipped',
+      root: 'skipped',
+      contract: 'skipped',
+    });
+    expect(result.steps[0].reason).toContain('404');
+    expect(result.steps.find((x) => x.id === 'signature')!.reason).toBe('Skipped: needs "Reading found in the document and decoded", which did not pass.');
+  });
+
+  it('window not on chain: document fails with the contract error', async () => {
+    const { sources } = sourcesFor(vectorBytes);
+    const result = await verifyReading({ windowStart: vector.windowStart + 300, deviceId: 'SOLR_0001', counter: 10, sources });
+    expect(result.steps[0]).toMatchObject({ id: 'document', status: 'fail' });
+    expect(result.steps[0].reason).toContain('DataLoggerUnknownWindow');
+  });
+
+  it('unregistered device: device fails, signature skipped, proofs still pass', async () => {
+    const r = allReadings[0];
+    const { sources } = sourcesFor(vectorBytes, {
+      readDevice: async (deviceId) => ({ deviceId, keyType: 0, publicKey: '0x', owner: `0x${'00'.repeat(20)}`, active: false }),
+    });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    const s = statuses(result.steps);
+    expect(s).toMatchObject({ device: 'fail', signature: 'skipped', 'reading-proof': 'pass', root: 'pass', contract: 'pass' });
+    expect(result.steps.find((x) => x.id === 'device')!.reason).toContain('not registered');
+  });
+
+  it('revoked device: device fails', async () => {
+    const r = allReadings[0];
+    const base = sourcesFor(vectorBytes).sources;
+    const { sources } = sourcesFor(vectorBytes, { readDevice: async (id) => ({ ...(await base.readDevice(id)), active: false }) });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(result.steps.find((x) => x.id === 'device')).toMatchObject({ status: 'fail', reason: expect.stringContaining('revoked') });
+  });
+
+  it('registry holds another key: signature fails', async () => {
+    const r = allReadings.find((x) => x.keyType === 1)!;
+    const otherP256 = vector.devices.find((d) => d.keyType === 1 && d.deviceId !== r.deviceId)!;
+    const { sources } = sourcesFor(vectorBytes, {
+      readDevice: async (deviceId) => ({ deviceId, keyType: 1, publicKey: otherP256.publicKey, owner: `0x${'11'.repeat(20)}`, active: true }),
+    });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(result.steps.filter((x) => x.status !== 'pass').map((x) => x.id)).toEqual(['signature']);
+  });
+
+  it('on-chain root differs: step root fails and names both roots', async () => {
+    const wrongRoot = `0x${'ab'.repeat(32)}` as Hex;
+    const { sources } = sourcesFor(vectorBytes, { record: { root: wrongRoot } });
+    const r = allReadings[0];
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    const root = result.steps.find((x) => x.id === 'root')!;
+    expect(root.status).toBe('fail');
+    expect(root.reason).toContain(wrongRoot);
+    expect(root.reason).toContain(vector.root);
+    expect(statuses(result.steps).contract).toBe('fail');
+  });
+
+  it('contract revert: step contract fails with the custom error name', async () => {
+    const revert = Object.assign(new Error('execution reverted'), {
+      cause: { data: { errorName: 'DataLoggerUnknownWindow', args: [BigInt(vector.windowStart)] } },
+    });
+    const { sources } = sourcesFor(vectorBytes, {
+      verifyOnChain: async () => {
+        throw revert;
+      },
+    });
+    const r = allReadings[0];
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(result.steps.at(-1)).toMatchObject({ id: 'contract', status: 'fail', reason: `DataLoggerUnknownWindow(${vector.windowStart})` });
+  });
+
+  it('reading not in the document: reading fails and the proofs are skipped', async () => {
+    const { sources } = sourcesFor(vectorBytes);
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: 'SOLR_0001', counter: 999, sources });
+    expect(statuses(result.steps)).toMatchObject({ cid: 'pass', reading: 'fail', signature: 'skipped', 'reading-proof': 'skipped', contract: 'skipped' });
+    expect(result.steps.find((x) => x.id === 'reading')!.reason).toContain('999');
+  });
+
+  it('reports progress: each step goes running then settles', async () => {
+    const { sources } = sourcesFor(vectorBytes);
+    const seen: string[] = [];
+    const r = allReadings[0];
+    await verifyReading({
+      windowStart: vector.windowStart,
+      deviceId: r.deviceId,
+      counter: r.counter,
+      sources,
+      onProgress: (steps) => seen.push(steps.map((s) => s.status[0]).join('')),
+    });
+    expect(seen[0]).toBe('rpppppppp');
+    expect(seen.at(-1)).toBe('ppppppppp');
+    expect(seen).toHaveLength(18);
+  });
+});
+
+describe('verifySignature', () => {
+  const device = vector.devices.find((d) => d.keyType === 1)!;
+  const signed = decodeSignedReading(fromHex(device.readings[0].signed));
+  const publicKey = fromHex(device.publicKey);
+
+  it('accepts the low-S vector signature', async () => {
+    const r = await verifySignature(crypto.subtle, 1, publicKey, signed.readingBytes, signed.signature);
+    expect(r).toMatchObject({ valid: true, method: expect.stringContaining('WebCrypto ECDSA') });
+  });
+
+  it('rejects the high-S twin that WebCrypto alone would accept', async () => {
+    const n = p256.Point.CURVE().n;
+    const highS = concatBytes(signed.signature.subarray(0, 32), uintToBytes(n - bytesToUint(signed.signature.subarray(32)), 32));
+    const webcryptoAlone = await crypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      await crypto.subtle.importKey('raw', concatBytes(Uint8Array.of(4), publicKey), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']),
+      highS,
+      signed.readingBytes,
+    );
+    expect(webcryptoAlone).toBe(true);
+    const r = await verifySignature(crypto.subtle, 1, publicKey, signed.readingBytes, highS);
+    expect(r).toMatchObject({ valid: false, reason: expect.stringContaining('high-S') });
+  });
+
+  it('rejects a one-bit change of the reading', async () => {
+    const changed = signed.readingBytes.slice();
+    changed[29] ^= 1;
+    expect((await verifySignature(crypto.subtle, 1, publicKey, changed, signed.signature)).valid).toBe(false);
+  });
+
+  it('rejects malformed keys and unknown key types with a reason', async () => {
+    expect(await verifySignature(crypto.subtle, 1, publicKey.subarray(0, 32), signed.readingBytes, signed.signature)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('not 64'),
+    });
+    expect(await verifySignature(crypto.subtle, 7, publicKey, signed.readingBytes, signed.signature)).toMatchObject({
+      valid: false,
+      reason: 'Unknown key type 7.',
+    });
+    expect(toHex(signed.signature)).toHaveLength(130);
+  });
+});

@@ -1,0 +1,346 @@
+import {
+  KeyType,
+  cidFromDigest,
+  concatBytes,
+  decodeSignedReading,
+  decodeWindowDocument,
+  fromHex,
+  isLowS,
+  merkleProofPath,
+  readingProofOf,
+  toHex,
+  verifyReadingBytes,
+  type Hex,
+  type ReadingProof,
+  type SignedReading,
+  type WindowDocument,
+} from '@gridproof/protocol';
+import { describeError } from './errors.js';
+
+/** What DataLogger.getWindow returns, in JS numbers (all fields stay below 2^53). */
+export interface OnChainWindow {
+  windowStart: number;
+  windowSeconds: number;
+  root: Hex;
+  cidDigest: Hex;
+  deviceCount: number;
+  readingCount: number;
+  energyWh: number;
+  recordedAt: number;
+}
+
+/** What DeviceRegistry.getDevice returns. */
+export interface OnChainDevice {
+  deviceId: string;
+  keyType: number;
+  publicKey: Hex;
+  owner: Hex;
+  active: boolean;
+}
+
+/** Where verification gets its inputs; the UI wires the chain and the gateway, tests wire fixtures. */
+export interface VerificationSources {
+  /** DataLogger.getWindow(windowStart). */
+  readWindow(windowStart: number): Promise<OnChainWindow>;
+  /** Raw block bytes for a CID, from an IPFS gateway. Verification hashes them itself. */
+  fetchDocument(cid: string): Promise<Uint8Array>;
+  /** DeviceRegistry.getDevice(deviceId). */
+  readDevice(deviceId: string): Promise<OnChainDevice>;
+  /** DataLogger.verifyReading(windowStart, signedReading, readingProof, summary, summaryProof). */
+  verifyOnChain(windowStart: number, proof: ReadingProof): Promise<boolean>;
+}
+
+export type StepId =
+  | 'document'
+  | 'cid'
+  | 'reading'
+  | 'device'
+  | 'signature'
+  | 'reading-proof'
+  | 'summary-proof'
+  | 'root'
+  | 'contract';
+
+export type StepStatus = 'pending' | 'running' | 'pass' | 'fail' | 'skipped';
+
+/** One compared value, shown next to the step. */
+export interface StepValue {
+  label: string;
+  value: string;
+}
+
+export interface VerificationStep {
+  id: StepId;
+  title: string;
+  status: StepStatus;
+  /** Why the step failed or was skipped. */
+  reason?: string;
+  values: StepValue[];
+}
+
+/** Steps in the order they run, with the steps whose outputs they need. */
+export const VERIFICATION_STEPS: readonly { id: StepId; title: string; needs: readonly StepId[] }[] = [
+  { id: 'document', title: 'Window document fetched from the gateway', needs: [] },
+  { id: 'cid', title: 'SHA-256 of the document equals the on-chain CID digest', needs: ['document'] },
+  { id: 'reading', title: 'Reading found in the document and decoded', needs: ['document'] },
+  { id: 'device', title: 'Device key read from the on-chain registry, device active', needs: [] },
+  { id: 'signature', title: 'Hardware signature verifies (WebCrypto)', needs: ['reading', 'device'] },
+  { id: 'reading-proof', title: 'Merkle proof: reading leaf → device readings root', needs: ['reading'] },
+  { id: 'summary-proof', title: 'Merkle proof: device summary leaf → window root', needs: ['reading'] },
+  { id: 'root', title: 'Window root equals the on-chain root', needs: ['document', 'summary-proof'] },
+  { id: 'contract', title: 'DataLogger.verifyReading agrees on chain', needs: ['reading'] },
+];
+
+export interface VerifyReadingParameters {
+  windowStart: number;
+  deviceId: string;
+  counter: number;
+  sources: VerificationSources;
+  /** WebCrypto to use; defaults to `globalThis.crypto.subtle` (browser and Node 20). */
+  subtle?: SubtleCrypto;
+  /** Called with a fresh copy of all steps whenever one changes, so a UI can show progress. */
+  onProgress?: (steps: VerificationStep[]) => void;
+}
+
+export interface VerifyReadingReturnType {
+  /** True only if every step passed. */
+  verified: boolean;
+  steps: VerificationStep[];
+}
+
+interface StepOutcome {
+  ok: boolean;
+  reason?: string;
+  values: StepValue[];
+}
+
+const short = (hex: string) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-8)}` : hex);
+
+/**
+ * Re-verifies one reading from scratch: the document behind the on-chain CID, the hardware
+ * signature against the registry's key, both Merkle proofs up to the on-chain root, and the
+ * contract's own check. A failing step names its reason; steps that need its output are skipped,
+ * the others still run (a tampered document can still prove an untouched reading).
+ * @example
+ * const { verified, steps } = await verifyReading({ windowStart: 1767225600, deviceId: 'SOLR_0001', counter: 10, sources });
+ */
+export async function verifyReading(params: VerifyReadingParameters): Promise<VerifyReadingReturnType> {
+  const { windowStart, deviceId, counter, sources } = params;
+  const subtle = params.subtle ?? globalThis.crypto.subtle;
+  const steps: VerificationStep[] = VERIFICATION_STEPS.map(({ id, title }) => ({ id, title, status: 'pending', values: [] }));
+  const emit = () => params.onProgress?.(steps.map((s) => ({ ...s, values: [...s.values] })));
+  const stepOf = (id: StepId) => steps.find((s) => s.id === id)!;
+
+  async function run(id: StepId, check: () => Promise<StepOutcome>): Promise<void> {
+    const step = stepOf(id);
+    const needs = VERIFICATION_STEPS.find((s) => s.id === id)!.needs;
+    const blocked = needs.filter((n) => stepOf(n).status !== 'pass');
+    if (blocked.length > 0) {
+      step.status = 'skipped';
+      step.reason = `Skipped: needs ${blocked.map((b) => `"${stepOf(b).title}"`).join(' and ')}, which did not pass.`;
+      emit();
+      return;
+    }
+    step.status = 'running';
+    emit();
+    try {
+      const outcome = await check();
+      step.status = outcome.ok ? 'pass' : 'fail';
+      step.values = outcome.values;
+      if (!outcome.ok) step.reason = outcome.reason ?? `${step.title}: check failed.`;
+    } catch (error) {
+      step.status = 'fail';
+      step.reason = describeError(error);
+    }
+    emit();
+  }
+
+  let record: OnChainWindow | undefined;
+  let documentBytes: Uint8Array | undefined;
+  let doc: WindowDocument | undefined;
+  let signed: SignedReading | undefined;
+  let proof: ReadingProof | undefined;
+  let device: OnChainDevice | undefined;
+  let computedWindowRoot: Hex | undefined;
+
+  await run('document', async () => {
+    record = await sources.readWindow(windowStart);
+    const cid = cidFromDigest(record.cidDigest).toString();
+    documentBytes = await sources.fetchDocument(cid);
+    return {
+      ok: documentBytes.length > 0,
+      reason: 'The gateway returned an empty body.',
+      values: [
+        { label: 'CID (from on-chain digest)', value: cid },
+        { label: 'bytes received', value: String(documentBytes.length) },
+      ],
+    };
+  });
+
+  await run('cid', async () => {
+    const digest = toHex(new Uint8Array(await subtle.digest('SHA-256', documentBytes as BufferSource)));
+    const ok = digest === record!.cidDigest.toLowerCase();
+    return {
+      ok,
+      reason: `SHA-256 of the fetched document ${digest} differs from the on-chain CID digest ${record!.cidDigest}: the gateway served other bytes than were anchored.`,
+      values: [
+        { label: 'SHA-256 of fetched bytes', value: digest },
+        { label: 'on-chain cidDigest', value: record!.cidDigest },
+      ],
+    };
+  });
+
+  await run('reading', async () => {
+    doc = decodeWindowDocument(documentBytes!);
+    proof = readingProofOf(doc, deviceId, counter);
+    signed = decodeSignedReading(fromHex(proof.signedReading));
+    const r = signed.reading;
+    const ok = r.deviceId === deviceId && r.counter === counter;
+    return {
+      ok,
+      reason: `The reading filed under ${deviceId} #${counter} decodes as ${r.deviceId} #${r.counter}.`,
+      values: [
+        { label: 'device', value: r.deviceId },
+        { label: 'counter', value: String(r.counter) },
+        { label: 'time (UTC)', value: new Date(r.timestamp * 1000).toISOString() },
+        { label: 'power', value: `${r.powerW} W` },
+        { label: 'energy register', value: `${r.energyWh} Wh` },
+        { label: 'status', value: r.status },
+      ],
+    };
+  });
+
+  await run('device', async () => {
+    device = await sources.readDevice(deviceId);
+    const values = [
+      { label: 'key type', value: keyTypeName(device.keyType) },
+      { label: 'public key', value: device.publicKey },
+      { label: 'active', value: String(device.active) },
+    ];
+    if (device.keyType !== KeyType.P256 && device.keyType !== KeyType.ED25519) {
+      return { ok: false, reason: `Device ${deviceId} is not registered (key type ${device.keyType}).`, values };
+    }
+    return { ok: device.active, reason: `Device ${deviceId} is registered but revoked.`, values };
+  });
+
+  await run('signature', async () => {
+    const result = await verifySignature(subtle, device!.keyType, fromHex(device!.publicKey), signed!.readingBytes, signed!.signature);
+    return {
+      ok: result.valid,
+      reason: result.reason ?? `The ${keyTypeName(device!.keyType)} signature does not verify against the registered key.`,
+      values: [
+        { label: 'signature', value: toHex(signed!.signature) },
+        { label: 'checked with', value: result.method },
+      ],
+    };
+  });
+
+  await run('reading-proof', async () => {
+    const path = merkleProofPath(proof!.readingProof, proof!.readingLeaf);
+    const computed = path.at(-1) ?? proof!.readingLeaf;
+    return {
+      ok: computed === proof!.summary.readingsRoot.toLowerCase(),
+      reason: `Walking the proof gives ${computed}, the device's readings root in the document is ${proof!.summary.readingsRoot}.`,
+      values: [
+        { label: 'reading leaf', value: proof!.readingLeaf },
+        ...pathValues(proof!.readingProof, path),
+        { label: 'computed root', value: computed },
+        { label: 'device readingsRoot', value: proof!.summary.readingsRoot },
+      ],
+    };
+  });
+
+  await run('summary-proof', async () => {
+    const path = merkleProofPath(proof!.summaryProof, proof!.summaryLeaf);
+    computedWindowRoot = path.at(-1) ?? proof!.summaryLeaf;
+    return {
+      ok: computedWindowRoot === proof!.windowRoot.toLowerCase(),
+      reason: `Walking the proof gives ${computedWindowRoot}, the document's window root is ${proof!.windowRoot}.`,
+      values: [
+        { label: 'summary leaf', value: proof!.summaryLeaf },
+        ...pathValues(proof!.summaryProof, path),
+        { label: 'computed root', value: computedWindowRoot },
+        { label: 'document root', value: proof!.windowRoot },
+      ],
+    };
+  });
+
+  await run('root', async () => ({
+    ok: computedWindowRoot === record!.root.toLowerCase(),
+    reason: `The computed window root ${computedWindowRoot} differs from the root recorded on chain ${record!.root}.`,
+    values: [
+      { label: 'computed window root', value: computedWindowRoot! },
+      { label: 'on-chain root', value: record!.root },
+    ],
+  }));
+
+  await run('contract', async () => {
+    const agreed = await sources.verifyOnChain(windowStart, proof!);
+    return {
+      ok: agreed,
+      reason: 'DataLogger.verifyReading returned false.',
+      values: [{ label: 'DataLogger.verifyReading', value: String(agreed) }],
+    };
+  });
+
+  return { verified: steps.every((s) => s.status === 'pass'), steps };
+}
+
+function pathValues(siblings: Hex[], path: Hex[]): StepValue[] {
+  return siblings.map((sibling, i) => ({ label: `step ${i + 1}: hash with ${short(sibling)}`, value: path[i] }));
+}
+
+export function keyTypeName(keyType: number): string {
+  return keyType === KeyType.P256 ? 'ECDSA P-256' : keyType === KeyType.ED25519 ? 'Ed25519' : `unknown (${keyType})`;
+}
+
+export interface SignatureCheck {
+  valid: boolean;
+  method: string;
+  reason?: string;
+}
+
+/**
+ * Checks a meter's signature with WebCrypto. P-256: ECDSA/SHA-256 over the 43 reading bytes
+ * (WebCrypto hashes them, giving the digest the meter signed), low-S as the protocol requires.
+ * Ed25519: over the 32-byte SHA-256 digest. Falls back to @noble/curves only if this browser's
+ * WebCrypto has no Ed25519, and says so.
+ */
+export async function verifySignature(
+  subtle: SubtleCrypto,
+  keyType: number,
+  publicKey: Uint8Array,
+  readingBytes: Uint8Array,
+  signature: Uint8Array,
+): Promise<SignatureCheck> {
+  if (signature.length !== 64) return { valid: false, method: 'none', reason: `Signature is ${signature.length} bytes, not 64.` };
+  if (keyType === KeyType.P256) {
+    const method = 'WebCrypto ECDSA P-256 / SHA-256';
+    if (publicKey.length !== 64) return { valid: false, method, reason: `P-256 key is ${publicKey.length} bytes, not 64 (x‖y).` };
+    if (!isLowS(signature)) return { valid: false, method, reason: 'P-256 signature is high-S; the protocol accepts only low-S.' };
+    const key = await subtle.importKey(
+      'raw',
+      concatBytes(Uint8Array.of(4), publicKey) as BufferSource,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    const valid = await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as BufferSource, readingBytes as BufferSource);
+    return { valid, method };
+  }
+  if (keyType === KeyType.ED25519) {
+    if (publicKey.length !== 32) return { valid: false, method: 'Ed25519', reason: `Ed25519 key is ${publicKey.length} bytes, not 32.` };
+    const digest = await subtle.digest('SHA-256', readingBytes as BufferSource);
+    let key: CryptoKey;
+    try {
+      key = await subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+    } catch (error) {
+      if ((error as Error)?.name !== 'NotSupportedError') throw error;
+      const valid = verifyReadingBytes(readingBytes, signature, { keyType: KeyType.ED25519, publicKey });
+      return { valid, method: 'Ed25519 via @noble/curves (this browser has no WebCrypto Ed25519)' };
+    }
+    const valid = await subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, digest);
+    return { valid, method: 'WebCrypto Ed25519 over SHA-256(reading)' };
+  }
+  return { valid: false, method: 'none', reason: `Unknown key type ${keyType}.` };
+}

@@ -8,3 +8,4 @@ export * from './window.js';
 export * from './batch.js';
 export * from './report.js';
 export * from './keystone.js';
+export * from './generated/contracts.js';

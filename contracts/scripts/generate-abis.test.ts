@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { dataLoggerAbi, deviceRegistryAbi, keystoneForwarderAbi } from '../../protocol/src/generated/contracts.js';
+import { HEADER, modulePath, renderAbiModule } from './generate-abis.js';
+
+describe('generated ABI module', () => {
+  it('matches what the current forge output generates (run `npm run abis -w contracts` if not)', () => {
+    expect(readFileSync(modulePath, 'utf8')).toBe(renderAbiModule());
+  });
+
+  it('starts with the generated-file header', () => {
+    expect(readFileSync(modulePath, 'utf8').split('\n')[0]).toBe(HEADER);
+  });
+
+  it('exports the functions the other packages call', () => {
+    const names = (abi: readonly { type: string; name?: string }[]) =>
+      abi.filter((x) => x.type === 'function').map((x) => x.name);
+    expect(names(deviceRegistryAbi)).toEqual(
+      expect.arrayContaining(['registerDevice', 'revokeDevice', 'getDevice', 'getDevices', 'isActive', 'deviceCount', 'deviceIdAt']),
+    );
+    expect(names(dataLoggerAbi)).toEqual(
+      expect.arrayContaining(['onReport', 'getWindow', 'isRecorded', 'windowCount', 'windowStartAt', 'verifyDeviceSummary', 'verifyReading']),
+    );
+    expect(names(keystoneForwarderAbi)).toEqual(expect.arrayContaining(['report', 'setConfig']));
+  });
+});

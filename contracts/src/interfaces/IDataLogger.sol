@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+
+/// @title IDataLogger
+/// @notice Stores one record per sealed window of meter readings, written by a Chainlink DON through the
+/// KeystoneForwarder, and proves single readings against the stored Merkle root.
+interface IDataLogger is IReceiver {
+    /// @notice What the DON attested for one window.
+    /// @param root Merkle root over the window's device summary leaves.
+    /// @param cidDigest SHA-256 of the window document (the digest of its IPFS CID).
+    /// @param windowStart Unix seconds, aligned to windowSeconds.
+    /// @param windowSeconds Window length; divides 3600.
+    /// @param deviceCount Devices with readings in the window.
+    /// @param readingCount Readings in the window.
+    /// @param energyWh Energy produced in the window over all devices, Wh.
+    /// @param recordedAt Block timestamp of the recording.
+    struct WindowRecord {
+        bytes32 root;
+        bytes32 cidDigest;
+        uint64 windowStart;
+        uint32 windowSeconds;
+        uint32 deviceCount;
+        uint32 readingCount;
+        uint64 energyWh;
+        uint64 recordedAt;
+    }
+
+    /// @notice One device's part of a window (the preimage of a window root leaf).
+    struct DeviceSummary {
+        bytes9 deviceId;
+        bytes32 readingsRoot;
+        uint32 readingCount;
+        uint64 firstCounter;
+        uint64 lastCounter;
+        uint64 energyStartWh;
+        uint64 energyEndWh;
+        bytes32 baselineLeaf;
+    }
+
+    /// @notice Emitted after a window is recorded.
+    event WindowRecorded(
+        uint64 indexed windowStart,
+        bytes32 root,
+        bytes32 cidDigest,
+        uint32 deviceCount,
+        uint32 readingCount,
+        uint64 energyWh
+    );
+
+    /// @notice Emitted after the owner changes the forwarder allowed to call onReport.
+    event ForwarderUpdated(address indexed previousForwarder, address indexed newForwarder);
+
+    /// @notice Emitted after the owner changes the workflow whose reports are accepted.
+    event WorkflowIdentityUpdated(bytes32 workflowId, bytes10 workflowName, address indexed workflowOwner);
+
+    /// @notice Thrown when onReport is called by anything but the configured forwarder.
+    error DataLoggerUnauthorizedForwarder(address sender, address expected);
+
+    /// @notice Thrown when the forwarder metadata is not 64 bytes (id ‖ name ‖ owner ‖ report id).
+    error DataLoggerInvalidMetadataLength(uint256 length);
+
+    /// @notice Thrown when the report comes from another workflow id.
+    error DataLoggerInvalidWorkflowId(bytes32 workflowId, bytes32 expected);
+
+    /// @notice Thrown when the report comes from another workflow name.
+    error DataLoggerInvalidWorkflowName(bytes10 workflowName, bytes10 expected);
+
+    /// @notice Thrown when the report comes from another workflow owner.
+    error DataLoggerInvalidWorkflowOwner(address workflowOwner, address expected);
+
+    /// @notice Thrown when the report is not 224 bytes.
+    error DataLoggerInvalidReportLength(uint256 length);
+
+    /// @notice Thrown when a report word does not fit its type (index 0..6 in report order).
+    error DataLoggerReportFieldOverflow(uint256 index, uint256 value);
+
+    /// @notice Thrown when windowSeconds is zero or does not divide 3600.
+    error DataLoggerInvalidWindowSeconds(uint32 windowSeconds);
+
+    /// @notice Thrown when windowStart is not a multiple of windowSeconds.
+    error DataLoggerMisalignedWindow(uint64 windowStart, uint32 windowSeconds);
+
+    /// @notice Thrown when the window has not ended yet at this block.
+    error DataLoggerWindowNotClosed(uint64 windowStart, uint32 windowSeconds, uint256 blockTimestamp);
+
+    /// @notice Thrown when a window is reported twice.
+    error DataLoggerWindowAlreadyRecorded(uint64 windowStart);
+
+    /// @notice Thrown when the report's root is zero.
+    error DataLoggerEmptyRoot(uint64 windowStart);
+
+    /// @notice Thrown when the counts are not readingCount >= deviceCount > 0.
+    error DataLoggerInvalidCounts(uint32 deviceCount, uint32 readingCount);
+
+    /// @notice Thrown when a window was never recorded.
+    error DataLoggerUnknownWindow(uint64 windowStart);
+
+    /// @notice Thrown when an index is past the end of the window list.
+    error DataLoggerIndexOutOfBounds(uint256 index, uint256 count);
+
+    /// @notice Thrown when the owner sets the zero address as forwarder or workflow owner.
+    error DataLoggerZeroAddress();
+
+    /// @notice Thrown when verifyReading gets a reading of another device than the summary.
+    error DataLoggerDeviceMismatch(bytes9 readingDeviceId, bytes9 summaryDeviceId);
+
+    /// @notice Records a window report delivered by the forwarder.
+    /// @dev MUST be called by the configured forwarder. `metadata` = workflowId (32) ‖ workflowName (10) ‖
+    /// workflowOwner (20) ‖ reportId (2); all three identity fields MUST match the configuration. `report` =
+    /// abi.encode(uint64 windowStart, uint32 windowSeconds, bytes32 root, bytes32 cidDigest, uint32 deviceCount,
+    /// uint32 readingCount, uint64 energyWh).
+    function onReport(bytes calldata metadata, bytes calldata report) external;
+
+    /// @notice The record of a window; reverts DataLoggerUnknownWindow if it was never recorded.
+    function getWindow(uint64 windowStart) external view returns (WindowRecord memory);
+
+    /// @notice True when the window is recorded.
+    function isRecorded(uint64 windowStart) external view returns (bool);
+
+    /// @notice Number of recorded windows.
+    function windowCount() external view returns (uint256);
+
+    /// @notice Start of the window recorded at `index`, in recording order.
+    function windowStartAt(uint256 index) external view returns (uint64);
+
+    /// @notice True when `summary` is a leaf of the window's root under `proof`.
+    /// @dev Reverts DataLoggerUnknownWindow for an unknown window.
+    function verifyDeviceSummary(uint64 windowStart, DeviceSummary calldata summary, bytes32[] calldata proof)
+        external
+        view
+        returns (bool);
+
+    /// @notice True when the 107-byte signed reading is in `summary.readingsRoot` under `readingProof` and the
+    /// summary is in the window's root under `summaryProof`. Does not check the device signature (see DeviceRegistry).
+    /// @dev Reverts DataLoggerUnknownWindow for an unknown window, a ReadingCodec error for malformed bytes and
+    /// DataLoggerDeviceMismatch when the reading's device is not the summary's; a failed proof returns false.
+    function verifyReading(
+        uint64 windowStart,
+        bytes calldata signedReading,
+        bytes32[] calldata readingProof,
+        DeviceSummary calldata summary,
+        bytes32[] calldata summaryProof
+    ) external view returns (bool);
+
+    /// @notice The forwarder allowed to call onReport.
+    function forwarder() external view returns (address);
+
+    /// @notice The workflow whose reports are accepted.
+    function workflowIdentity() external view returns (bytes32 workflowId, bytes10 workflowName, address workflowOwner);
+
+    /// @notice Changes the forwarder. Owner only.
+    function setForwarder(address newForwarder) external;
+
+    /// @notice Changes the accepted workflow. Owner only.
+    function setWorkflowIdentity(bytes32 workflowId, bytes10 workflowName, address workflowOwner) external;
+}

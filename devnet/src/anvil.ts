@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createPublicClient, http } from 'viem';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface AnvilHandle {
+  rpcUrl: string;
+  chainId: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts anvil (osaka hardfork: P-256 precompile) on 127.0.0.1 and waits until it answers RPC. */
+export async function startAnvil({ port, chainId = 31337, log = () => {} }: { port: number; chainId?: number; log?: (line: string) => void }): Promise<AnvilHandle> {
+  const child = spawn(`${ROOT}node_modules/.bin/anvil`, ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--hardfork', 'osaka', '--silent'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (d) => log(String(d).trim()));
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`);
+    try {
+      await client.getChainId();
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('anvil did not answer within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    rpcUrl,
+    chainId,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

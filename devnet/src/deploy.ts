@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Address, Hex } from 'viem';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Deployment {
+  chainId: number;
+  forwarder: Address;
+  deviceRegistry: Address;
+  dataLogger: Address;
+  startBlock: number;
+}
+
+export interface DeployParameters {
+  rpcUrl: string;
+  chainId: number;
+  deployerKey: Hex;
+  donSigners: Address[];
+  f: number;
+  donId: number;
+  configVersion: number;
+  workflowOwner: Address;
+  workflowName: Hex;
+  workflowId: Hex;
+  log?: (line: string) => void;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>, log: (l: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      log(output);
+      reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} exited with ${code}:\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+/** Compiles the contracts once (forge caches). */
+export function buildContracts(log: (l: string) => void = () => {}): Promise<void> {
+  return run(`${ROOT}node_modules/.bin/forge`, ['build'], {}, log);
+}
+
+/**
+ * Deploys Chainlink's KeystoneForwarder (configured with the local DON), the DeviceRegistry and
+ * the DataLogger with contracts/script/Deploy.s.sol, and returns contracts/deployments/<chainId>.json.
+ */
+export async function deployContracts(p: DeployParameters): Promise<Deployment> {
+  await run(
+    `${ROOT}node_modules/.bin/forge`,
+    ['script', 'contracts/script/Deploy.s.sol', '--rpc-url', p.rpcUrl, '--broadcast', '--private-key', p.deployerKey, '--slow'],
+    {
+      DON_SIGNERS: p.donSigners.join(','),
+      DON_F: String(p.f),
+      DON_ID: String(p.donId),
+      DON_CONFIG_VERSION: String(p.configVersion),
+      WORKFLOW_OWNER: p.workflowOwner,
+      WORKFLOW_NAME: p.workflowName,
+      WORKFLOW_ID: p.workflowId,
+    },
+    p.log ?? (() => {}),
+  );
+  return JSON.parse(await readFile(`${ROOT}contracts/deployments/${p.chainId}.json`, 'utf8')) as Deployment;
+}

@@ -1,0 +1,158 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
+import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { startOracleApi } from '@gridproof/oracle-api';
+import { createFleet, runFleet, type FleetHandle } from '@gridproof/simulator';
+import { startAnvil, type AnvilHandle } from './anvil.js';
+import { buildContracts, deployContracts, type Deployment } from './deploy.js';
+import { LocalDon } from './don.js';
+import { serveDapp } from './dappServer.js';
+import { ANVIL_KEYS, localDonKeys, localWorkflowIdentity } from './config.js';
+import { freePort } from './ports.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface DevnetOptions {
+  /** Window length, s (must divide 3600). Devnet default 60. */
+  windowSeconds?: number;
+  sealGraceSeconds?: number;
+  fleetSize?: number;
+  readingIntervalSeconds?: number;
+  donTickSeconds?: number;
+  /** 0 = any free port. */
+  ports?: { anvil?: number; api?: number; dapp?: number };
+  chainId?: number;
+  /** PGlite + blockstore directory; default a fresh temp dir. */
+  dataDir?: string;
+  /** Start the local DON (tests may run their own). */
+  don?: boolean;
+  /** Serve the dApp (built when dapp/build is missing). */
+  dapp?: boolean;
+  log?: (component: string, line: string) => void;
+}
+
+export interface Devnet {
+  urls: { rpc: string; api: string; gateway: string; dapp?: string };
+  deployment: Deployment;
+  chainId: number;
+  windowSeconds: number;
+  sealDelaySeconds: number;
+  don?: LocalDon;
+  fleet: FleetHandle;
+  /** Everything a second DON (or a test) needs to talk to the same forwarder. */
+  donConfig: { nodeKeys: Hex[]; f: number; donId: number; configVersion: number; identity: ReturnType<typeof localWorkflowIdentity>; transmitterKey: Hex };
+  stop(): Promise<void>;
+}
+
+function runNpm(args: string[], log: (l: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve() : (log(out), reject(new Error(`npm ${args.join(' ')} exited with ${code}`)))));
+  });
+}
+
+/**
+ * Brings the whole system up locally: anvil, Chainlink's KeystoneForwarder configured with a
+ * local DON, the GridProof contracts, the oracle API (PGlite, local blockstore + gateway), the
+ * simulated fleet registered on chain, the local DON and the dApp.
+ */
+export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
+  const log = o.log ?? ((c, l) => console.log(`[${c}] ${l}`));
+  const windowSeconds = o.windowSeconds ?? 60;
+  const sealGraceSeconds = o.sealGraceSeconds ?? 3;
+  const sealDelaySeconds = sealGraceSeconds + 2;
+  const chainId = o.chainId ?? 31337;
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => {});
+  };
+
+  try {
+    const buildDapp = o.dapp !== false && !existsSync(join(ROOT, 'dapp/build/index.html')) ? runNpm(['run', 'build', '-w', 'dapp'], (l) => log('dapp', l)) : Promise.resolve();
+    const [anvilPort, apiPort, dappPort] = await Promise.all([o.ports?.anvil ?? freePort(), o.ports?.api ?? freePort(), o.ports?.dapp ?? freePort()]);
+    const [anvil] = await Promise.all([startAnvil({ port: anvilPort, chainId, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>, buildContracts((l) => log('forge', l))]);
+    stops.push(() => anvil.stop());
+    log('anvil', `chain ${chainId} at ${anvil.rpcUrl}`);
+
+    const nodeKeys = localDonKeys(4);
+    const identity = localWorkflowIdentity();
+    const donConfig = { nodeKeys, f: 1, donId: 1, configVersion: 1, identity, transmitterKey: ANVIL_KEYS.transmitter as Hex };
+    const deployment = await deployContracts({
+      rpcUrl: anvil.rpcUrl,
+      chainId,
+      deployerKey: ANVIL_KEYS.deployer,
+      donSigners: nodeKeys.map((k) => privateKeyToAddress(k)),
+      f: donConfig.f,
+      donId: donConfig.donId,
+      configVersion: donConfig.configVersion,
+      ...identity,
+      log: (l) => log('forge', l),
+    });
+    log('contracts', `KeystoneForwarder ${deployment.forwarder}, DeviceRegistry ${deployment.deviceRegistry}, DataLogger ${deployment.dataLogger}`);
+
+    // Register the fleet's devices (the installer flow comes later; the admin registers for now).
+    const fleetSpec = { size: o.fleetSize ?? 20, seed: 'gridproof-devnet' };
+    const admin = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS.deployer), transport: http(anvil.rpcUrl) });
+    const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
+    let lastTx: Hex | undefined;
+    for (const meter of createFleet(fleetSpec)) {
+      lastTx = await admin.writeContract({
+        chain: null,
+        address: deployment.deviceRegistry,
+        abi: deviceRegistryAbi,
+        functionName: 'registerDevice',
+        args: [toHex(deviceIdToBytes(meter.deviceId)), meter.keyType, toHex(meter.publicKey), admin.account.address],
+      });
+    }
+    if (lastTx) await publicClient.waitForTransactionReceipt({ hash: lastTx });
+    log('contracts', `registered ${fleetSpec.size} meters`);
+
+    const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridproof-devnet-'));
+    const api = await startOracleApi({
+      host: '127.0.0.1',
+      port: apiPort,
+      dataDir,
+      rpcUrl: anvil.rpcUrl,
+      deviceRegistryAddress: deployment.deviceRegistry,
+      windowSeconds,
+      sealGraceSeconds,
+    });
+    stops.push(() => api.close());
+    log('api', `oracle API at ${api.url} (data in ${dataDir})`);
+
+    const fleet = runFleet({ apiUrl: api.url, intervalSeconds: o.readingIntervalSeconds ?? 10, ...fleetSpec, log: (l) => log('meters', l) });
+    stops.push(() => fleet.stop());
+
+    let don: LocalDon | undefined;
+    if (o.don !== false) {
+      don = new LocalDon({ rpcUrl: anvil.rpcUrl, apiUrl: api.url, ...deployment, ...donConfig, windowSeconds, sealDelaySeconds, log: (l) => log('don', l) });
+      don.start(o.donTickSeconds ?? 2);
+      stops.push(() => don!.stop());
+    }
+
+    let dappUrl: string | undefined;
+    if (o.dapp !== false) {
+      await buildDapp;
+      const { url, server } = await serveDapp({
+        dir: join(ROOT, 'dapp/build'),
+        port: dappPort,
+        config: { chainId, rpcUrl: anvil.rpcUrl, apiUrl: api.url, gatewayUrl: api.url, deviceRegistry: deployment.deviceRegistry, dataLogger: deployment.dataLogger },
+      });
+      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+      dappUrl = url;
+    }
+
+    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl }, deployment, chainId, windowSeconds, sealDelaySeconds, don, fleet, donConfig, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

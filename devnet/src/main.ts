@@ -1,0 +1,34 @@
+// `npm start` at the repo root: the whole GridProof system on this machine.
+import { startDevnet } from './devnet.js';
+
+const env = process.env;
+const started = Date.now();
+const devnet = await startDevnet({
+  windowSeconds: Number(env.WINDOW_SECONDS ?? 60),
+  fleetSize: Number(env.FLEET_SIZE ?? 20),
+  ports: { anvil: Number(env.ANVIL_PORT ?? 8545), api: Number(env.API_PORT ?? 8787), dapp: Number(env.DAPP_PORT ?? 5173) },
+  dataDir: env.DATA_DIR,
+});
+
+console.log(`
+GridProof devnet is up (${((Date.now() - started) / 1000).toFixed(1)} s)
+  dApp          ${devnet.urls.dapp}
+  oracle API    ${devnet.urls.api}      (GET /health, /v1/windows, POST /v1/readings)
+  IPFS gateway  ${devnet.urls.gateway}/<cid>?format=raw
+  chain (anvil) ${devnet.urls.rpc}       chain id ${devnet.chainId}
+  DataLogger    ${devnet.deployment.dataLogger}
+  DeviceRegistry ${devnet.deployment.deviceRegistry}
+  Forwarder     ${devnet.deployment.forwarder}
+Windows are ${devnet.windowSeconds} s; the local DON anchors each one ~${devnet.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await devnet.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { createPublicClient, http, type Hex } from 'viem';
+import {
+  buildWindowDocument,
+  dataLoggerAbi,
+  decodeSignedReading,
+  decodeWindowDocument,
+  deviceIdToBytes,
+  encodeReading,
+  encodeSignedReading,
+  encodeWindowDocument,
+  fromHex,
+  readingProofOf,
+  toHex,
+  windowDocumentDigest,
+} from '@gridproof/protocol';
+import { startDevnet, type Devnet } from '../src/devnet.js';
+import { LocalDon } from '../src/don.js';
+import { freePort } from '../src/ports.js';
+
+const WINDOW = 10;
+let devnet: Devnet;
+let client: ReturnType<typeof createPublicClient>;
+const logs: string[] = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+function don(apiUrl: string, overrides: Partial<ConstructorParameters<typeof LocalDon>[0]> = {}) {
+  return new LocalDon({
+    rpcUrl: devnet.urls.rpc,
+    apiUrl,
+    ...devnet.deployment,
+    ...devnet.donConfig,
+    windowSeconds: devnet.windowSeconds,
+    sealDelaySeconds: devnet.sealDelaySeconds,
+    log: (l) => logs.push(l),
+    ...overrides,
+  });
+}
+
+/** Waits for a sealed window with readings and returns its start. */
+async function sealedWindow(after = 0): Promise<number> {
+  return until('a sealed window', async () => {
+    const res = await fetch(`${devnet.urls.api}/v1/windows?limit=20`);
+    const { windows } = (await res.json()) as { windows: { windowStart: number; status: string; readingCount: number }[] };
+    return windows.filter((w) => w.status === 'sealed' && w.windowStart > after && w.readingCount > 0).at(-1)?.windowStart;
+  });
+}
+
+/** A proxy in front of the API that serves an altered document (a compromised or buggy API). */
+async function tamperingApi(alter: (doc: ReturnType<typeof decodeWindowDocument>) => Uint8Array): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const upstream = await fetch(`${devnet.urls.api}${req.url}`);
+    let body: Uint8Array = new Uint8Array(await upstream.arrayBuffer());
+    if (upstream.ok && /\/v1\/windows\/\d+\/document$/.test(req.url ?? '')) body = alter(decodeWindowDocument(body));
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream' }).end(body);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** Rebuilds a document after changing one reading, so every root and total is consistent again. */
+function rebuildWith(doc: ReturnType<typeof decodeWindowDocument>, change: (signed: Uint8Array) => Uint8Array): { bytes: Uint8Array; deviceId: string; counter: number } {
+  const target = doc.devices[0];
+  const victim = decodeSignedReading(fromHex(target.readings[0]));
+  const rebuilt = buildWindowDocument({
+    windowStart: doc.windowStart,
+    windowSeconds: doc.windowSeconds,
+    devices: doc.devices.map((d) => ({
+      deviceId: d.deviceId,
+      baseline: d.baseline ? fromHex(d.baseline) : null,
+      readings: d.readings.map((r, i) => (d === target && i === 0 ? change(fromHex(r)) : fromHex(r))),
+    })),
+  });
+  return { bytes: encodeWindowDocument(rebuilt), deviceId: target.deviceId, counter: victim.reading.counter };
+}
+
+beforeAll(async () => {
+  devnet = await startDevnet({
+    windowSeconds: WINDOW,
+    sealGraceSeconds: 2,
+    fleetSize: 4,
+    readingIntervalSeconds: 2,
+    chainId: 31_400 + Math.floor(Math.random() * 1000),
+    don: false,
+    dapp: false,
+    log: (c, l) => logs.push(`[${c}] ${l}`),
+  });
+  client = createPublicClient({ transport: http(devnet.urls.rpc) });
+}, 180_000);
+
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+describe('the trust path end to end', () => {
+  it('the DON refuses a window whose reading bytes were altered, names the reading, and writes nothing', async () => {
+    const windowStart = await sealedWindow();
+    let named = { deviceId: '', counter: 0 };
+    const proxy = await tamperingApi((doc) => {
+      const { bytes, deviceId, counter } = rebuildWith(doc, (signed) => {
+        const { reading, signature } = decodeSignedReading(signed);
+        return encodeSignedReading(encodeReading({ ...reading, powerW: reading.powerW + 1_000 }), signature);
+      });
+      named = { deviceId, counter };
+      return bytes;
+    });
+    try {
+      const outcome = await don(proxy.url).processWindow(windowStart);
+      expect(outcome.status).toBe('refused');
+      expect((outcome as { reason: string }).reason).toContain(named.deviceId);
+      expect((outcome as { reason: string }).reason).toContain(`counter ${named.counter}`);
+      expect(logs.some((l) => l.includes(`refused window ${windowStart}`) && l.includes(named.deviceId))).toBe(true);
+      expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+    } finally {
+      proxy.server.close();
+    }
+  });
+
+  it('the DON refuses a window whose reading signature was altered', async () => {
+    const windowStart = await sealedWindow();
+    const proxy = await tamperingApi((doc) => rebuildWith(doc, (signed) => ((signed = signed.slice()), (signed[60] ^= 0x01), signed)).bytes);
+    try {
+      const outcome = await don(proxy.url).processWindow(windowStart);
+      expect(outcome.status).toBe('refused');
+      expect((outcome as { reason: string }).reason).toMatch(/signature/i);
+    } finally {
+      proxy.server.close();
+    }
+  });
+
+  it('the forwarder refuses a report signed by nodes outside the configured DON', async () => {
+    const windowStart = await sealedWindow();
+    const outsiders = devnet.donConfig.nodeKeys.map((k) => `0x${(BigInt(k) ^ 1n).toString(16).padStart(64, '0')}` as Hex);
+    const outcome = await don(devnet.urls.api, { nodeKeys: outsiders }).processWindow(windowStart);
+    expect(outcome.status).toBe('failed');
+    expect((outcome as { reason: string }).reason).toMatch(/InvalidSigner/);
+    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+  });
+
+  it('anchors every window: on-chain root and CID digest equal the API document; readings verify on chain', async () => {
+    const honest = don(devnet.urls.api);
+    honest.start(1);
+    try {
+      const first = await sealedWindow();
+      // Records keep coming: wait for two consecutive windows on chain.
+      const recorded = await until('two recorded windows', async () => {
+        const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
+        return count >= 2n ? count : undefined;
+      });
+      expect(recorded).toBeGreaterThanOrEqual(2n);
+      const record = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(first)] });
+      const meta = (await (await fetch(`${devnet.urls.api}/v1/windows/${first}`)).json()) as { root: Hex; cid: string; readingCount: number };
+      const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/ipfs/${meta.cid}?format=raw`)).arrayBuffer());
+      expect(record.root).toBe(meta.root);
+      expect(record.cidDigest).toBe(windowDocumentDigest(bytes));
+      expect(record.readingCount).toBe(meta.readingCount);
+
+      const doc = decodeWindowDocument(bytes);
+      const proof = readingProofOf(doc, doc.devices[0].deviceId, doc.devices[0].firstCounter);
+      const summary = { ...proof.summary, deviceId: toHex(deviceIdToBytes(proof.summary.deviceId)), readingCount: proof.summary.readingCount, firstCounter: BigInt(proof.summary.firstCounter), lastCounter: BigInt(proof.summary.lastCounter), energyStartWh: BigInt(proof.summary.energyStartWh), energyEndWh: BigInt(proof.summary.energyEndWh) };
+      const args = [BigInt(first), proof.signedReading, proof.readingProof, summary, proof.summaryProof] as const;
+      expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'verifyReading', args })).toBe(true);
+      const forged = fromHex(proof.signedReading);
+      forged[30] ^= 1;
+      expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'verifyReading', args: [args[0], toHex(forged), args[2], args[3], args[4]] })).toBe(false);
+    } finally {
+      honest.stop();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// Test-only fixtures: protocol's vector window, its keys, and builders for tampered windows.
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  KeyType,
+  buildWindowDocument,
+  decodeWindowDocument,
+  encodeReading,
+  encodeSignedReading,
+  encodeWindowDocument,
+  fromHex,
+  publicKeyOf,
+  signReadingBytes,
+  type Reading,
+  type WindowDocument,
+} from '@gridproof/protocol';
+import windowVector from '@gridproof/protocol/test-vectors/window.json' with { type: 'json' };
+import type { RegisteredDeviceKey } from '../verifyWindow.js';
+
+export const vector = windowVector;
+export const WINDOW_START = vector.windowStart;
+export const WINDOW_SECONDS = vector.windowSeconds;
+export const vectorBytes = (): Uint8Array => fromHex(vector.document);
+
+/** Same derivation as protocol/scripts/vectors.ts `testKey`. */
+const testKey = (i: number) => sha256(new TextEncoder().encode(`gridproof test vector key ${i}`));
+export const fixtureDevices = {
+  SOLR_0001: { keyType: KeyType.P256, privateKey: testKey(1) },
+  SOLR_0002: { keyType: KeyType.P256, privateKey: testKey(2) },
+  INDU_0042: { keyType: KeyType.ED25519, privateKey: testKey(3) },
+} as const;
+export type FixtureDeviceId = keyof typeof fixtureDevices;
+
+export function vectorKeys(): Record<string, RegisteredDeviceKey> {
+  const keys: Record<string, RegisteredDeviceKey> = {};
+  for (const [deviceId, d] of Object.entries(fixtureDevices)) {
+    keys[deviceId] = { keyType: d.keyType, publicKey: publicKeyOf(d.keyType, d.privateKey), active: true };
+  }
+  return keys;
+}
+
+/** Signs a reading with the key of `signer` (its own device by default). */
+export function signed(reading: Reading, signer: FixtureDeviceId = reading.deviceId as FixtureDeviceId): Uint8Array {
+  const d = fixtureDevices[signer];
+  const bytes = encodeReading(reading);
+  return encodeSignedReading(bytes, signReadingBytes(bytes, d.keyType, d.privateKey));
+}
+
+export function reading(deviceId: string, counter: number, timestamp: number, energyWh: number): Reading {
+  return { deviceId, counter, timestamp, powerW: 1000 + counter, energyWh, voltageMv: 230_000, status: 'ON' };
+}
+
+/** A fresh, mutable copy of the vector document. */
+export const vectorDocument = (): WindowDocument => decodeWindowDocument(vectorBytes());
+export const encode = (doc: WindowDocument): Uint8Array => encodeWindowDocument(doc);
+
+/** A consistent window built by protocol's own builder (claims match contents), for semantic failures. */
+export function buildWindow(devices: { deviceId: string; readings: Uint8Array[]; baseline?: Uint8Array | null }[]): Uint8Array {
+  return encodeWindowDocument(buildWindowDocument({ windowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, devices }));
+}

@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { p256 } from '@noble/curves/nist.js';
+import {
+  bytesToUint,
+  concatBytes,
+  decodeWindowReport,
+  fromHex,
+  toHex,
+  uintToBytes,
+  SIGNED_READING_LENGTH,
+  type WindowDocument,
+} from '@gridproof/protocol';
+import { verifyWindow, type VerifyWindowParameters } from './verifyWindow.js';
+import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
+import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+
+const params = (documentBytes: Uint8Array, over: Partial<VerifyWindowParameters> = {}): VerifyWindowParameters => ({
+  documentBytes,
+  expectedWindowStart: WINDOW_START,
+  windowSeconds: WINDOW_SECONDS,
+  deviceKeys: vectorKeys(),
+  ...over,
+});
+
+/** Runs verifyWindow expecting a WindowVerificationError; returns it for further checks. */
+function rejection(p: VerifyWindowParameters, code: string, ...mentions: string[]): WindowVerificationError {
+  let caught: unknown;
+  try {
+    verifyWindow(p);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(WindowVerificationError);
+  const err = caught as WindowVerificationError;
+  expect(err.code).toBe(code);
+  for (const m of mentions) expect(err.message).toContain(m);
+  return err;
+}
+
+function mutated(change: (doc: WindowDocument) => void): Uint8Array {
+  const doc = vectorDocument();
+  change(doc);
+  return encode(doc);
+}
+
+/** Flips one byte of one signed reading in the vector document, without re-signing. */
+function flipped(device: number, index: number, byteOffset: number, mask = 0x01): Uint8Array {
+  return mutated((doc) => {
+    const bytes = fromHex(doc.devices[device].readings[index]);
+    bytes[byteOffset] ^= mask;
+    doc.devices[device].readings[index] = toHex(bytes);
+  });
+}
+
+// Vector window: devices[0] INDU_0042 (Ed25519, counters 10-14), devices[1] SOLR_0001 (P-256, 10-13,
+// baseline #9), devices[2] SOLR_0002 (P-256, 10-12).
+const T = WINDOW_START;
+
+describe('verifyWindow on the protocol test vector', () => {
+  it('accepts it and gives exactly the vector report, payload and CID', () => {
+    const out = verifyWindow(params(vectorBytes()));
+    expect(out.payload).toBe(vector.report);
+    expect(out.cid).toBe(vector.cid);
+    expect(out.report).toEqual({
+      windowStart: vector.windowStart,
+      windowSeconds: vector.windowSeconds,
+      root: vector.root,
+      cidDigest: vector.cidDigest,
+      deviceCount: 3,
+      readingCount: 12,
+      energyWh: 235,
+    });
+    expect(decodeWindowReport(out.payload)).toEqual(out.report);
+  });
+
+  it('accepts a window built afresh by the protocol builder (builder and verifier agree)', () => {
+    const bytes = buildWindow([
+      { deviceId: 'SOLR_0002', readings: [signed(reading('SOLR_0002', 5, T + 299, 70)), signed(reading('SOLR_0002', 4, T, 70))] },
+      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T + 1, 10))], baseline: signed(reading('SOLR_0001', 0, T - 1, 4)) },
+    ]);
+    const out = verifyWindow(params(bytes));
+    expect(out.report).toMatchObject({ deviceCount: 2, readingCount: 3, energyWh: 6 });
+  });
+
+  it('ignores registry entries of devices not in the window', () => {
+    const keys = { ...vectorKeys(), ZZZZ_9999: { keyType: 1 as const, publicKey: new Uint8Array(64), active: false } };
+    expect(verifyWindow(params(vectorBytes(), { deviceKeys: keys })).payload).toBe(vector.report);
+  });
+});
+
+describe('verifyWindow rejects', () => {
+  it('non-canonical bytes (same JSON, whitespace added)', () => {
+    const text = new TextDecoder().decode(vectorBytes());
+    const spaced = new TextEncoder().encode(JSON.stringify(JSON.parse(text), null, 1));
+    rejection(params(spaced), Code.DOCUMENT_NOT_CANONICAL, 'canonical');
+    rejection(params(new TextEncoder().encode('{"devices":')), Code.DOCUMENT_NOT_CANONICAL);
+  });
+
+  it('an unknown document version', () => {
+    rejection(params(mutated((d) => (d.version = 2))), Code.VERSION_UNSUPPORTED, 'version 2');
+  });
+
+  it('a document of another window or window length', () => {
+    rejection(params(vectorBytes(), { expectedWindowStart: T + 300 }), Code.WINDOW_MISMATCH, `expected window ${T + 300}`);
+    rejection(params(vectorBytes(), { windowSeconds: 600 }), Code.WINDOW_MISMATCH, '(600 s)');
+    rejection(params(mutated((d) => (d.windowStart = T + 300)), { expectedWindowStart: T }), Code.WINDOW_MISMATCH);
+  });
+
+  it('bad call arguments', () => {
+    rejection(params(vectorBytes(), { windowSeconds: 7 }), Code.INVALID_ARGUMENTS);
+    rejection(params(vectorBytes(), { expectedWindowStart: T + 1 }), Code.INVALID_ARGUMENTS);
+  });
+
+  it('extra, missing or mistyped fields', () => {
+    rejection(params(mutated((d) => Object.assign(d, { note: 'x' }))), Code.DOCUMENT_MALFORMED, 'unexpected fields [note]');
+    rejection(params(mutated((d) => Object.assign(d.devices[1], { bonusWh: 1 }))), Code.DOCUMENT_MALFORMED, 'devices[1]', 'bonusWh');
+    rejection(params(mutated((d) => delete (d.devices[2] as Partial<WindowDocument['devices'][0]>).baseline)), Code.DOCUMENT_MALFORMED, 'missing fields [baseline]');
+    rejection(params(mutated((d) => Object.assign(d, { windowStart: String(T) }))), Code.DOCUMENT_MALFORMED, 'windowStart');
+    rejection(params(mutated((d) => (d.devices = []))), Code.DOCUMENT_MALFORMED, 'no devices');
+    rejection(params(mutated((d) => (d.devices[2].readings = []))), Code.DOCUMENT_MALFORMED, 'SOLR_0002', 'devices[2]');
+  });
+
+  it('devices out of order or duplicated', () => {
+    const swapped = mutated((d) => ([d.devices[1], d.devices[2]] = [d.devices[2], d.devices[1]]));
+    rejection(params(swapped), Code.DEVICES_NOT_SORTED, 'SOLR_0001', 'devices[2]');
+    rejection(params(mutated((d) => (d.devices[2] = d.devices[1]))), Code.DEVICES_NOT_SORTED, 'devices[2]');
+  });
+
+  it('an unknown device and a revoked device', () => {
+    const keys = vectorKeys();
+    delete keys.SOLR_0002;
+    rejection(params(vectorBytes(), { deviceKeys: keys }), Code.DEVICE_UNKNOWN, 'SOLR_0002', 'devices[2]');
+    rejection(params(vectorBytes(), { deviceKeys: { ...vectorKeys(), INDU_0042: undefined } }), Code.DEVICE_UNKNOWN, 'INDU_0042');
+    const revoked = vectorKeys();
+    revoked.SOLR_0001 = { ...revoked.SOLR_0001, active: false };
+    rejection(params(vectorBytes(), { deviceKeys: revoked }), Code.DEVICE_REVOKED, 'SOLR_0001', 'devices[1]');
+  });
+
+  it('a reading that is not 107 bytes of hex', () => {
+    const short = mutated((d) => (d.devices[2].readings[1] = d.devices[2].readings[1].slice(0, -2) as `0x${string}`));
+    rejection(params(short), Code.READING_MALFORMED, 'SOLR_0002', 'devices[2].readings[1]');
+    const upper = mutated((d) => (d.devices[2].readings[1] = d.devices[2].readings[1].toUpperCase().replace('0X', '0x') as `0x${string}`));
+    rejection(params(upper), Code.READING_MALFORMED, 'devices[2].readings[1]');
+  });
+
+  it('a reading with a bad layout (status byte 2), naming its counter', () => {
+    // Byte 42 is the status; anything but 0/1 is not a v1 reading, whatever the signature says.
+    const err = rejection(params(flipped(2, 1, 42, 0x03)), Code.READING_MALFORMED, 'SOLR_0002#11', 'devices[2].readings[1]', 'Status byte');
+    expect(err.location).toMatchObject({ deviceId: 'SOLR_0002', counter: 11, position: 'devices[2].readings[1]' });
+  });
+
+  it('a flipped byte in a reading (power field) under the old signature', () => {
+    const err = rejection(params(flipped(1, 2, 28)), Code.SIGNATURE_INVALID, 'SOLR_0001#12', 'devices[1].readings[2]');
+    expect(err.location).toEqual({ deviceId: 'SOLR_0001', counter: 12, position: 'devices[1].readings[2]' });
+  });
+
+  it('a flipped signature byte, P-256 and Ed25519', () => {
+    rejection(params(flipped(2, 0, 43 + 5)), Code.SIGNATURE_INVALID, 'SOLR_0002#10', 'devices[2].readings[0]');
+    rejection(params(flipped(0, 4, 43 + 40)), Code.SIGNATURE_INVALID, 'INDU_0042#14', 'devices[0].readings[4]');
+  });
+
+  it('a valid signature by another device key', () => {
+    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T, 10), 'SOLR_0002')] }]);
+    rejection(params(bytes), Code.SIGNATURE_INVALID, 'SOLR_0001#1', 'devices[0].readings[0]', 'does not verify');
+  });
+
+  it('a high-S P-256 signature (the same signature, s replaced by n - s)', () => {
+    const n = p256.Point.CURVE().n;
+    const bytes = mutated((d) => {
+      const sr = fromHex(d.devices[2].readings[2]);
+      const s = bytesToUint(sr.subarray(75, 107));
+      d.devices[2].readings[2] = toHex(concatBytes(sr.subarray(0, 75), uintToBytes(n - s, 32)));
+    });
+    rejection(params(bytes), Code.SIGNATURE_INVALID, 'SOLR_0002#12', 'devices[2].readings[2]', 'low-S');
+  });
+
+  it("a reading carrying another device's id", () => {
+    const bytes = buildWindow([
+      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T, 10)), signed(reading('SOLR_0002', 2, T + 1, 10))] },
+    ]);
+    const err = rejection(params(bytes), Code.READING_DEVICE_MISMATCH, 'SOLR_0001#2', 'devices[0].readings[1]', 'SOLR_0002');
+    expect(err.location.counter).toBe(2);
+  });
+
+  it.each([
+    ['at the window end', T + WINDOW_SECONDS],
+    ['before the window start', T - 1],
+  ])('a reading timestamped %s', (_, ts) => {
+    const bytes = buildWindow([{ deviceId: 'SOLR_0002', readings: [signed(reading('SOLR_0002', 1, T, 10)), signed(reading('SOLR_0002', 2, ts, 11))] }]);
+    rejection(params(bytes), Code.READING_OUTSIDE_WINDOW, 'SOLR_0002#2', 'devices[0].readings[1]', `timestamp ${ts}`);
+  });
+
+  it('counters that do not strictly increase (swapped or repeated)', () => {
+    const swapped = mutated((d) => ([d.devices[0].readings[1], d.devices[0].readings[2]] = [d.devices[0].readings[2], d.devices[0].readings[1]]));
+    rejection(params(swapped), Code.COUNTER_NOT_INCREASING, 'INDU_0042#11', 'devices[0].readings[2]');
+    const repeated = buildWindow([
+      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 10)), signed(reading('SOLR_0001', 3, T + 5, 12))] },
+    ]);
+    rejection(params(repeated), Code.COUNTER_NOT_INCREASING, 'SOLR_0001#3', 'devices[0].readings[1]');
+  });
+
+  it('cumulative energy going down', () => {
+    const bytes = buildWindow([
+      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 100)), signed(reading('SOLR_0001', 4, T + 5, 99))] },
+    ]);
+    rejection(params(bytes), Code.ENERGY_DECREASING, 'SOLR_0001#4', 'devices[0].readings[1]', '99 Wh');
+  });
+
+  describe('a bad baseline', () => {
+    const first = () => signed(reading('SOLR_0001', 5, T + 10, 100));
+    const window = (baseline: Uint8Array) => buildWindow([{ deviceId: 'SOLR_0001', readings: [first()], baseline }]);
+    it.each([
+      ['from another device', () => signed(reading('SOLR_0002', 4, T - 10, 90)), 'SOLR_0001#4', 'carries device id SOLR_0002'],
+      ['with a counter not before the first', () => signed(reading('SOLR_0001', 5, T - 10, 90)), 'SOLR_0001#5', 'does not precede'],
+      ['timestamped inside the window', () => signed(reading('SOLR_0001', 4, T, 90)), 'SOLR_0001#4', 'not before the window start'],
+      ['with more energy than the first reading', () => signed(reading('SOLR_0001', 4, T - 10, 101)), 'SOLR_0001#4', 'above the first'],
+      ['signed by another key', () => signed(reading('SOLR_0001', 4, T - 10, 90), 'SOLR_0002'), 'SOLR_0001#4', 'does not verify'],
+    ])('%s', (_, baseline, name, why) => {
+      const code = why === 'does not verify' ? Code.SIGNATURE_INVALID : Code.BASELINE_INVALID;
+      const err = rejection(params(window(baseline())), code, name, 'devices[0].baseline', why);
+      expect(err.location.position).toBe('devices[0].baseline');
+    });
+
+    it('a flipped byte in the vector baseline', () => {
+      const bytes = mutated((d) => {
+        const b = fromHex(d.devices[1].baseline!);
+        b[30 + 7] ^= 0x02; // energy register
+        d.devices[1].baseline = toHex(b);
+      });
+      rejection(params(bytes), Code.SIGNATURE_INVALID, 'SOLR_0001#9', 'devices[1].baseline');
+    });
+  });
+
+  it.each([
+    ['readingsRoot', (d: WindowDocument) => (d.devices[1].readingsRoot = d.devices[2].readingsRoot)],
+    ['readingCount', (d: WindowDocument) => (d.devices[1].readingCount += 1)],
+    ['firstCounter', (d: WindowDocument) => (d.devices[1].firstCounter -= 1)],
+    ['lastCounter', (d: WindowDocument) => (d.devices[1].lastCounter += 1)],
+    ['energyStartWh', (d: WindowDocument) => (d.devices[1].energyStartWh = 5_000)], // the first reading's energy, ignoring the baseline
+    ['energyEndWh', (d: WindowDocument) => (d.devices[1].energyEndWh += 1)],
+    ['energyWh', (d: WindowDocument) => (d.devices[1].energyWh += 1)],
+    ['baselineLeaf', (d: WindowDocument) => (d.devices[1].baselineLeaf = `0x${'00'.repeat(32)}`)],
+  ])('a wrong claimed device %s', (field, change) => {
+    const err = rejection(params(mutated(change)), Code.DEVICE_SUMMARY_MISMATCH, 'SOLR_0001', `devices[1]`, `claims ${field}`);
+    expect(err.location).toMatchObject({ deviceId: 'SOLR_0001', position: `devices[1].${field}`, field });
+  });
+
+  it('a baseline dropped while energyStartWh still claims it', () => {
+    rejection(params(mutated((d) => (d.devices[1].baseline = null))), Code.DEVICE_SUMMARY_MISMATCH, 'claims energyStartWh 4990');
+  });
+
+  it.each([
+    ['root', (d: WindowDocument) => (d.root = d.devices[0].readingsRoot)],
+    ['deviceCount', (d: WindowDocument) => (d.deviceCount = 2)],
+    ['readingCount', (d: WindowDocument) => (d.readingCount = 13)],
+    ['energyWh', (d: WindowDocument) => (d.energyWh = 1_000_000)],
+  ])('a wrong claimed window %s', (field, change) => {
+    const err = rejection(params(mutated(change)), Code.WINDOW_SUMMARY_MISMATCH, `claims ${field}`);
+    expect(err.location).toMatchObject({ position: field, field });
+  });
+
+  it('a reading dropped together with consistent device claims but a stale window root', () => {
+    // Tamper coherently at device level; only the window root (what the chain stores) catches it.
+    const bytes = mutated((d) => {
+      const solr2 = d.devices[2];
+      solr2.readings.pop();
+      solr2.readingCount -= 1;
+      solr2.lastCounter -= 1;
+      const last = fromHex(solr2.readings[solr2.readings.length - 1]);
+      solr2.energyEndWh = Number(bytesToUint(last.subarray(30, 38)));
+      solr2.energyWh = solr2.energyEndWh - solr2.energyStartWh;
+    });
+    // readingsRoot is still the old one.
+    rejection(params(bytes), Code.DEVICE_SUMMARY_MISMATCH, 'SOLR_0002', 'readingsRoot');
+  });
+
+  it('every rejection is a ProtocolError with a stable code (the API can forward it)', () => {
+    const err = rejection(params(flipped(1, 0, 50)), Code.SIGNATURE_INVALID);
+    expect(err.name).toBe('WindowVerificationError');
+    expect(err.details).toEqual(err.location);
+    expect(SIGNED_READING_LENGTH).toBe(107);
+  });
+});

@@ -1,0 +1,369 @@
+import {
+  KeyType,
+  ProtocolError,
+  WINDOW_DOCUMENT_VERSION,
+  ZERO_HASH,
+  assertWindowSeconds,
+  buildMerkleTree,
+  decodeReading,
+  decodeWindowDocument,
+  deviceSummaryLeaf,
+  encodeWindowReport,
+  fromHex,
+  readingLeaf,
+  verifyReadingBytes,
+  windowDocumentCid,
+  windowDocumentDigest,
+  READING_LENGTH,
+  SIGNED_READING_LENGTH,
+  type DeviceSummary,
+  type Hex,
+  type Reading,
+  type WindowReport,
+} from '@gridproof/protocol';
+import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
+
+export { dueWindowStart } from './dueWindowStart.js';
+
+/** A device's registry entry as the verifier needs it (`getDevices` on the DeviceRegistry). */
+export interface RegisteredDeviceKey {
+  keyType: 1 | 2;
+  /** P-256: 64 bytes x‖y. Ed25519: 32 bytes. */
+  publicKey: Uint8Array;
+  active: boolean;
+}
+
+export interface VerifyWindowParameters {
+  /** The window document's bytes exactly as fetched (canonical DAG-JSON). */
+  documentBytes: Uint8Array;
+  /** The window the DON was asked to verify; the document must be that window. */
+  expectedWindowStart: number;
+  windowSeconds: number;
+  /** Registry entries by device id; `undefined` (or absent) means not registered. */
+  deviceKeys: Record<string, RegisteredDeviceKey | undefined>;
+}
+
+export interface VerifyWindowReturnType {
+  report: WindowReport;
+  /** `encodeWindowReport(report)`: the 224-byte payload the DON signs and the DataLogger stores. */
+  payload: Hex;
+  /** CIDv1 (dag-json, sha2-256) of the document bytes. */
+  cid: string;
+}
+
+export type VerifyWindowErrorType = WindowVerificationError;
+
+const DOC_KEYS = ['deviceCount', 'devices', 'energyWh', 'readingCount', 'root', 'version', 'windowSeconds', 'windowStart'];
+const BATCH_KEYS = [
+  'baseline',
+  'baselineLeaf',
+  'deviceId',
+  'energyEndWh',
+  'energyStartWh',
+  'energyWh',
+  'firstCounter',
+  'lastCounter',
+  'readingCount',
+  'readings',
+  'readingsRoot',
+];
+const HASH_PATTERN = /^0x[0-9a-f]{64}$/;
+const SIGNED_READING_PATTERN = new RegExp(`^0x[0-9a-f]{${SIGNED_READING_LENGTH * 2}}$`);
+
+/**
+ * Re-verifies a sealed window document from first principles and returns the report to sign.
+ *
+ * Pure and deterministic (no clock, no randomness, no I/O), so every DON node, the devnet's local
+ * DON and a browser get the same answer from the same bytes and registry state. It trusts nothing
+ * the document claims: every signature is checked against the registered key, every summary
+ * field, Merkle root and total is recomputed and compared, and the report's `cidDigest` is the
+ * SHA-256 of the bytes themselves.
+ *
+ * @throws {WindowVerificationError} on the first problem found; the message names the device,
+ * counter and position (`devices[i].readings[j]`) of the offending reading.
+ * @example
+ * const { payload } = verifyWindow({ documentBytes, expectedWindowStart: 1767225600, windowSeconds: 300, deviceKeys })
+ */
+export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowReturnType {
+  const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys } = parameters;
+  try {
+    assertWindowSeconds(windowSeconds);
+  } catch (cause) {
+    throw new WindowVerificationError(Code.INVALID_ARGUMENTS, (cause as Error).message, { windowSeconds }, cause);
+  }
+  if (!Number.isSafeInteger(expectedWindowStart) || expectedWindowStart < 0 || expectedWindowStart % windowSeconds !== 0) {
+    throw new WindowVerificationError(
+      Code.INVALID_ARGUMENTS,
+      `Expected window start ${expectedWindowStart} is not a non-negative multiple of ${windowSeconds} s.`,
+      { expectedWindowStart, windowSeconds },
+    );
+  }
+
+  let doc: Record<string, unknown>;
+  try {
+    doc = decodeWindowDocument(documentBytes) as unknown as Record<string, unknown>;
+  } catch (cause) {
+    throw new WindowVerificationError(Code.DOCUMENT_NOT_CANONICAL, `Window document rejected: ${(cause as Error).message}`, {}, cause);
+  }
+
+  checkKeys(doc, DOC_KEYS, 'document', {});
+  const version = uint(doc, 'version', 'version', {});
+  if (version !== WINDOW_DOCUMENT_VERSION) {
+    throw new WindowVerificationError(Code.VERSION_UNSUPPORTED, `Window document version ${version} is not supported (expected ${WINDOW_DOCUMENT_VERSION}).`, {
+      position: 'version',
+      version,
+    });
+  }
+  const windowStart = uint(doc, 'windowStart', 'windowStart', {});
+  const docWindowSeconds = uint(doc, 'windowSeconds', 'windowSeconds', {});
+  if (windowStart !== expectedWindowStart || docWindowSeconds !== windowSeconds) {
+    throw new WindowVerificationError(
+      Code.WINDOW_MISMATCH,
+      `Document is window ${windowStart} (${docWindowSeconds} s), expected window ${expectedWindowStart} (${windowSeconds} s).`,
+      { position: 'windowStart', windowStart, windowSeconds: docWindowSeconds, expectedWindowStart, expectedWindowSeconds: windowSeconds },
+    );
+  }
+  const windowEnd = windowStart + windowSeconds;
+
+  const devices = doc.devices as unknown[];
+  if (devices.length === 0) {
+    throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, 'Window document has no devices; an empty window is never sealed.', {
+      position: 'devices',
+    });
+  }
+
+  const summaryLeaves: Hex[] = [];
+  let totalReadings = 0;
+  let totalEnergyWh = 0;
+  let previousDeviceId = '';
+  devices.forEach((rawBatch, i) => {
+    const at = `devices[${i}]`;
+    if (typeof rawBatch !== 'object' || rawBatch === null || Array.isArray(rawBatch)) {
+      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${at} is not an object.`, { position: at });
+    }
+    const batch = rawBatch as Record<string, unknown>;
+    checkKeys(batch, BATCH_KEYS, at, {});
+    if (typeof batch.deviceId !== 'string') {
+      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${at}.deviceId is not a string.`, { position: `${at}.deviceId` });
+    }
+    const deviceId = batch.deviceId;
+    const where = { deviceId, position: at };
+    if (!(deviceId > previousDeviceId)) {
+      throw new WindowVerificationError(
+        Code.DEVICES_NOT_SORTED,
+        `Device ${deviceId} at ${at} does not come strictly after ${previousDeviceId} (devices must be ascending by id, no duplicates).`,
+        { ...where, previousDeviceId },
+      );
+    }
+    previousDeviceId = deviceId;
+
+    const key = Object.prototype.hasOwnProperty.call(deviceKeys, deviceId) ? deviceKeys[deviceId] : undefined;
+    if (!key || (key.keyType !== KeyType.P256 && key.keyType !== KeyType.ED25519)) {
+      throw new WindowVerificationError(Code.DEVICE_UNKNOWN, `Device ${deviceId} at ${at} is not registered.`, where);
+    }
+    if (!key.active) throw new WindowVerificationError(Code.DEVICE_REVOKED, `Device ${deviceId} at ${at} is revoked.`, where);
+
+    const rawReadings = batch.readings;
+    if (!Array.isArray(rawReadings) || rawReadings.length === 0) {
+      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `Device ${deviceId} at ${at} has no readings array or an empty one.`, {
+        ...where,
+        position: `${at}.readings`,
+      });
+    }
+
+    // Every reading: layout, device, window, order, energy, signature.
+    const readings: Reading[] = [];
+    const leaves: Hex[] = [];
+    rawReadings.forEach((hex, j) => {
+      const position = `${at}.readings[${j}]`;
+      const signed = signedReadingAt(hex, deviceId, position);
+      const reading = signed.reading;
+      const name = `Reading ${deviceId}#${reading.counter} at ${position}`;
+      const loc = { deviceId, counter: reading.counter, position };
+      if (reading.deviceId !== deviceId) {
+        throw new WindowVerificationError(Code.READING_DEVICE_MISMATCH, `${name} carries device id ${reading.deviceId}, not ${deviceId}.`, {
+          ...loc,
+          readingDeviceId: reading.deviceId,
+        });
+      }
+      if (reading.timestamp < windowStart || reading.timestamp >= windowEnd) {
+        throw new WindowVerificationError(
+          Code.READING_OUTSIDE_WINDOW,
+          `${name} has timestamp ${reading.timestamp}, outside window [${windowStart}, ${windowEnd}).`,
+          { ...loc, timestamp: reading.timestamp },
+        );
+      }
+      const previous = readings[j - 1];
+      if (previous && reading.counter <= previous.counter) {
+        throw new WindowVerificationError(
+          Code.COUNTER_NOT_INCREASING,
+          `${name} does not follow counter ${previous.counter} (counters must strictly increase).`,
+          { ...loc, previousCounter: previous.counter },
+        );
+      }
+      if (previous && reading.energyWh < previous.energyWh) {
+        throw new WindowVerificationError(
+          Code.ENERGY_DECREASING,
+          `${name} has cumulative energy ${reading.energyWh} Wh, below the ${previous.energyWh} Wh of counter ${previous.counter}.`,
+          { ...loc, energyWh: reading.energyWh, previousEnergyWh: previous.energyWh },
+        );
+      }
+      checkSignature(signed, key, name, loc);
+      readings.push(reading);
+      leaves.push(readingLeaf(signed.bytes));
+    });
+    const first = readings[0];
+    const last = readings[readings.length - 1];
+
+    // The baseline: the device's last reading before the window, anchoring energyStartWh.
+    let energyStartWh = first.energyWh;
+    let baselineLeaf: Hex = ZERO_HASH;
+    if (batch.baseline !== null) {
+      const position = `${at}.baseline`;
+      const signed = signedReadingAt(batch.baseline, deviceId, position);
+      const b = signed.reading;
+      const name = `Baseline reading ${deviceId}#${b.counter} at ${position}`;
+      const loc = { deviceId, counter: b.counter, position };
+      const fail = (why: string, extra: Record<string, unknown> = {}) => {
+        throw new WindowVerificationError(Code.BASELINE_INVALID, `${name} ${why}`, { ...loc, ...extra });
+      };
+      if (b.deviceId !== deviceId) fail(`carries device id ${b.deviceId}, not ${deviceId}.`, { readingDeviceId: b.deviceId });
+      if (b.counter >= first.counter) fail(`does not precede the first reading (counter ${first.counter}).`, { firstCounter: first.counter });
+      if (b.timestamp >= windowStart) fail(`has timestamp ${b.timestamp}, not before the window start ${windowStart}.`, { timestamp: b.timestamp });
+      if (b.energyWh > first.energyWh) {
+        fail(`has cumulative energy ${b.energyWh} Wh, above the first reading's ${first.energyWh} Wh.`, { energyWh: b.energyWh });
+      }
+      checkSignature(signed, key, name, loc);
+      energyStartWh = b.energyWh;
+      baselineLeaf = readingLeaf(signed.bytes);
+    }
+
+    // Every claimed summary field against the recomputed one.
+    const recomputed = {
+      readingsRoot: buildMerkleTree(leaves).root,
+      readingCount: readings.length,
+      firstCounter: first.counter,
+      lastCounter: last.counter,
+      energyStartWh,
+      energyEndWh: last.energyWh,
+      energyWh: last.energyWh - energyStartWh,
+      baselineLeaf,
+    };
+    for (const field of Object.keys(recomputed) as (keyof typeof recomputed)[]) {
+      const claimed = batch[field];
+      if (claimed !== recomputed[field]) {
+        throw new WindowVerificationError(
+          Code.DEVICE_SUMMARY_MISMATCH,
+          `Device ${deviceId} at ${at} claims ${field} ${String(claimed)}, recomputed ${recomputed[field]}.`,
+          { ...where, position: `${at}.${field}`, field, claimed, recomputed: recomputed[field] },
+        );
+      }
+    }
+    const summary: DeviceSummary = { deviceId, ...recomputed };
+    summaryLeaves.push(deviceSummaryLeaf(summary));
+    totalReadings += readings.length;
+    totalEnergyWh += recomputed.energyWh;
+  });
+
+  const totals = {
+    root: buildMerkleTree(summaryLeaves).root,
+    deviceCount: devices.length,
+    readingCount: totalReadings,
+    energyWh: totalEnergyWh,
+  };
+  for (const field of Object.keys(totals) as (keyof typeof totals)[]) {
+    if (doc[field] !== totals[field]) {
+      throw new WindowVerificationError(
+        Code.WINDOW_SUMMARY_MISMATCH,
+        `Window ${windowStart} claims ${field} ${String(doc[field])}, recomputed ${totals[field]}.`,
+        { position: field, field, claimed: doc[field], recomputed: totals[field] },
+      );
+    }
+  }
+
+  const report: WindowReport = {
+    windowStart,
+    windowSeconds,
+    root: totals.root,
+    cidDigest: windowDocumentDigest(documentBytes),
+    deviceCount: totals.deviceCount,
+    readingCount: totals.readingCount,
+    energyWh: totals.energyWh,
+  };
+  return { report, payload: encodeWindowReport(report), cid: windowDocumentCid(documentBytes).toString() };
+}
+
+/** Exactly the v1 keys, so a document has one shape and extra data can never ride along unverified. */
+function checkKeys(obj: Record<string, unknown>, expected: string[], at: string, loc: Record<string, unknown>): void {
+  const keys = Object.keys(obj).sort();
+  const missing = expected.filter((k) => !(k in obj));
+  const extra = keys.filter((k) => !expected.includes(k));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new WindowVerificationError(
+      Code.DOCUMENT_MALFORMED,
+      `${at} has ${missing.length ? `missing fields [${missing.join(', ')}]` : ''}${missing.length && extra.length ? ' and ' : ''}${
+        extra.length ? `unexpected fields [${extra.join(', ')}]` : ''
+      }.`,
+      { ...loc, position: at, missing, extra },
+    );
+  }
+}
+
+function uint(obj: Record<string, unknown>, field: string, position: string, loc: Record<string, unknown>): number {
+  const v = obj[field];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${position} must be a non-negative integer, got ${JSON.stringify(v)}.`, {
+      ...loc,
+      position,
+    });
+  }
+  return v;
+}
+
+interface DecodedSigned {
+  reading: Reading;
+  readingBytes: Uint8Array;
+  signature: Uint8Array;
+  bytes: Uint8Array;
+}
+
+/** Decodes one signed reading; layout errors name the position and, when readable, the counter. */
+function signedReadingAt(hex: unknown, deviceId: string, position: string): DecodedSigned {
+  if (typeof hex !== 'string' || !SIGNED_READING_PATTERN.test(hex)) {
+    throw new WindowVerificationError(
+      Code.READING_MALFORMED,
+      `Reading of ${deviceId} at ${position} is not ${SIGNED_READING_LENGTH} bytes of lower-case 0x hex.`,
+      { deviceId, position },
+    );
+  }
+  const bytes = fromHex(hex);
+  const readingBytes = bytes.slice(0, READING_LENGTH);
+  try {
+    return { reading: decodeReading(readingBytes), readingBytes, signature: bytes.slice(READING_LENGTH), bytes };
+  } catch (cause) {
+    // The counter field sits at a fixed offset, so it can be named even when another field is bad.
+    let counter: number | undefined;
+    let c = 0n;
+    for (const b of readingBytes.subarray(10, 18)) c = (c << 8n) | BigInt(b);
+    if (c <= BigInt(Number.MAX_SAFE_INTEGER)) counter = Number(c);
+    throw new WindowVerificationError(
+      Code.READING_MALFORMED,
+      `Reading ${deviceId}#${counter ?? '?'} at ${position} is not a valid v1 reading: ${(cause as Error).message}`,
+      { deviceId, counter, position },
+      cause,
+    );
+  }
+}
+
+function checkSignature(signed: DecodedSigned, key: RegisteredDeviceKey, name: string, loc: Record<string, unknown>): void {
+  let valid: boolean;
+  try {
+    valid = verifyReadingBytes(signed.readingBytes, signed.signature, { keyType: key.keyType, publicKey: key.publicKey });
+  } catch (cause) {
+    const why = cause instanceof ProtocolError ? cause.shortMessage : String(cause);
+    throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a malformed signature or key: ${why}`, loc, cause);
+  }
+  if (!valid) {
+    throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a signature that does not verify under the device's registered key.`, loc);
+  }
+}

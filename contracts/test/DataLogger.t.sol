@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import "forge-std/Test.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {KeystoneForwarder} from "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol";
+import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+import {IDataLogger} from "../src/interfaces/IDataLogger.sol";
+import {KeystoneFixture} from "./utils/KeystoneFixture.sol";
+
+contract DataLoggerTest is KeystoneFixture {
+    function setUp() public {
+        _setUpKeystone();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          THROUGH THE FORWARDER
+    //////////////////////////////////////////////////////////////*/
+
+    function test_onReport_recordsWindowViaForwarder() public {
+        bytes32 executionId = keccak256(abi.encode("execution", uint256(1)));
+        vm.expectEmit(true, false, false, true, address(_logger));
+        emit IDataLogger.WindowRecorded(WINDOW_START, keccak256("root"), keccak256("document"), 3, 12, 235);
+        vm.expectEmit(true, true, true, true, address(_forwarder));
+        emit KeystoneForwarder.ReportProcessed(address(_logger), executionId, REPORT_ID, true);
+        assertEq(_deliver(_defaultPayload()), executionId);
+
+        IDataLogger.WindowRecord memory w = _logger.getWindow(WINDOW_START);
+        assertEq(w.root, keccak256("root"));
+        assertEq(w.cidDigest, keccak256("document"));
+        assertEq(w.windowStart, WINDOW_START);
+        assertEq(w.windowSeconds, WINDOW_SECONDS);
+        assertEq(w.deviceCount, 3);
+        assertEq(w.readingCount, 12);
+        assertEq(w.energyWh, 235);
+        assertEq(w.recordedAt, block.timestamp);
+        assertTrue(_logger.isRecorded(WINDOW_START));
+        assertEq(_logger.windowCount(), 1);
+        assertEq(_logger.windowStartAt(0), WINDOW_START);
+    }
+
+    function test_onReport_keepsRecordingOrder() public {
+        _deliver(_payload(WINDOW_START + 600, 300, keccak256("b"), bytes32(0), 1, 1, 0));
+        _deliver(_payload(WINDOW_START, 300, keccak256("a"), bytes32(0), 1, 1, 0));
+        assertEq(_logger.windowCount(), 2);
+        assertEq(_logger.windowStartAt(0), WINDOW_START + 600);
+        assertEq(_logger.windowStartAt(1), WINDOW_START);
+    }
+
+    function test_forwarder_reportsFailureForWrongWorkflowIdentity() public {
+        bytes[3] memory raws = [
+            _rawReport(keccak256("e1"), WORKFLOW_ID, WORKFLOW_NAME, makeAddr("intruder"), _defaultPayload()),
+            _rawReport(keccak256("e2"), WORKFLOW_ID, bytes10("otherflow1"), _workflowOwner, _defaultPayload()),
+            _rawReport(keccak256("e3"), keccak256("other id"), WORKFLOW_NAME, _workflowOwner, _defaultPayload())
+        ];
+        bytes32[3] memory executionIds = [keccak256("e1"), keccak256("e2"), keccak256("e3")];
+        for (uint256 i; i < 3; ++i) {
+            vm.expectEmit(true, true, true, true, address(_forwarder));
+            emit KeystoneForwarder.ReportProcessed(address(_logger), executionIds[i], REPORT_ID, false);
+            _forwarder.report(address(_logger), raws[i], _reportContext, _signatures(raws[i], F + 1));
+        }
+        assertFalse(_logger.isRecorded(WINDOW_START));
+        assertEq(_logger.windowCount(), 0);
+    }
+
+    function test_RevertWhen_signerOutsideDon() public {
+        bytes memory raw = _rawReport(keccak256("e"), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, _defaultPayload());
+        bytes[] memory sigs = _signatures(raw, F + 1);
+        uint256 outsiderKey = 0xBAD;
+        sigs[1] = _sign(raw, outsiderKey);
+        vm.expectRevert(abi.encodeWithSelector(KeystoneForwarder.InvalidSigner.selector, vm.addr(outsiderKey)));
+        _forwarder.report(address(_logger), raw, _reportContext, sigs);
+        assertFalse(_logger.isRecorded(WINDOW_START));
+    }
+
+    function test_RevertWhen_tooFewSignatures() public {
+        bytes memory raw = _rawReport(keccak256("e"), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, _defaultPayload());
+        vm.expectRevert(abi.encodeWithSelector(KeystoneForwarder.InvalidSignatureCount.selector, F + 1, F));
+        _forwarder.report(address(_logger), raw, _reportContext, _signatures(raw, F));
+        assertFalse(_logger.isRecorded(WINDOW_START));
+    }
+
+    function test_RevertWhen_signatureOverOtherContext() public {
+        bytes memory raw = _rawReport(keccak256("e"), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, _defaultPayload());
+        bytes[] memory sigs = _signatures(raw, F + 1);
+        // Same signatures, another context: they recover to addresses outside the DON.
+        vm.expectPartialRevert(KeystoneForwarder.InvalidSigner.selector);
+        _forwarder.report(address(_logger), raw, abi.encode(uint256(1)), sigs);
+    }
+
+    function test_forwarder_reportsFailureForDuplicateWindow() public {
+        _deliver(_defaultPayload());
+        bytes32 executionId = keccak256(abi.encode("execution", uint256(2)));
+        vm.expectEmit(true, true, true, true, address(_forwarder));
+        emit KeystoneForwarder.ReportProcessed(address(_logger), executionId, REPORT_ID, false);
+        _deliver(_payload(WINDOW_START, WINDOW_SECONDS, keccak256("other root"), bytes32(0), 1, 1, 1));
+        assertEq(_logger.getWindow(WINDOW_START).root, keccak256("root"));
+        assertEq(_logger.windowCount(), 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          RECEIVER, CALLED DIRECTLY
+    //////////////////////////////////////////////////////////////*/
+
+    function _metadataOk() internal view returns (bytes memory) {
+        return _metadata(WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner);
+    }
+
+    function _expectRejected(bytes memory metadata, bytes memory payload, bytes memory err) internal {
+        vm.expectRevert(err);
+        vm.prank(address(_forwarder));
+        _logger.onReport(metadata, payload);
+        assertEq(_logger.windowCount(), 0);
+    }
+
+    function test_RevertWhen_onReportNotFromForwarder() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(this), address(_forwarder)
+            )
+        );
+        _logger.onReport(_metadataOk(), _defaultPayload());
+        assertEq(_logger.windowCount(), 0);
+    }
+
+    function test_RevertWhen_workflowOwnerWrong() public {
+        address intruder = makeAddr("intruder");
+        _expectRejected(
+            _metadata(WORKFLOW_ID, WORKFLOW_NAME, intruder),
+            _defaultPayload(),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowOwner.selector, intruder, _workflowOwner)
+        );
+    }
+
+    function test_RevertWhen_workflowNameWrong() public {
+        bytes10 name = bytes10("otherflow1");
+        _expectRejected(
+            _metadata(WORKFLOW_ID, name, _workflowOwner),
+            _defaultPayload(),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowName.selector, name, WORKFLOW_NAME)
+        );
+    }
+
+    function test_RevertWhen_workflowIdWrong() public {
+        bytes32 id = keccak256("other id");
+        _expectRejected(
+            _metadata(id, WORKFLOW_NAME, _workflowOwner),
+            _defaultPayload(),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, id, WORKFLOW_ID)
+        );
+    }
+
+    function test_RevertWhen_metadataLengthWrong() public {
+        _expectRejected(
+            bytes.concat(_metadataOk(), hex"00"),
+            _defaultPayload(),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidMetadataLength.selector, 65)
+        );
+    }
+
+    function test_RevertWhen_reportLengthWrong() public {
+        _expectRejected(
+            _metadataOk(),
+            bytes.concat(_defaultPayload(), hex"00"),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidReportLength.selector, 225)
+        );
+        _expectRejected(
+            _metadataOk(), "", abi.encodeWithSelector(IDataLogger.DataLoggerInvalidReportLength.selector, 0)
+        );
+    }
+
+    function test_RevertWhen_reportFieldOverflows() public {
+        bytes memory payload = _defaultPayload();
+        // Word 5 (readingCount) gets a bit above uint32.
+        payload[5 * 32 + 27] = 0x01;
+        _expectRejected(
+            _metadataOk(),
+            payload,
+            abi.encodeWithSelector(IDataLogger.DataLoggerReportFieldOverflow.selector, 5, (uint256(1) << 32) + 12)
+        );
+    }
+
+    function test_RevertWhen_windowNotClosed() public {
+        vm.warp(WINDOW_START + WINDOW_SECONDS - 1);
+        _expectRejected(
+            _metadataOk(),
+            _defaultPayload(),
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerWindowNotClosed.selector, WINDOW_START, WINDOW_SECONDS, block.timestamp
+            )
+        );
+        // The first second after the window it is accepted.
+        vm.warp(WINDOW_START + WINDOW_SECONDS);
+        vm.prank(address(_forwarder));
+        _logger.onReport(_metadataOk(), _defaultPayload());
+        assertTrue(_logger.isRecorded(WINDOW_START));
+    }
+
+    function test_RevertWhen_windowMisaligned() public {
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START + 60, 300, keccak256("root"), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerMisalignedWindow.selector, WINDOW_START + 60, 300)
+        );
+    }
+
+    function test_RevertWhen_windowSecondsInvalid() public {
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START, 0, keccak256("root"), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, 0)
+        );
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START, 7200, keccak256("root"), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, 7200)
+        );
+    }
+
+    function test_RevertWhen_windowAlreadyRecorded() public {
+        vm.startPrank(address(_forwarder));
+        _logger.onReport(_metadataOk(), _defaultPayload());
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerWindowAlreadyRecorded.selector, WINDOW_START));
+        _logger.onReport(_metadataOk(), _payload(WINDOW_START, 300, keccak256("x"), bytes32(0), 1, 1, 0));
+        vm.stopPrank();
+        assertEq(_logger.getWindow(WINDOW_START).root, keccak256("root"));
+    }
+
+    function test_RevertWhen_rootEmpty() public {
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START, 300, bytes32(0), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerEmptyRoot.selector, WINDOW_START)
+        );
+    }
+
+    function test_RevertWhen_countsInvalid() public {
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START, 300, keccak256("root"), bytes32(0), 0, 0, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidCounts.selector, 0, 0)
+        );
+        _expectRejected(
+            _metadataOk(),
+            _payload(WINDOW_START, 300, keccak256("root"), bytes32(0), 3, 2, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidCounts.selector, 3, 2)
+        );
+    }
+
+    function test_RevertWhen_unknownWindow() public {
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerUnknownWindow.selector, WINDOW_START));
+        _logger.getWindow(WINDOW_START);
+        IDataLogger.DeviceSummary memory s;
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerUnknownWindow.selector, WINDOW_START));
+        _logger.verifyDeviceSummary(WINDOW_START, s, new bytes32[](0));
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerUnknownWindow.selector, WINDOW_START));
+        _logger.verifyReading(WINDOW_START, new bytes(107), new bytes32[](0), s, new bytes32[](0));
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerIndexOutOfBounds.selector, 0, 0));
+        _logger.windowStartAt(0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_supportsInterface_announcesReceiver() public view {
+        assertTrue(_logger.supportsInterface(type(IReceiver).interfaceId));
+        assertTrue(_logger.supportsInterface(0x01ffc9a7));
+        assertFalse(_logger.supportsInterface(0xffffffff));
+    }
+
+    function test_setWorkflowIdentity_switchesAcceptedWorkflow() public {
+        bytes32 newId = keccak256("v2");
+        bytes10 newName = bytes10("gridproof2");
+        address newOwner = makeAddr("newOwner");
+        vm.expectEmit(true, false, false, true, address(_logger));
+        emit IDataLogger.WorkflowIdentityUpdated(newId, newName, newOwner);
+        vm.prank(_admin);
+        _logger.setWorkflowIdentity(newId, newName, newOwner);
+        (bytes32 id, bytes10 name, address owner) = _logger.workflowIdentity();
+        assertEq(id, newId);
+        assertEq(name, newName);
+        assertEq(owner, newOwner);
+
+        // The old workflow is now refused.
+        _expectRejected(
+            _metadataOk(),
+            _defaultPayload(),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, WORKFLOW_ID, newId)
+        );
+        vm.prank(address(_forwarder));
+        _logger.onReport(_metadata(newId, newName, newOwner), _defaultPayload());
+        assertTrue(_logger.isRecorded(WINDOW_START));
+    }
+
+    function test_setForwarder_movesAuthorization() public {
+        address newForwarder = makeAddr("newForwarder");
+        vm.expectEmit(true, true, false, false, address(_logger));
+        emit IDataLogger.ForwarderUpdated(address(_forwarder), newForwarder);
+        vm.prank(_admin);
+        _logger.setForwarder(newForwarder);
+        assertEq(_logger.forwarder(), newForwarder);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(_forwarder), newForwarder
+            )
+        );
+        vm.prank(address(_forwarder));
+        _logger.onReport(_metadataOk(), _defaultPayload());
+    }
+
+    function test_RevertWhen_configByNonOwner() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this)));
+        _logger.setForwarder(address(1));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this)));
+        _logger.setWorkflowIdentity(bytes32(0), bytes10(0), address(1));
+    }
+
+    function test_RevertWhen_configZeroAddress() public {
+        vm.startPrank(_admin);
+        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
+        _logger.setForwarder(address(0));
+        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
+        _logger.setWorkflowIdentity(WORKFLOW_ID, WORKFLOW_NAME, address(0));
+        vm.stopPrank();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  FUZZ
+    //////////////////////////////////////////////////////////////*/
+
+    function _divisorOf3600(uint256 seed) internal pure returns (uint32) {
+        uint32[15] memory divisors = [uint32(1), 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 450];
+        return divisors[bound(seed, 0, divisors.length - 1)];
+    }
+
+    function testFuzz_onReport_recordsExactlyTheReportedFields(
+        uint256 secondsSeed,
+        uint64 windowIndex,
+        bytes32 root,
+        bytes32 cidDigest,
+        uint32 deviceCount,
+        uint32 readingCount,
+        uint64 energyWh,
+        uint256 lateness
+    ) public {
+        uint32 windowSeconds = _divisorOf3600(secondsSeed);
+        uint64 windowStart = uint64(bound(windowIndex, 0, (type(uint64).max - 7200) / windowSeconds)) * windowSeconds;
+        root = bytes32(bound(uint256(root), 1, type(uint256).max));
+        deviceCount = uint32(bound(deviceCount, 1, type(uint32).max));
+        readingCount = uint32(bound(readingCount, deviceCount, type(uint32).max));
+        vm.warp(uint256(windowStart) + windowSeconds + bound(lateness, 0, 365 days));
+
+        _deliver(_payload(windowStart, windowSeconds, root, cidDigest, deviceCount, readingCount, energyWh));
+
+        IDataLogger.WindowRecord memory w = _logger.getWindow(windowStart);
+        assertEq(w.root, root);
+        assertEq(w.cidDigest, cidDigest);
+        assertEq(w.windowStart, windowStart);
+        assertEq(w.windowSeconds, windowSeconds);
+        assertEq(w.deviceCount, deviceCount);
+        assertEq(w.readingCount, readingCount);
+        assertEq(w.energyWh, energyWh);
+        assertEq(w.recordedAt, block.timestamp);
+        assertEq(_logger.windowCount(), 1);
+    }
+
+    function testFuzz_RevertWhen_windowSecondsDoesNotDivideHour(uint32 windowSeconds) public {
+        windowSeconds = uint32(bound(windowSeconds, 1, type(uint32).max));
+        if (3600 % windowSeconds == 0) windowSeconds = 7; // 7 does not divide 3600
+        _expectRejected(
+            _metadataOk(),
+            _payload(0, windowSeconds, keccak256("root"), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, windowSeconds)
+        );
+    }
+
+    function testFuzz_RevertWhen_identityDiffers(bytes32 workflowId, bytes10 workflowName, address workflowOwner)
+        public
+    {
+        vm.assume(workflowId != WORKFLOW_ID || workflowName != WORKFLOW_NAME || workflowOwner != _workflowOwner);
+        vm.prank(address(_forwarder));
+        vm.expectPartialRevert(
+            workflowId != WORKFLOW_ID
+                ? IDataLogger.DataLoggerInvalidWorkflowId.selector
+                : workflowName != WORKFLOW_NAME
+                    ? IDataLogger.DataLoggerInvalidWorkflowName.selector
+                    : IDataLogger.DataLoggerInvalidWorkflowOwner.selector
+        );
+        _logger.onReport(_metadata(workflowId, workflowName, workflowOwner), _defaultPayload());
+        assertFalse(_logger.isRecorded(WINDOW_START));
+    }
+}

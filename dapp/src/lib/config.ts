@@ -1,0 +1,66 @@
+import { isAddress, type Address } from 'viem';
+import { InvalidAppConfigError } from './errors.js';
+
+/** Runtime configuration: `config.json` next to index.html, so one IPFS build serves any network. */
+export interface AppConfig {
+  chainId: number;
+  rpcUrl: string;
+  apiUrl: string;
+  gatewayUrl: string;
+  deviceRegistry: Address;
+  dataLogger: Address;
+}
+
+export interface LoadAppConfigParameters {
+  /** Page URL; `?rpc=&api=&gateway=` (before or inside the `#/…` hash) override the file. */
+  location: URL;
+  fetch?: typeof fetch;
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * Reads `./config.json` relative to the page and applies query overrides.
+ * @example const config = await loadAppConfig({ location: new URL(window.location.href) });
+ */
+export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAppConfigParameters): Promise<AppConfig> {
+  const url = new URL('config.json', location.href.split('#')[0].split('?')[0]);
+  let raw: Record<string, unknown>;
+  try {
+    const response = await fetchFn(url, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    raw = await response.json();
+  } catch (cause) {
+    throw new InvalidAppConfigError(`Cannot read ${url.href}: ${(cause as Error).message}`, { cause });
+  }
+  const query = new URLSearchParams(location.search);
+  const hashQuery = location.hash.includes('?') ? new URLSearchParams(location.hash.slice(location.hash.indexOf('?') + 1)) : null;
+  const override = (key: string) => hashQuery?.get(key) || query.get(key) || undefined;
+  const config = {
+    chainId: Number(raw.chainId),
+    rpcUrl: override('rpc') ?? raw.rpcUrl,
+    apiUrl: override('api') ?? raw.apiUrl,
+    gatewayUrl: override('gateway') ?? raw.gatewayUrl,
+    deviceRegistry: raw.deviceRegistry,
+    dataLogger: raw.dataLogger,
+  };
+  if (!Number.isSafeInteger(config.chainId) || config.chainId <= 0) throw new InvalidAppConfigError(`config.json: chainId must be a positive integer.`);
+  for (const key of ['rpcUrl', 'apiUrl', 'gatewayUrl'] as const) {
+    if (typeof config[key] !== 'string' || !/^https?:\/\//.test(config[key] as string)) {
+      throw new InvalidAppConfigError(`config.json: ${key} must be an http(s) URL.`, { details: { [key]: config[key] } });
+    }
+  }
+  for (const key of ['deviceRegistry', 'dataLogger'] as const) {
+    if (typeof config[key] !== 'string' || !isAddress(config[key] as string)) {
+      throw new InvalidAppConfigError(`config.json: ${key} must be an address.`, { details: { [key]: config[key] } });
+    }
+  }
+  return {
+    chainId: config.chainId,
+    rpcUrl: config.rpcUrl as string,
+    apiUrl: trimSlash(config.apiUrl as string),
+    gatewayUrl: trimSlash(config.gatewayUrl as string),
+    deviceRegistry: config.deviceRegistry as Address,
+    dataLogger: config.dataLogger as Address,
+  };
+}

@@ -1,0 +1,44 @@
+import type { CID } from 'multiformats/cid';
+import type { Database } from './db/client.js';
+import type { DeviceDirectory } from './devices/deviceDirectory.js';
+import type { Clock } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+import type { Mutex } from './lib/mutex.js';
+
+/** The rules the service enforces; all in seconds unless said otherwise. */
+export interface OracleApiRules {
+  /** Window length; divides 3600. */
+  windowSeconds: number;
+  /** A window is sealed once `end + sealGraceSeconds <= now`; readings for it are refused from then on. */
+  sealGraceSeconds: number;
+  /** Readings timestamped more than this ahead of the service clock are refused. */
+  maxClockSkewSeconds: number;
+  /** Most readings in one POST. */
+  maxBatch: number;
+  /** Most bytes in one POST body (derived from maxBatch unless given). */
+  maxBodyBytes: number;
+}
+
+/** The part of blockstore-fs (interface-blockstore) the service uses. */
+export interface BlockStore {
+  put(cid: CID, bytes: Uint8Array): Promise<unknown>;
+  get(cid: CID): AsyncIterable<Uint8Array> | Promise<Uint8Array>;
+  has(cid: CID): Promise<boolean>;
+}
+
+/** Everything handlers and services share; one per running service. */
+export interface ServiceContext {
+  db: Database;
+  blocks: BlockStore;
+  devices: DeviceDirectory;
+  clock: Clock;
+  rules: OracleApiRules;
+  /** Serializes ingest against sealing (see services/sealWindows.ts). */
+  lock: Mutex;
+  logger: Logger;
+}
+
+/** Hono environment: handlers read the context with `c.get('ctx')`. */
+export interface AppEnv {
+  Variables: { ctx: ServiceContext };
+}

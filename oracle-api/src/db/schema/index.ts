@@ -1,0 +1,2 @@
+export * from './readings/index.js';
+export * from './windows/index.js';

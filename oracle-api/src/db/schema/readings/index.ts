@@ -1,0 +1,2 @@
+export * from './readings.js';
+export * from './validation.js';

@@ -1,0 +1,22 @@
+import { bigint, integer, pgTable, text } from 'drizzle-orm/pg-core';
+
+/**
+ * One row per sealed window, written in the same transaction that decides the window is
+ * closed. The document bytes live in the blockstore under `cid`; the row never changes.
+ */
+export const windows = pgTable('windows', {
+  /** Unix seconds, aligned to `window_seconds`. */
+  windowStart: bigint('window_start', { mode: 'number' }).primaryKey(),
+  windowSeconds: integer('window_seconds').notNull(),
+  /** CIDv1 dag-json sha2-256 of the document bytes (base32 string). */
+  cid: text('cid').notNull(),
+  /** 0x sha-256 of the document bytes: the digest the DataLogger stores on chain. */
+  cidDigest: text('cid_digest').notNull(),
+  /** 0x Merkle root over the device summary leaves. */
+  root: text('root').notNull(),
+  deviceCount: integer('device_count').notNull(),
+  readingCount: integer('reading_count').notNull(),
+  energyWh: bigint('energy_wh', { mode: 'number' }).notNull(),
+  /** Unix seconds, from the service clock. */
+  sealedAt: bigint('sealed_at', { mode: 'number' }).notNull(),
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { DEFAULT_DATA_DIR } from './createOracleApi.js';
+
+const uint = z.coerce.number().int().min(0);
+
+/** The service's environment; every variable has a default except the chain ones. */
+export const envSchema = z.object({
+  PORT: uint.max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** PGlite + blockstore directory, or `memory`. */
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  RPC_URL: z.url(),
+  DEVICE_REGISTRY_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>,
+  WINDOW_SECONDS: uint.positive().refine((v) => 3600 % v === 0, 'must divide 3600').default(300),
+  SEAL_GRACE_SECONDS: uint.default(5),
+  MAX_CLOCK_SKEW_SECONDS: uint.default(30),
+  MAX_BATCH: uint.positive().default(500),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses an environment; throws a zod error listing every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return envSchema.parse(source);
+}
+
+/** Parses `process.env`, or prints what is wrong and exits 1 (boot-time only). */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  console.error('oracle-api: invalid environment');
+  for (const issue of result.error.issues) console.error(`  ${issue.path.join('.')}: ${issue.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,27 @@
+import { loadEnv } from './env.js';
+import { startOracleApi } from './startOracleApi.js';
+
+const env = loadEnv();
+const api = await startOracleApi({
+  port: env.PORT,
+  host: env.HOST,
+  dataDir: env.DATA_DIR,
+  rpcUrl: env.RPC_URL,
+  deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
+  windowSeconds: env.WINDOW_SECONDS,
+  sealGraceSeconds: env.SEAL_GRACE_SECONDS,
+  maxClockSkewSeconds: env.MAX_CLOCK_SKEW_SECONDS,
+  maxBatch: env.MAX_BATCH,
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    api.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,1 @@
+export const healthPaths = { health: '/health' } as const;

@@ -1,0 +1,226 @@
+import {
+  decodeSignedReading,
+  equalBytes,
+  fromHex,
+  ProtocolError,
+  SIGNED_READING_LENGTH,
+  verifyReadingBytes,
+  windowStartOf,
+  type SignedReading,
+} from '@gridproof/protocol';
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { readings, windows, type NewReadingRow } from '../db/schema/index.js';
+import type { ServiceContext } from '../context.js';
+import type { DeviceEntry } from '../devices/deviceDirectory.js';
+import { ApiError } from '../lib/errors.js';
+
+export interface IngestedReading {
+  deviceId: string;
+  counter: number;
+  windowStart: number;
+  /** True when this exact signed reading was already stored (idempotent retry). */
+  duplicate: boolean;
+}
+
+export interface IngestReadingsReturnType {
+  accepted: number;
+  duplicates: number;
+  /** In the order they were posted. */
+  readings: IngestedReading[];
+}
+
+interface Candidate {
+  index: number;
+  signed: SignedReading;
+  windowStart: number;
+}
+
+/**
+ * Verifies and stores a batch of signed readings, all or nothing. Stateless checks (layout,
+ * device key, signature) run first and outside the lock, since signature checks are the
+ * expensive part; the checks that depend on stored state (replay, closed window, time order)
+ * and the insert run under the ingest/seal lock in one transaction.
+ * @example await ingestReadings(ctx, ['0x01534f4c52…'])
+ */
+export async function ingestReadings(ctx: ServiceContext, hexes: readonly string[]): Promise<IngestReadingsReturnType> {
+  const { windowSeconds } = ctx.rules;
+  const candidates = hexes.map((hex, index): Candidate => {
+    const signed = decodeCandidate(hex, index);
+    return { index, signed, windowStart: windowStartOf(signed.reading.timestamp, windowSeconds) };
+  });
+  const keys = await lookUpDevices(ctx, candidates);
+  for (const c of candidates) verifyCandidate(c, keys.get(c.signed.reading.deviceId));
+
+  return ctx.lock.run(() =>
+    ctx.db.transaction(async (tx) => {
+      const now = ctx.clock.now();
+      const deviceIds = [...keys.keys()];
+      // Highest accepted counter (and its timestamp) per device: replays and time order are judged against it.
+      const heads = new Map(
+        (
+          await tx
+            .selectDistinctOn([readings.deviceId], { deviceId: readings.deviceId, counter: readings.counter, timestamp: readings.timestamp })
+            .from(readings)
+            .where(inArray(readings.deviceId, deviceIds))
+            .orderBy(readings.deviceId, desc(readings.counter))
+        ).map((h) => [h.deviceId, { counter: h.counter, timestamp: h.timestamp }]),
+      );
+      const old = candidates.filter((c) => {
+        const head = heads.get(c.signed.reading.deviceId);
+        return head !== undefined && c.signed.reading.counter <= head.counter;
+      });
+      const stored = new Map(
+        old.length === 0
+          ? []
+          : (
+              await tx
+                .select({ deviceId: readings.deviceId, counter: readings.counter, signed: readings.signed })
+                .from(readings)
+                .where(or(...old.map((c) => and(eq(readings.deviceId, c.signed.reading.deviceId), eq(readings.counter, c.signed.reading.counter)))))
+            ).map((r) => [`${r.deviceId}/${r.counter}`, r.signed]),
+      );
+      const windowStarts = [...new Set(candidates.map((c) => c.windowStart))];
+      const sealed = new Set(
+        (await tx.select({ windowStart: windows.windowStart }).from(windows).where(inArray(windows.windowStart, windowStarts))).map(
+          (w) => w.windowStart,
+        ),
+      );
+
+      // Per device in counter order, so a batch's outcome does not depend on how it was ordered.
+      const ordered = [...candidates].sort(
+        (a, b) =>
+          (a.signed.reading.deviceId < b.signed.reading.deviceId ? -1 : a.signed.reading.deviceId > b.signed.reading.deviceId ? 1 : 0) ||
+          a.signed.reading.counter - b.signed.reading.counter ||
+          a.index - b.index,
+      );
+      const duplicate = new Set<number>();
+      const inBatch = new Map<string, Uint8Array>();
+      const rows: NewReadingRow[] = [];
+      for (const c of ordered) {
+        const r = c.signed.reading;
+        const key = `${r.deviceId}/${r.counter}`;
+        const twin = inBatch.get(key) ?? stored.get(key);
+        const head = heads.get(r.deviceId);
+        if (twin !== undefined || (head !== undefined && r.counter <= head.counter)) {
+          if (twin !== undefined && equalBytes(twin, c.signed.bytes)) {
+            duplicate.add(c.index);
+            continue;
+          }
+          throw new ApiError(
+            409,
+            'COUNTER_REPLAYED',
+            `Device ${r.deviceId} already used counter ${r.counter} (highest accepted: ${head?.counter ?? r.counter}); counters must strictly increase.`,
+            { index: c.index, deviceId: r.deviceId, counter: r.counter, highestCounter: head?.counter ?? r.counter },
+          );
+        }
+        const windowEnd = c.windowStart + windowSeconds;
+        if (r.timestamp > now + ctx.rules.maxClockSkewSeconds) {
+          throw timestampError(c, `Reading timestamp ${r.timestamp} is ahead of the service clock (${now}) by more than ${ctx.rules.maxClockSkewSeconds} s.`, {
+            reason: 'IN_FUTURE',
+            now,
+            maxClockSkewSeconds: ctx.rules.maxClockSkewSeconds,
+          });
+        }
+        if (sealed.has(c.windowStart) || windowEnd + ctx.rules.sealGraceSeconds <= now) {
+          throw timestampError(c, `Window ${c.windowStart} of reading timestamp ${r.timestamp} is closed (sealed at end + ${ctx.rules.sealGraceSeconds} s).`, {
+            reason: 'WINDOW_CLOSED',
+            now,
+            windowStart: c.windowStart,
+            windowEnd,
+            sealed: sealed.has(c.windowStart),
+          });
+        }
+        if (head !== undefined && r.timestamp < head.timestamp) {
+          throw timestampError(c, `Reading timestamp ${r.timestamp} is before the device's previous reading (counter ${head.counter}, timestamp ${head.timestamp}).`, {
+            reason: 'BEFORE_PREVIOUS_READING',
+            previousCounter: head.counter,
+            previousTimestamp: head.timestamp,
+          });
+        }
+        heads.set(r.deviceId, { counter: r.counter, timestamp: r.timestamp });
+        inBatch.set(key, c.signed.bytes);
+        rows.push({
+          deviceId: r.deviceId,
+          counter: r.counter,
+          timestamp: r.timestamp,
+          windowStart: c.windowStart,
+          powerW: r.powerW,
+          energyWh: r.energyWh,
+          voltageMv: r.voltageMv,
+          status: r.status === 'ON' ? 1 : 0,
+          signed: c.signed.bytes,
+          receivedAt: now,
+        });
+      }
+      if (rows.length > 0) await tx.insert(readings).values(rows);
+      return {
+        accepted: rows.length,
+        duplicates: duplicate.size,
+        readings: candidates.map((c) => ({
+          deviceId: c.signed.reading.deviceId,
+          counter: c.signed.reading.counter,
+          windowStart: c.windowStart,
+          duplicate: duplicate.has(c.index),
+        })),
+      };
+    }),
+  );
+}
+
+function decodeCandidate(hex: string, index: number): SignedReading {
+  if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(hex)) {
+    throw new ApiError(400, 'MALFORMED_BODY', `readings[${index}] is not a 0x-prefixed hex string.`, { index });
+  }
+  const bytes = fromHex(hex);
+  if (bytes.length !== SIGNED_READING_LENGTH) {
+    throw new ApiError(400, 'INVALID_READING', `readings[${index}] is ${bytes.length} bytes; a signed reading is ${SIGNED_READING_LENGTH} (43 reading + 64 signature).`, {
+      index,
+      length: bytes.length,
+    });
+  }
+  try {
+    return decodeSignedReading(bytes);
+  } catch (err) {
+    if (err instanceof ProtocolError) {
+      throw new ApiError(400, 'INVALID_READING', `readings[${index}]: ${err.shortMessage}`, { index, ...err.details }, err);
+    }
+    throw err;
+  }
+}
+
+async function lookUpDevices(ctx: ServiceContext, candidates: Candidate[]): Promise<Map<string, DeviceEntry | undefined>> {
+  const ids = [...new Set(candidates.map((c) => c.signed.reading.deviceId))];
+  try {
+    return new Map(await Promise.all(ids.map(async (id) => [id, await ctx.devices.get(id)] as const)));
+  } catch (err) {
+    ctx.logger.error('device directory lookup failed', { error: String(err) });
+    throw new ApiError(503, 'DEVICE_DIRECTORY_UNAVAILABLE', 'The device registry cannot be read right now; retry later.', undefined, err);
+  }
+}
+
+function verifyCandidate(c: Candidate, device: DeviceEntry | undefined): void {
+  const { deviceId, counter } = c.signed.reading;
+  if (!device) throw new ApiError(422, 'UNKNOWN_DEVICE', `Device ${deviceId} is not registered.`, { index: c.index, deviceId });
+  if (!device.active) throw new ApiError(422, 'DEVICE_REVOKED', `Device ${deviceId} has been revoked.`, { index: c.index, deviceId });
+  let valid: boolean;
+  try {
+    valid = verifyReadingBytes(c.signed.readingBytes, c.signed.signature, device);
+  } catch (err) {
+    if (err instanceof ProtocolError) {
+      throw new ApiError(400, 'INVALID_SIGNATURE_FORMAT', `readings[${c.index}]: ${err.shortMessage}`, { index: c.index, deviceId, counter }, err);
+    }
+    throw err;
+  }
+  if (!valid) {
+    throw new ApiError(422, 'BAD_SIGNATURE', `readings[${c.index}]: the signature does not verify against device ${deviceId}'s registered key.`, {
+      index: c.index,
+      deviceId,
+      counter,
+    });
+  }
+}
+
+function timestampError(c: Candidate, message: string, details: Record<string, unknown>): ApiError {
+  const { deviceId, counter, timestamp } = c.signed.reading;
+  return new ApiError(422, 'TIMESTAMP_OUT_OF_RANGE', message, { index: c.index, deviceId, counter, timestamp, ...details });
+}

@@ -54,6 +54,9 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
     if (typeof config[key] !== 'string' || !isAddress(config[key] as string)) {
       throw new InvalidAppConfigError(`config.json: ${key} must be an address.`, { details: { [key]: config[key] } });
     }
+    if (/^0x0{40}$/.test(config[key] as string)) {
+      throw new InvalidAppConfigError(`config.json: ${key} is not set (zero address); write the deployment's addresses into config.json.`);
+    }
   }
   return {
     chainId: config.chainId,

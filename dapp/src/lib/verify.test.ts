@@ -298,9 +298,9 @@ describe('verifySignature', () => {
     const highS = concatBytes(signed.signature.subarray(0, 32), uintToBytes(n - bytesToUint(signed.signature.subarray(32)), 32));
     const webcryptoAlone = await crypto.subtle.verify(
       { name: 'ECDSA', hash: 'SHA-256' },
-      await crypto.subtle.importKey('raw', concatBytes(Uint8Array.of(4), publicKey), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']),
-      highS,
-      signed.readingBytes,
+      await crypto.subtle.importKey('raw', concatBytes(Uint8Array.of(4), publicKey) as BufferSource, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']),
+      highS as BufferSource,
+      signed.readingBytes as BufferSource,
     );
     expect(webcryptoAlone).toBe(true);
     const r = await verifySignature(crypto.subtle, 1, publicKey, signed.readingBytes, highS);

@@ -230,7 +230,6 @@ contract DataLogger is IDataLogger, Ownable2Step {
         if (r.windowStart % r.windowSeconds != 0) revert DataLoggerMisalignedWindow(r.windowStart, r.windowSeconds);
         // uint256 sum: windowStart near 2^64 must not overflow into a false "closed". A validator can skew the
         // timestamp by seconds only, far below any window length.
-        // forge-lint: disable-next-line(block-timestamp)
         if (uint256(r.windowStart) + r.windowSeconds > block.timestamp) {
             revert DataLoggerWindowNotClosed(r.windowStart, r.windowSeconds, block.timestamp);
         }

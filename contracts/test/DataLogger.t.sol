@@ -24,6 +24,7 @@ contract DataLoggerTest is KeystoneFixture {
         vm.expectEmit(true, true, true, true, address(_forwarder));
         emit KeystoneForwarder.ReportProcessed(address(_logger), executionId, REPORT_ID, true);
         assertEq(_deliver(_defaultPayload()), executionId);
+        vm.snapshotGasLastCall("DataLogger", "recordWindowViaForwarder");
 
         IDataLogger.WindowRecord memory w = _logger.getWindow(WINDOW_START);
         assertEq(w.root, keccak256("root"));
@@ -191,8 +192,11 @@ contract DataLoggerTest is KeystoneFixture {
         );
         // The first second after the window it is accepted.
         vm.warp(WINDOW_START + WINDOW_SECONDS);
+        bytes memory metadata = _metadataOk();
+        bytes memory payload = _defaultPayload();
         vm.prank(address(_forwarder));
-        _logger.onReport(_metadataOk(), _defaultPayload());
+        _logger.onReport(metadata, payload);
+        vm.snapshotGasLastCall("DataLogger", "onReport");
         assertTrue(_logger.isRecorded(WINDOW_START));
     }
 

@@ -154,6 +154,16 @@ describe('POST /v1/readings', () => {
     expect(error.details).toMatchObject({ index: 1, deviceId: 'WIND_0002', counter: 2 });
   });
 
+  it('503 DEVICE_DIRECTORY_UNAVAILABLE when device keys cannot be read, never a false "unknown"', async () => {
+    const devices = api.ctx.devices;
+    api.ctx.devices = { get: () => Promise.reject(new Error('connection refused')) };
+    try {
+      await rejects(signed(meters.solar, 1, T0 + 1), 503, 'DEVICE_DIRECTORY_UNAVAILABLE');
+    } finally {
+      api.ctx.devices = devices;
+    }
+  });
+
   describe('409 COUNTER_REPLAYED', () => {
     beforeEach(async () => {
       expect((await api.postReadings(signed(meters.solar, 5, T0 + 5))).status).toBe(200);

@@ -1,0 +1,159 @@
+import {
+  buildWindowDocument,
+  decodeWindowDocument,
+  encodeWindowDocument,
+  toHex,
+  verifyMerkleProof,
+  windowDocumentCid,
+  windowDocumentDigest,
+  type Hex,
+} from '@gridproof/protocol';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windows } from '../../db/schema/index.js';
+import { createTestApi, errorOf, meters, signed, T0, type TestApi } from '../../test/fixtures.js';
+
+describe('window sealing and /v1/windows', () => {
+  let api: TestApi;
+  // Window T0: solar 1, 2 and wind 1. Window T0+300: solar 3 (its baseline is solar 2).
+  const s1 = signed(meters.solar, 1, T0 + 10, { energyWh: 1000 });
+  const s2 = signed(meters.solar, 2, T0 + 200, { energyWh: 1040 });
+  const w1 = signed(meters.wind, 1, T0 + 20, { energyWh: 70 });
+  const s3 = signed(meters.solar, 3, T0 + 320, { energyWh: 1100 });
+  const expectedFirst = buildWindowDocument({
+    windowStart: T0,
+    windowSeconds: 300,
+    devices: [
+      { deviceId: 'SOLR_0001', readings: [s1, s2] },
+      { deviceId: 'WIND_0002', readings: [w1] },
+    ],
+  });
+  const firstBytes = encodeWindowDocument(expectedFirst);
+  const firstCid = windowDocumentCid(firstBytes).toString();
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    api.clock.t = T0 + 290;
+    expect((await api.postReadings(s2, w1, s1)).status).toBe(200);
+    api.clock.t = T0 + 304;
+    expect((await api.postReadings(s3)).status).toBe(200);
+  });
+  afterAll(() => api.close());
+
+  it('does not seal a window before end + grace', async () => {
+    expect(await api.sealer.sealDueWindows()).toEqual([]);
+    const error = await errorOf(await api.app.request(`/v1/windows/${T0}`), 409);
+    expect(error).toMatchObject({ code: 'WINDOW_NOT_SEALED', details: { windowStart: T0, readingCount: 3, sealsAt: T0 + 305 } });
+    expect((await errorOf(await api.app.request(`/v1/windows/${T0}/document`), 409)).code).toBe('WINDOW_NOT_SEALED');
+  });
+
+  it('seals a due window into the document protocol computes, byte for byte', async () => {
+    api.clock.t = T0 + 305;
+    const sealed = await api.sealer.sealDueWindows();
+    expect(sealed.map((w) => w.windowStart)).toEqual([T0]);
+    const res = await api.app.request(`/v1/windows/${T0}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      windowStart: T0,
+      windowSeconds: 300,
+      status: 'sealed',
+      cid: firstCid,
+      root: expectedFirst.root,
+      cidDigest: windowDocumentDigest(firstBytes),
+      deviceCount: 2,
+      readingCount: 3,
+      energyWh: 40 + 0,
+      sealedAt: T0 + 305,
+    });
+  });
+
+  it('serves the sealed bytes at /document and at the trustless gateway', async () => {
+    const doc = await api.app.request(`/v1/windows/${T0}/document`);
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe('application/vnd.ipld.dag-json');
+    expect(doc.headers.get('x-ipfs-cid')).toBe(firstCid);
+    expect(new Uint8Array(await doc.arrayBuffer())).toEqual(firstBytes);
+
+    const raw = await api.app.request(`/ipfs/${firstCid}?format=raw`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toBe('application/vnd.ipld.raw');
+    const rawBytes = new Uint8Array(await raw.arrayBuffer());
+    expect(rawBytes).toEqual(firstBytes);
+    // What a trustless client does: hash what it got and compare with the CID.
+    expect(windowDocumentCid(rawBytes).toString()).toBe(firstCid);
+
+    const byAccept = await api.app.request(`/ipfs/${firstCid}`, { headers: { accept: 'application/vnd.ipld.raw' } });
+    expect(byAccept.headers.get('content-type')).toBe('application/vnd.ipld.raw');
+    expect(new Uint8Array(await byAccept.arrayBuffer())).toEqual(firstBytes);
+  });
+
+  it('404 WINDOW_NOT_FOUND, 400 INVALID_WINDOW_START', async () => {
+    expect((await errorOf(await api.app.request(`/v1/windows/${T0 + 900}`), 404)).code).toBe('WINDOW_NOT_FOUND');
+    expect((await errorOf(await api.app.request(`/v1/windows/${T0 + 900}/document`), 404)).code).toBe('WINDOW_NOT_FOUND');
+    for (const bad of ['abc', `${T0 + 1}`, '-300', '01']) {
+      expect((await errorOf(await api.app.request(`/v1/windows/${bad}`), 400)).code).toBe('INVALID_WINDOW_START');
+    }
+  });
+
+  it('lists sealed windows newest first; status=all adds the open ones', async () => {
+    const sealedOnly = await (await api.app.request('/v1/windows')).json();
+    expect(sealedOnly.windows.map((w: { windowStart: number }) => w.windowStart)).toEqual([T0]);
+    const all = await (await api.app.request('/v1/windows?status=all')).json();
+    expect(all.windows).toMatchObject([
+      { windowStart: T0 + 300, status: 'open', cid: null, deviceCount: 1, readingCount: 1 },
+      { windowStart: T0, status: 'sealed', cid: firstCid },
+    ]);
+    const page = await (await api.app.request(`/v1/windows?status=all&limit=1&before=${T0 + 300}`)).json();
+    expect(page.windows.map((w: { windowStart: number }) => w.windowStart)).toEqual([T0]);
+    expect((await errorOf(await api.app.request('/v1/windows?limit=501'), 400)).code).toBe('INVALID_QUERY');
+    expect((await errorOf(await api.app.request('/v1/windows?status=closed'), 400)).code).toBe('INVALID_QUERY');
+  });
+
+  it('carries the baseline into the next window, and proofs reach the root', async () => {
+    api.clock.t = T0 + 605;
+    expect((await api.sealer.sealDueWindows()).map((w) => w.windowStart)).toEqual([T0 + 300]);
+    const bytes = new Uint8Array(await (await api.app.request(`/v1/windows/${T0 + 300}/document`)).arrayBuffer());
+    const expected = buildWindowDocument({ windowStart: T0 + 300, windowSeconds: 300, devices: [{ deviceId: 'SOLR_0001', readings: [s3], baseline: s2 }] });
+    expect(bytes).toEqual(encodeWindowDocument(expected));
+    const doc = decodeWindowDocument(bytes);
+    expect(doc.devices[0]).toMatchObject({ baseline: toHex(s2), energyStartWh: 1040, energyEndWh: 1100, energyWh: 60 });
+
+    const proof = await (await api.app.request(`/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=2`)).json();
+    expect(proof.signedReading).toBe(toHex(s2));
+    expect(verifyMerkleProof(proof.readingProof as Hex[], proof.summary.readingsRoot, proof.readingLeaf)).toBe(true);
+    expect(verifyMerkleProof(proof.summaryProof as Hex[], expectedFirst.root, proof.summaryLeaf)).toBe(true);
+    expect((await errorOf(await api.app.request(`/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=3`), 404)).code).toBe('READING_NOT_IN_WINDOW');
+  });
+
+  it('is idempotent and restart-safe: re-sealing a lost row gives the same bytes and CID', async () => {
+    expect(await api.sealer.sealDueWindows()).toEqual([]);
+    // A crash after the block was written but before the row committed leaves exactly this.
+    await api.ctx.db.delete(windows).where(eq(windows.windowStart, T0));
+    const [again] = await api.sealer.sealDueWindows();
+    expect(again).toMatchObject({ windowStart: T0, cid: firstCid, root: expectedFirst.root });
+    expect(new Uint8Array(await (await api.app.request(`/v1/windows/${T0}/document`)).arrayBuffer())).toEqual(firstBytes);
+  });
+
+  describe('GET /ipfs/:cid', () => {
+    it('400 INVALID_CID', async () => {
+      expect((await errorOf(await api.app.request('/ipfs/not-a-cid?format=raw'), 400)).code).toBe('INVALID_CID');
+    });
+
+    it('404 BLOCK_NOT_FOUND for a CID it does not hold', async () => {
+      const other = windowDocumentCid(new TextEncoder().encode('{}')).toString();
+      expect((await errorOf(await api.app.request(`/ipfs/${other}?format=raw`), 404)).code).toBe('BLOCK_NOT_FOUND');
+    });
+
+    it('406 FORMAT_NOT_SUPPORTED for CAR and other formats', async () => {
+      expect((await errorOf(await api.app.request(`/ipfs/${firstCid}?format=car`), 406)).code).toBe('FORMAT_NOT_SUPPORTED');
+    });
+
+    it('serves dag-json without a format, and is readable cross-origin', async () => {
+      const res = await api.app.request(`/ipfs/${firstCid}`, { headers: { origin: 'https://dapp.example' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.ipld.dag-json');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(firstBytes);
+    });
+  });
+});

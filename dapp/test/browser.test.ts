@@ -117,9 +117,9 @@ describe('dApp in Chromium', () => {
     expect(await readings.count()).toBe(12);
     expect(await page.locator('[data-testid="window-cid"]').textContent()).toBe(windowVector.cid);
 
-    for (const [deviceId, counter] of [
-      ['SOLR_0001', 11],
-      ['INDU_0042', 14],
+    for (const [deviceId, counter, method] of [
+      ['SOLR_0001', 11, 'WebCrypto ECDSA P-256 / SHA-256'],
+      ['INDU_0042', 14, 'WebCrypto Ed25519 over SHA-256(reading)'],
     ] as const) {
       const { steps, verdict } = await verifyAndReadSteps(page, deviceId, counter);
       expect(steps.map((s) => [s.step, s.status])).toEqual(STEP_IDS.map((id) => [id, 'pass']));
@@ -127,7 +127,7 @@ describe('dApp in Chromium', () => {
       // The compared values are on screen: on-chain digest and root, the registry key type.
       expect(steps.find((s) => s.step === 'cid')!.text).toContain(windowVector.cidDigest);
       expect(steps.find((s) => s.step === 'root')!.text).toContain(windowVector.root);
-      expect(steps.find((s) => s.step === 'signature')!.text).toContain('WebCrypto');
+      expect(steps.find((s) => s.step === 'signature')!.text).toContain(method);
     }
     expect(pageErrors).toEqual([]);
     await page.close();

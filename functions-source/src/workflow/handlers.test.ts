@@ -1,73 +1,10 @@
 import { describe, expect } from 'bun:test';
-import { EvmMock, HttpActionsMock, addContractMock, newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH, type WriteReportMockInput } from '@chainlink/cre-sdk/test';
-import type { CronPayload } from '@chainlink/cre-sdk';
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
+import { newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH } from '@chainlink/cre-sdk/test';
+import { deviceIdToBytes, fromHex, toHex } from '@gridproof/protocol';
 import { onCronTrigger } from './handlers.js';
-import { parseWorkflowConfig, type WorkflowConfig } from './config.js';
-import { WINDOW_SECONDS, WINDOW_START, vector, vectorBytes, vectorDocument, encode, vectorKeys } from '../testing/windowFixture.js';
-
-const REGISTRY = '0x1111111111111111111111111111111111111111' as const;
-const LOGGER = '0x2222222222222222222222222222222222222222' as const;
-const API = 'http://127.0.0.1:8787';
-const SEAL_DELAY = 30;
-
-const config: WorkflowConfig = parseWorkflowConfig({
-  schedule: '*/30 * * * * *',
-  apiUrl: API,
-  windowSeconds: WINDOW_SECONDS,
-  sealDelaySeconds: SEAL_DELAY,
-  chainSelectorName: 'anvil-devnet',
-  deviceRegistryAddress: REGISTRY,
-  dataLoggerAddress: LOGGER,
-  gasLimit: '600000',
-});
-
-/** A cron tick that makes the vector window due: its end plus the seal delay, plus a few seconds. */
-const tick = (seconds = WINDOW_START + WINDOW_SECONDS + SEAL_DELAY + 5): CronPayload =>
-  ({ scheduledExecutionTime: { seconds: BigInt(seconds), nanos: 0 } }) as unknown as CronPayload;
-
-interface Chain {
-  writes: WriteReportMockInput[];
-  registryCalls: string[][];
-  httpUrls: string[];
-}
-
-/** Mocks the oracle API, the registry (vector keys, optional overrides) and the logger. */
-function setUp(http: { status: number; body?: Uint8Array }, opts: { recorded?: boolean; revoked?: string[] } = {}): Chain {
-  const chain: Chain = { writes: [], registryCalls: [], httpUrls: [] };
-  const httpMock = HttpActionsMock.testInstance();
-  httpMock.sendRequest = (req) => {
-    chain.httpUrls.push(req.url);
-    return { statusCode: http.status, headers: {}, body: http.body ?? new Uint8Array() };
-  };
-  const evm = EvmMock.testInstance(config.chainSelector);
-  const registry = addContractMock(evm, { address: REGISTRY, abi: deviceRegistryAbi });
-  const keys = vectorKeys();
-  registry.getDevices = (ids: unknown) => {
-    const hexIds = ids as `0x${string}`[];
-    chain.registryCalls.push(hexIds);
-    return hexIds.map((hexId) => {
-      const id = new TextDecoder().decode(fromHex(hexId));
-      const k = keys[id];
-      if (!k) return { deviceId: hexId, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' };
-      return {
-        deviceId: hexId,
-        keyType: k.keyType,
-        owner: '0x3333333333333333333333333333333333333333',
-        active: !opts.revoked?.includes(id),
-        registeredAt: 1n,
-        publicKey: toHex(k.publicKey),
-      };
-    });
-  };
-  const logger = addContractMock(evm, { address: LOGGER, abi: dataLoggerAbi });
-  logger.isRecorded = () => opts.recorded ?? false;
-  logger.writeReport = (input) => {
-    chain.writes.push(input);
-    return { txStatus: 'TX_STATUS_SUCCESS', txHash: 'q'.repeat(43) + '=' };
-  };
-  return chain;
-}
+import type { WorkflowConfig } from './config.js';
+import { WINDOW_SECONDS, WINDOW_START, vector, vectorBytes, vectorDocument, encode } from '../testing/windowFixture.js';
+import { API, LOGGER, SEAL_DELAY, config, setUp, tick } from '../testing/workflowFixture.js';
 
 const runtimeFor = () => newTestRuntime<WorkflowConfig>(null, {}, config);
 

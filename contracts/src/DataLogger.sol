@@ -68,12 +68,7 @@ contract DataLogger is IDataLogger, Ownable2Step {
         _windows[record.windowStart] = record;
         _windowStarts.push(record.windowStart);
         emit WindowRecorded(
-            record.windowStart,
-            record.root,
-            record.cidDigest,
-            record.deviceCount,
-            record.readingCount,
-            record.energyWh
+            record.windowStart, record.root, record.cidDigest, record.deviceCount, record.readingCount, record.energyWh
         );
     }
 
@@ -156,10 +151,7 @@ contract DataLogger is IDataLogger, Ownable2Step {
     }
 
     /// @inheritdoc IDataLogger
-    function setWorkflowIdentity(bytes32 workflowId, bytes10 workflowName, address workflowOwner)
-        external
-        onlyOwner
-    {
+    function setWorkflowIdentity(bytes32 workflowId, bytes10 workflowName, address workflowOwner) external onlyOwner {
         _setWorkflowIdentity(workflowId, workflowName, workflowOwner);
     }
 
@@ -196,9 +188,15 @@ contract DataLogger is IDataLogger, Ownable2Step {
     function _decodeReport(bytes calldata report) private pure returns (WindowRecord memory record) {
         if (report.length != REPORT_LENGTH) revert DataLoggerInvalidReportLength(report.length);
         // Decoded as full words so an out-of-range field names its value instead of a bare abi.decode revert.
-        (uint256 windowStart, uint256 windowSeconds, bytes32 root, bytes32 cidDigest, uint256 deviceCount,
-            uint256 readingCount, uint256 energyWh) =
-            abi.decode(report, (uint256, uint256, bytes32, bytes32, uint256, uint256, uint256));
+        (
+            uint256 windowStart,
+            uint256 windowSeconds,
+            bytes32 root,
+            bytes32 cidDigest,
+            uint256 deviceCount,
+            uint256 readingCount,
+            uint256 energyWh
+        ) = abi.decode(report, (uint256, uint256, bytes32, bytes32, uint256, uint256, uint256));
         _checkFits(0, windowStart, type(uint64).max);
         _checkFits(1, windowSeconds, type(uint32).max);
         _checkFits(4, deviceCount, type(uint32).max);

@@ -228,9 +228,7 @@ contract TestVectorsTest is KeystoneFixture {
         IDataLogger.DeviceSummary memory s0 = _summary(".devices[0]");
         IDataLogger.DeviceSummary memory s1 = _summary(".devices[1]");
         bytes memory signed = vm.parseJsonBytes(_window, ".devices[1].readings[0].signed");
-        vm.expectRevert(
-            abi.encodeWithSelector(IDataLogger.DataLoggerDeviceMismatch.selector, s1.deviceId, s0.deviceId)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerDeviceMismatch.selector, s1.deviceId, s0.deviceId));
         _logger.verifyReading(windowStart, signed, new bytes32[](0), s0, new bytes32[](0));
     }
 

@@ -82,7 +82,8 @@ abstract contract KeystoneFixture is Test {
     }
 
     function _sign(bytes memory rawReport, uint256 key) internal view returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, keccak256(abi.encodePacked(keccak256(rawReport), _reportContext)));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, keccak256(abi.encodePacked(keccak256(rawReport), _reportContext)));
         return abi.encodePacked(r, s, v - 27);
     }
 

@@ -33,7 +33,9 @@ library MerkleBuilder {
         }
         require(j != type(uint256).max, "MerkleBuilder: leaf not in tree");
         uint256 depth;
-        for (uint256 k = j; k > 0; k = (k - 1) / 2) ++depth;
+        for (uint256 k = j; k > 0; k = (k - 1) / 2) {
+            ++depth;
+        }
         p = new bytes32[](depth);
         for (uint256 d; j > 0; ++d) {
             p[d] = t[j % 2 == 1 ? j + 1 : j - 1];

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Script} from "forge-std/Script.sol";
+import {DataLogger} from "../src/DataLogger.sol";
+
+/// @notice Deploys the DataLogger bound to a forwarder and one CRE workflow identity.
+abstract contract DeployDataLogger is Script {
+    /// @dev MUST run inside a broadcast.
+    function _deployDataLogger(
+        address owner,
+        address forwarder,
+        bytes32 workflowId,
+        bytes10 workflowName,
+        address workflowOwner
+    ) internal returns (DataLogger logger) {
+        logger = new DataLogger(owner, forwarder, workflowId, workflowName, workflowOwner);
+    }
+}

@@ -31,6 +31,7 @@ const run = (scheduled = dueTickSeconds) => {
   });
 };
 
+// cre's test() takes no timeout argument: package.json runs bun test with --timeout 180000.
 describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
   test('valid window: one report with the vector payload reaches the logger', async () => {
     const chain = setUp({ status: 200, body: vectorBytes() });
@@ -41,7 +42,7 @@ describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
     expect(toHex(chain.writes[0].report.rawReport.subarray(REPORT_METADATA_HEADER_LENGTH))).toBe(vector.report);
     expect(out.logs.some((l) => l.includes(`window ${WINDOW_START}: recorded`) && l.includes(vector.cid))).toBe(true);
     expect(out.modes).toContain(2); // node mode was entered (per-node fetch and verification)
-  }, 120_000);
+  });
 
   test('tampered window: no write, the log names the reading', async () => {
     const doc = vectorDocument();
@@ -55,7 +56,7 @@ describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
     expect(line).toContain('WINDOW_SIGNATURE_INVALID');
     expect(line).toContain('SOLR_0002#10');
     expect(line).toContain('devices[2].readings[0]');
-  }, 120_000);
+  });
 
   test('404: no write', async () => {
     const chain = setUp({ status: 404 });
@@ -63,5 +64,5 @@ describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
     expect(out.result.result.case).toBe('value');
     expect(chain.writes).toHaveLength(0);
     expect(out.logs.some((l) => l.includes('empty'))).toBe(true);
-  }, 120_000);
+  });
 });

@@ -59,11 +59,16 @@ export async function ingestReadings(ctx: ServiceContext, hexes: readonly string
       const heads = new Map(
         (
           await tx
-            .selectDistinctOn([readings.deviceId], { deviceId: readings.deviceId, counter: readings.counter, timestamp: readings.timestamp })
+                        .selectDistinctOn([readings.deviceId], {
+              deviceId: readings.deviceId,
+              counter: readings.counter,
+              timestamp: readings.timestamp,
+              energyWh: readings.energyWh,
+            })
             .from(readings)
             .where(inArray(readings.deviceId, deviceIds))
             .orderBy(readings.deviceId, desc(readings.counter))
-        ).map((h) => [h.deviceId, { counter: h.counter, timestamp: h.timestamp }]),
+        ).map((h) => [h.deviceId, { counter: h.counter, timestamp: h.timestamp, energyWh: h.energyWh }]),
       );
       const old = candidates.filter((c) => {
         const head = heads.get(c.signed.reading.deviceId);
@@ -137,7 +142,18 @@ export async function ingestReadings(ctx: ServiceContext, hexes: readonly string
             previousTimestamp: head.timestamp,
           });
         }
-        heads.set(r.deviceId, { counter: r.counter, timestamp: r.timestamp });
+        // The register is cumulative: a drop would give a window negative energy, which no report can carry.
+        if (head !== undefined && r.energyWh < head.energyWh) {
+          throw new ApiError(422, 'ENERGY_DECREASED', `Device ${r.deviceId}'s energy register went down from ${head.energyWh} Wh (counter ${head.counter}) to ${r.energyWh} Wh.`, {
+            index: c.index,
+            deviceId: r.deviceId,
+            counter: r.counter,
+            energyWh: r.energyWh,
+            previousCounter: head.counter,
+            previousEnergyWh: head.energyWh,
+          });
+        }
+        heads.set(r.deviceId, { counter: r.counter, timestamp: r.timestamp, energyWh: r.energyWh });
         inBatch.set(key, c.signed.bytes);
         rows.push({
           deviceId: r.deviceId,

@@ -216,6 +216,15 @@ describe('POST /v1/readings', () => {
     });
   });
 
+  it('422 ENERGY_DECREASED when the cumulative register goes down', async () => {
+    expect((await api.postReadings(signed(meters.solar, 1, T0 + 1, { energyWh: 500 }))).status).toBe(200);
+    const error = await rejects(signed(meters.solar, 2, T0 + 2, { energyWh: 499 }), 422, 'ENERGY_DECREASED');
+    expect(error.details).toMatchObject({ index: 1, counter: 2, previousCounter: 1, previousEnergyWh: 500 });
+    const inBatch = await api.postReadings(signed(meters.solar, 3, T0 + 3, { energyWh: 600 }), signed(meters.solar, 4, T0 + 4, { energyWh: 10 }));
+    expect((await errorOf(inBatch, 422)).code).toBe('ENERGY_DECREASED');
+    expect(await api.readingCount()).toBe(1);
+  });
+
   it('stores what it acknowledged: GET /v1/devices/:id/readings returns it, newest first', async () => {
     const rs = [1, 2, 3].map((n) => signed(meters.solar, n, T0 + n, { status: n === 2 ? 'OFF' : 'ON' }));
     await api.postReadings(...rs);

@@ -1,4 +1,4 @@
-import { createPublicClient, createWalletClient, decodeEventLog, http, keccak256, encodePacked, type Address, type Hex } from 'viem';
+import { BaseError, ContractFunctionRevertedError, createPublicClient, createWalletClient, decodeEventLog, http, keccak256, encodePacked, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
   dataLoggerAbi,
@@ -6,6 +6,8 @@ import {
   deviceIdToBytes,
   deviceRegistryAbi,
   encodeKeystoneReport,
+  KEYSTONE_METADATA_LENGTH,
+  keystoneMetadataOf,
   fromHex,
   keystoneForwarderAbi,
   signKeystoneReport,
@@ -36,6 +38,8 @@ export interface LocalDonParameters {
   sealDelaySeconds: number;
   /** How many past windows each tick re-checks, so a missed tick is caught up. */
   lookbackWindows?: number;
+  /** Gas for `KeystoneForwarder.report` (default 1,000,000). */
+  gasLimit?: bigint;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -44,6 +48,16 @@ export type WindowOutcome =
   | { windowStart: number; status: 'recorded'; txHash: Hex; cid: string }
   | { windowStart: number; status: 'refused'; reason: string }
   | { windowStart: number; status: 'already-recorded' | 'empty' | 'not-sealed' | 'failed'; reason?: string };
+
+/** The custom error name and arguments of a revert (e.g. `InvalidSigner(0x…)`), else the message. */
+function revertReason(err: unknown): string {
+  if (err instanceof BaseError) {
+    const revert = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (revert?.data?.errorName) return `${revert.data.errorName}(${(revert.data.args ?? []).map(String).join(', ')})`;
+    return err.shortMessage;
+  }
+  return (err as Error).message;
+}
 
 class DocumentUnavailable extends Error {
   constructor(readonly status: number) {
@@ -135,6 +149,23 @@ export class LocalDon {
     }
   }
 
+  /** Replays the receiver call as the forwarder to name the custom error it reverted with. */
+  private async receiverRefusal(rawReport: Hex): Promise<string> {
+    const bytes = fromHex(rawReport);
+    try {
+      await this.publicClient.simulateContract({
+        account: this.p.forwarder,
+        address: this.p.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'onReport',
+        args: [keystoneMetadataOf(rawReport), toHex(bytes.subarray(KEYSTONE_METADATA_LENGTH))],
+      });
+      return 'receiver ran out of gas or reverted without data';
+    } catch (err) {
+      return revertReason(err);
+    }
+  }
+
   async processWindow(windowStart: number): Promise<WindowOutcome> {
     const recorded = await this.publicClient.readContract({ address: this.p.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] });
     if (recorded) return { windowStart, status: 'already-recorded' };
@@ -171,13 +202,17 @@ export class LocalDon {
     const signatures = await Promise.all(this.p.nodeKeys.slice(0, this.p.f + 1).map((key) => signKeystoneReport(rawReport, context, key)));
 
     try {
-      const txHash = await this.walletClient.writeContract({
-        chain: null,
+      // Simulate first: a forwarder revert (e.g. InvalidSigner) comes back decoded by name.
+      const { request } = await this.publicClient.simulateContract({
+        account: this.walletClient.account,
         address: this.p.forwarder,
         abi: keystoneForwarderAbi,
         functionName: 'report',
         args: [this.p.dataLogger, rawReport, context, signatures],
       });
+      // A fixed gas limit like CRE's `gasLimit`: estimation would find the least gas at which the
+      // forwarder succeeds, which is when the receiver's inner call runs out of gas and fails.
+      const txHash = await this.walletClient.writeContract({ ...request, chain: null, gas: this.p.gasLimit ?? 1_000_000n });
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash: txHash });
       const processed = receipt.logs
         .map((l) => {
@@ -190,13 +225,14 @@ export class LocalDon {
         .find((e) => e?.eventName === 'ReportProcessed');
       const ok = receipt.status === 'success' && (processed?.args as { result?: boolean } | undefined)?.result === true;
       if (!ok) {
-        this.log(`window ${windowStart}: forwarder delivered but the logger refused (tx ${txHash})`);
-        return { windowStart, status: 'failed', reason: 'receiver refused the report' };
+        const reason = await this.receiverRefusal(rawReport);
+        this.log(`window ${windowStart}: the forwarder delivered but the logger refused: ${reason} (tx ${txHash})`);
+        return { windowStart, status: 'failed', reason };
       }
       this.log(`recorded window ${windowStart} (${new Date(windowStart * 1000).toISOString()}) cid ${first.cid} tx ${txHash}`);
       return { windowStart, status: 'recorded', txHash, cid: first.cid };
     } catch (err) {
-      const reason = (err as { shortMessage?: string }).shortMessage ?? (err as Error).message;
+      const reason = revertReason(err);
       this.log(`window ${windowStart}: submission failed: ${reason}`);
       return { windowStart, status: 'failed', reason };
     }

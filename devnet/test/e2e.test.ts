@@ -120,7 +120,7 @@ describe('the trust path end to end', () => {
       const outcome = await don(proxy.url).processWindow(windowStart);
       expect(outcome.status).toBe('refused');
       expect((outcome as { reason: string }).reason).toContain(named.deviceId);
-      expect((outcome as { reason: string }).reason).toContain(`counter ${named.counter}`);
+      expect((outcome as { reason: string }).reason).toContain(`${named.deviceId}#${named.counter}`);
       expect(logs.some((l) => l.includes(`refused window ${windowStart}`) && l.includes(named.deviceId))).toBe(true);
       expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
     } finally {

@@ -8,12 +8,19 @@ import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
 import { startOracleApi } from '@gridproof/oracle-api';
 import { createFleet, runFleet, type FleetHandle } from '@gridproof/simulator';
-import { startAnvil, type AnvilHandle } from './anvil.js';
-import { buildContracts, deployContracts, type Deployment } from './deploy.js';
+import {
+  ANVIL_KEYS,
+  buildContracts,
+  deployContracts,
+  freePort,
+  localDonKeys,
+  localWorkflowIdentity,
+  startAnvil,
+  type AnvilHandle,
+  type Deployment,
+} from '@gridproof/contracts';
 import { LocalDon } from './don.js';
 import { serveDapp } from './dappServer.js';
-import { ANVIL_KEYS, localDonKeys, localWorkflowIdentity } from './config.js';
-import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,22 +1,17 @@
-import { BaseError, ContractFunctionRevertedError, createPublicClient, createWalletClient, decodeEventLog, http, keccak256, encodePacked, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
 import {
   dataLoggerAbi,
   decodeWindowDocument,
   deviceIdToBytes,
   deviceRegistryAbi,
-  encodeKeystoneReport,
-  KEYSTONE_METADATA_LENGTH,
-  keystoneMetadataOf,
   fromHex,
-  keystoneForwarderAbi,
-  signKeystoneReport,
   toHex,
   windowStartOf,
   type DeviceKey,
   type KeystoneWorkflowIdentity,
 } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
+import { submitKeystoneReport } from '@gridproof/contracts';
 
 export interface LocalDonParameters {
   rpcUrl: string;
@@ -49,16 +44,6 @@ export type WindowOutcome =
   | { windowStart: number; status: 'refused'; reason: string }
   | { windowStart: number; status: 'already-recorded' | 'empty' | 'not-sealed' | 'failed'; reason?: string };
 
-/** The custom error name and arguments of a revert (e.g. `InvalidSigner(0x…)`), else the message. */
-function revertReason(err: unknown): string {
-  if (err instanceof BaseError) {
-    const revert = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
-    if (revert?.data?.errorName) return `${revert.data.errorName}(${(revert.data.args ?? []).map(String).join(', ')})`;
-    return err.shortMessage;
-  }
-  return (err as Error).message;
-}
-
 class DocumentUnavailable extends Error {
   constructor(readonly status: number) {
     super(`HTTP ${status}`);
@@ -75,7 +60,6 @@ class DocumentUnavailable extends Error {
  */
 export class LocalDon {
   private readonly publicClient;
-  private readonly walletClient;
   private readonly refused = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -83,7 +67,6 @@ export class LocalDon {
   constructor(readonly p: LocalDonParameters) {
     if (p.nodeKeys.length < 3 * p.f + 1) throw new Error(`A DON with f=${p.f} needs at least ${3 * p.f + 1} nodes.`);
     this.publicClient = createPublicClient({ transport: http(p.rpcUrl) });
-    this.walletClient = createWalletClient({ account: privateKeyToAccount(p.transmitterKey), transport: http(p.rpcUrl) });
   }
 
   private log(line: string) {
@@ -149,23 +132,6 @@ export class LocalDon {
     }
   }
 
-  /** Replays the receiver call as the forwarder to name the custom error it reverted with. */
-  private async receiverRefusal(rawReport: Hex): Promise<string> {
-    const bytes = fromHex(rawReport);
-    try {
-      await this.publicClient.simulateContract({
-        account: this.p.forwarder,
-        address: this.p.dataLogger,
-        abi: dataLoggerAbi,
-        functionName: 'onReport',
-        args: [keystoneMetadataOf(rawReport), toHex(bytes.subarray(KEYSTONE_METADATA_LENGTH))],
-      });
-      return 'receiver ran out of gas or reverted without data';
-    } catch (err) {
-      return revertReason(err);
-    }
-  }
-
   async processWindow(windowStart: number): Promise<WindowOutcome> {
     const recorded = await this.publicClient.readContract({ address: this.p.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] });
     if (recorded) return { windowStart, status: 'already-recorded' };
@@ -189,52 +155,25 @@ export class LocalDon {
       return { windowStart, status: 'refused', reason };
     }
 
-    const rawReport = encodeKeystoneReport({
-      ...this.p.identity,
-      executionId: keccak256(encodePacked(['bytes32', 'uint64'], [this.p.identity.workflowId as Hex, BigInt(windowStart)])),
-      timestamp: Math.floor(Date.now() / 1000),
+    const result = await submitKeystoneReport({
+      rpcUrl: this.p.rpcUrl,
+      forwarder: this.p.forwarder,
+      receiver: this.p.dataLogger,
+      payload: first.payload,
+      identity: this.p.identity,
+      nodeKeys: this.p.nodeKeys,
+      f: this.p.f,
       donId: this.p.donId,
       configVersion: this.p.configVersion,
-      payload: first.payload,
+      executionSeed: BigInt(windowStart),
+      transmitterKey: this.p.transmitterKey,
+      gasLimit: this.p.gasLimit,
     });
-    // OCR-style context (config digest ‖ sequence); the forwarder only hashes it into what is signed.
-    const context = `0x${keccak256(encodePacked(['string', 'uint32'], ['gridproof local DON', this.p.donId])).slice(2)}${BigInt(windowStart).toString(16).padStart(64, '0')}${'00'.repeat(32)}` as Hex;
-    const signatures = await Promise.all(this.p.nodeKeys.slice(0, this.p.f + 1).map((key) => signKeystoneReport(rawReport, context, key)));
-
-    try {
-      // Simulate first: a forwarder revert (e.g. InvalidSigner) comes back decoded by name.
-      const { request } = await this.publicClient.simulateContract({
-        account: this.walletClient.account,
-        address: this.p.forwarder,
-        abi: keystoneForwarderAbi,
-        functionName: 'report',
-        args: [this.p.dataLogger, rawReport, context, signatures],
-      });
-      // A fixed gas limit like CRE's `gasLimit`: estimation would find the least gas at which the
-      // forwarder succeeds, which is when the receiver's inner call runs out of gas and fails.
-      const txHash = await this.walletClient.writeContract({ ...request, chain: null, gas: this.p.gasLimit ?? 1_000_000n });
-      const receipt = await this.publicClient.waitForTransactionReceipt({ hash: txHash });
-      const processed = receipt.logs
-        .map((l) => {
-          try {
-            return decodeEventLog({ abi: keystoneForwarderAbi, data: l.data, topics: l.topics });
-          } catch {
-            return undefined;
-          }
-        })
-        .find((e) => e?.eventName === 'ReportProcessed');
-      const ok = receipt.status === 'success' && (processed?.args as { result?: boolean } | undefined)?.result === true;
-      if (!ok) {
-        const reason = await this.receiverRefusal(rawReport);
-        this.log(`window ${windowStart}: the forwarder delivered but the logger refused: ${reason} (tx ${txHash})`);
-        return { windowStart, status: 'failed', reason };
-      }
-      this.log(`recorded window ${windowStart} (${new Date(windowStart * 1000).toISOString()}) cid ${first.cid} tx ${txHash}`);
-      return { windowStart, status: 'recorded', txHash, cid: first.cid };
-    } catch (err) {
-      const reason = revertReason(err);
-      this.log(`window ${windowStart}: submission failed: ${reason}`);
-      return { windowStart, status: 'failed', reason };
+    if (!result.ok) {
+      this.log(`window ${windowStart}: submission failed: ${result.reason}${result.txHash ? ` (tx ${result.txHash})` : ''}`);
+      return { windowStart, status: 'failed', reason: result.reason };
     }
+    this.log(`recorded window ${windowStart} (${new Date(windowStart * 1000).toISOString()}) cid ${first.cid} tx ${result.txHash}`);
+    return { windowStart, status: 'recorded', txHash: result.txHash, cid: first.cid };
   }
 }

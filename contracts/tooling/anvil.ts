@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http } from 'viem';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,8 +12,9 @@ export interface AnvilHandle {
   stop(): Promise<void>;
 }
 
-/** Starts anvil (osaka hardfork: P-256 precompile) on 127.0.0.1 and waits until it answers RPC. */
-export async function startAnvil({ port, chainId = 31337, log = () => {} }: { port: number; chainId?: number; log?: (line: string) => void }): Promise<AnvilHandle> {
+/** Starts anvil (osaka hardfork: P-256 precompile) on 127.0.0.1 (port 0: a free one) and waits until it answers RPC. */
+export async function startAnvil({ port = 0, chainId = 31337, log = () => {} }: { port?: number; chainId?: number; log?: (line: string) => void } = {}): Promise<AnvilHandle> {
+  if (port === 0) port = await freePort();
   const child = spawn(`${ROOT}node_modules/.bin/anvil`, ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--hardfork', 'osaka', '--silent'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
-import { startOracleApi } from '@gridproof/oracle-api';
+import { startOracleApi, type Logger } from '@gridproof/oracle-api';
 import { createFleet, runFleet, type FleetHandle } from '@gridproof/simulator';
 import {
   ANVIL_KEYS,
@@ -54,6 +54,13 @@ export interface Devnet {
   /** Everything a second DON (or a test) needs to talk to the same forwarder. */
   donConfig: { nodeKeys: Hex[]; f: number; donId: number; configVersion: number; identity: ReturnType<typeof localWorkflowIdentity>; transmitterKey: Hex };
   stop(): Promise<void>;
+}
+
+/** The API's structured log as devnet lines: `message key=value …`. */
+function apiLogger(write: (line: string) => void): Logger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    write(`${level}${message}${fields ? ` ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+  return { info: line(''), warn: line('WARN '), error: line('ERROR ') };
 }
 
 function runNpm(args: string[], log: (l: string) => void): Promise<void> {
@@ -131,11 +138,28 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       deviceRegistryAddress: deployment.deviceRegistry,
       windowSeconds,
       sealGraceSeconds,
+      logger: apiLogger((line) => log('api', line)),
     });
     stops.push(() => api.close());
     log('api', `oracle API at ${api.url} (data in ${dataDir})`);
 
-    const fleet = runFleet({ apiUrl: api.url, intervalSeconds: o.readingIntervalSeconds ?? 10, ...fleetSpec, log: (l) => log('meters', l) });
+    // The fleet reports refusals as they happen, and its throughput once a minute.
+    let posted = 0;
+    let lastReport = Date.now();
+    const fleet = runFleet({
+      apiUrl: api.url,
+      intervalSeconds: o.readingIntervalSeconds ?? 10,
+      ...fleetSpec,
+      log: (l) => {
+        const m = /^posted (\d+) reading/.exec(l);
+        if (!m) return log('meters', l);
+        posted += Number(m[1]);
+        if (Date.now() - lastReport < 60_000) return;
+        log('meters', `${posted} signed readings accepted in the last ${Math.round((Date.now() - lastReport) / 1000)} s`);
+        posted = 0;
+        lastReport = Date.now();
+      },
+    });
     stops.push(() => fleet.stop());
 
     let don: LocalDon | undefined;

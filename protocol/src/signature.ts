@@ -24,7 +24,8 @@ export const SIGNATURE_LENGTH = 64;
 /** Signed reading = reading bytes (43) ‖ signature (64: r‖s with low s for P-256; R‖S for Ed25519). */
 export const SIGNED_READING_LENGTH = READING_LENGTH + SIGNATURE_LENGTH;
 
-const P256_N = p256.Point.CURVE().n;
+/** Curve order, read lazily so importing the protocol (e.g. for CIDs on a list page) stays free of curve work. */
+const p256Order = (): bigint => p256.Point.CURVE().n;
 
 /** SHA-256 of the reading bytes: the message every meter signs. */
 export function readingDigest(readingBytes: Uint8Array): Uint8Array {
@@ -40,12 +41,12 @@ export function normalizeP256Signature(signature: Uint8Array): Uint8Array {
     throw new InvalidSignatureFormatError(`A P-256 signature is 64 bytes r‖s, got ${signature.length}.`);
   }
   const s = bytesToUint(signature.subarray(32));
-  if (s <= P256_N >> 1n) return signature;
-  return concatBytes(signature.subarray(0, 32), uintToBytes(P256_N - s, 32));
+  if (s <= p256Order() >> 1n) return signature;
+  return concatBytes(signature.subarray(0, 32), uintToBytes(p256Order() - s, 32));
 }
 
 export function isLowS(signature: Uint8Array): boolean {
-  return bytesToUint(signature.subarray(32, 64)) <= P256_N >> 1n;
+  return bytesToUint(signature.subarray(32, 64)) <= p256Order() >> 1n;
 }
 
 /** Public key for a private key, in the registry's encoding. */

@@ -10,8 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorVectorWindow,
-  deployContracts,
-  startAnvil,
+  startChain,
   startGateway,
   startStaticServer,
   tamperedVectorDocument,
@@ -39,10 +38,10 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(BUILD, 'index.html'))) throw new Error(`No build at ${BUILD}: run \`npm run build -w dapp\` first (npm test does).`);
-  const anvil = await startAnvil();
-  stops.push(anvil);
-  deployment = await deployContracts(anvil.rpcUrl);
-  await anchorVectorWindow(anvil.rpcUrl, deployment);
+  const chain = await startChain();
+  stops.push(chain);
+  deployment = chain.deployment;
+  await anchorVectorWindow(chain.rpcUrl, deployment);
 
   const gateway = await startGateway();
   stops.push(gateway);
@@ -56,8 +55,8 @@ beforeAll(async () => {
   const app = await startStaticServer(
     BUILD,
     {
-      chainId: 31337,
-      rpcUrl: anvil.rpcUrl,
+      chainId: chain.chainId,
+      rpcUrl: chain.rpcUrl,
       apiUrl: 'http://127.0.0.1:9', // the verification pages do not use the API
       gatewayUrl: gateway.url,
       deviceRegistry: deployment.deviceRegistry,

@@ -1,96 +1,68 @@
 // End to end on a real anvil: Deploy.s.sol deploys Chainlink's KeystoneForwarder, DeviceRegistry and DataLogger,
 // writes deployments/<chainId>.json, and a report signed by f+1 DON keys lands through the forwarder.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublicClient, createTestClient, createWalletClient, http, keccak256, toHex, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { dataLoggerAbi, deviceRegistryAbi, keystoneForwarderAbi } from '../../protocol/src/generated/contracts.js';
-import { encodeKeystoneReport, signKeystoneReport } from '../../protocol/src/keystone.js';
+import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import { dataLoggerAbi, deviceRegistryAbi } from '../../protocol/src/generated/contracts.js';
+import { ANVIL_KEYS, deployContracts, localDonKeys, startAnvil, submitKeystoneReport, type AnvilHandle } from '../tooling/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = (tool: string) => resolve(root, `node_modules/@foundry-rs/${tool}-linux-amd64/bin/${tool}`);
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));
 
 // A chain id of its own so the devnet's deployments/31337.json is never touched.
 const chainId = 900_000 + (process.pid % 90_000);
 const deploymentFile = resolve(root, `contracts/deployments/${chainId}.json`);
-const workflow = { workflowId: `0x${'ab'.repeat(32)}` as Hex, workflowName: '0x6772696470726f6f6631' as Hex };
+const workflow = {
+  workflowId: `0x${'ab'.repeat(32)}` as Hex,
+  workflowName: '0x6772696470726f6f6631' as Hex,
+  workflowOwner: privateKeyToAddress(ANVIL_KEYS.workflowOwner),
+};
+const don = { nodeKeys: localDonKeys(4), f: 1, donId: 1, configVersion: 1 };
+// Not the deployer: proves REGISTRAR reaches the registry.
+const registrar = privateKeyToAddress(keccak256(toHex('gridproof deploy test registrar')));
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-let anvil: ChildProcess;
-let rpc: string;
-let keys: Hex[] = [];
+let anvil: AnvilHandle;
 
 beforeAll(async () => {
-  const port = await freePort();
-  rpc = `http://127.0.0.1:${port}`;
-  anvil = spawn(bin('anvil'), ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId)]);
-  let log = '';
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`anvil did not start:\n${log}`)), 20_000);
-    anvil.stdout!.on('data', (chunk) => {
-      log += chunk;
-      if (log.includes('Listening on')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-  });
-  keys = [...log.matchAll(/\(\d+\) (0x[0-9a-f]{64})/g)].map((m) => m[1] as Hex);
+  anvil = await startAnvil({ chainId });
 }, 30_000);
 
-afterAll(() => {
-  anvil?.kill();
+afterAll(async () => {
+  await anvil?.stop();
   rmSync(deploymentFile, { force: true });
 });
 
 describe('Deploy.s.sol against anvil', () => {
   it('deploys, writes the deployment file, and records a DON-signed window through the forwarder', async () => {
-    const [deployerKey, ...rest] = keys;
-    const donKeys = rest.slice(0, 4);
-    const workflowOwner = privateKeyToAccount(rest[5]).address;
-    const registrar = privateKeyToAccount(rest[6]).address;
-    const run = spawnSync(
-      bin('forge'),
-      ['script', 'contracts/script/Deploy.s.sol', '--rpc-url', rpc, '--broadcast', '--private-key', deployerKey],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          DON_SIGNERS: donKeys.map((k) => privateKeyToAccount(k).address).join(','),
-          WORKFLOW_OWNER: workflowOwner,
-          WORKFLOW_NAME: workflow.workflowName,
-          WORKFLOW_ID: workflow.workflowId,
-          REGISTRAR: registrar,
-        },
-      },
-    );
-    expect(run.status, run.stderr + run.stdout).toBe(0);
+    // deployContracts has no registrar parameter; Deploy.s.sol reads REGISTRAR from the environment it inherits.
+    process.env.REGISTRAR = registrar;
+    try {
+      await deployContracts({
+        rpcUrl: anvil.rpcUrl,
+        chainId,
+        deployerKey: ANVIL_KEYS.deployer,
+        donSigners: don.nodeKeys.map((k) => privateKeyToAddress(k)),
+        f: don.f,
+        donId: don.donId,
+        configVersion: don.configVersion,
+        ...workflow,
+      });
+    } finally {
+      delete process.env.REGISTRAR;
+    }
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
     expect(Object.keys(deployment).sort()).toEqual(['chainId', 'dataLogger', 'deviceRegistry', 'forwarder', 'startBlock']);
     expect(deployment.chainId).toBe(chainId);
 
-    const chain = { id: chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpc] } } };
-    const pub = createPublicClient({ chain, transport: http(rpc) });
+    const chain = { id: chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
+    const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
     expect(
       await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'workflowIdentity' }),
-    ).toEqual([workflow.workflowId, workflow.workflowName, workflowOwner]);
+    ).toEqual([workflow.workflowId, workflow.workflowName, workflow.workflowOwner]);
     const role = await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'REGISTRAR_ROLE' });
     expect(role).toBe(keccak256(toHex('REGISTRAR_ROLE')));
     expect(
@@ -100,28 +72,20 @@ describe('Deploy.s.sol against anvil', () => {
     // The window of the test vectors must have closed on chain (on a machine whose clock is earlier, move it on).
     const closedAt = BigInt(vectors.windowStart + vectors.windowSeconds);
     if ((await pub.getBlock()).timestamp < closedAt) {
-      await createTestClient({ chain, mode: 'anvil', transport: http(rpc) }).setNextBlockTimestamp({ timestamp: closedAt });
+      await createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) }).setNextBlockTimestamp({ timestamp: closedAt });
     }
-    const rawReport = encodeKeystoneReport({
-      ...workflow,
-      workflowOwner,
-      executionId: keccak256(toHex('execution 1')),
-      timestamp: vectors.windowStart + 3600,
-      donId: 1,
-      configVersion: 1,
+    const result = await submitKeystoneReport({
+      rpcUrl: anvil.rpcUrl,
+      forwarder: deployment.forwarder,
+      receiver: deployment.dataLogger,
       payload: vectors.report,
+      identity: workflow,
+      ...don,
+      executionSeed: 1n,
+      transmitterKey: ANVIL_KEYS.transmitter,
     });
-    const context = `0x${'00'.repeat(96)}` as Hex;
-    const signatures = await Promise.all(donKeys.slice(0, 2).map((k) => signKeystoneReport(rawReport, context, k)));
-    const wallet = createWalletClient({ chain, transport: http(rpc), account: privateKeyToAccount(rest[7]) });
-    const hash = await wallet.writeContract({
-      address: deployment.forwarder,
-      abi: keystoneForwarderAbi,
-      functionName: 'report',
-      args: [deployment.dataLogger, rawReport, context, signatures],
-      gas: 1_000_000n,
-    });
-    expect((await pub.waitForTransactionReceipt({ hash })).status).toBe('success');
+    expect(result.ok, result.ok ? undefined : result.reason).toBe(true);
+    expect((await pub.waitForTransactionReceipt({ hash: result.txHash! })).status).toBe('success');
     const record = await pub.readContract({
       address: deployment.dataLogger,
       abi: dataLoggerAbi,

@@ -1,14 +1,9 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { ANVIL_KEYS, deployContracts, freePort, localDonKeys, localWorkflowIdentity, startAnvil, type AnvilHandle } from '@gridproof/contracts';
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
-import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { createPublicClient, createWalletClient, http, type Address } from 'viem';
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/logger.js';
@@ -16,76 +11,48 @@ import { startOracleApi, type StartOracleApiReturnType } from '../startOracleApi
 import { hexOf, keyEntry, meters, signed } from '../test/fixtures.js';
 import { createChainDeviceDirectory } from './chainDeviceDirectory.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(ROOT, 'node_modules/.bin');
-/** anvil's first well-known development key (public test mnemonic). */
-const ADMIN_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** DeviceRegistry bytecode: contracts/out when the contracts were built, else compiled into a temp dir. */
-async function deviceRegistryBytecode(scratch: string): Promise<Hex> {
-  let artifact = join(ROOT, 'contracts/out/DeviceRegistry.sol/DeviceRegistry.json');
-  if (!existsSync(artifact)) {
-    await promisify(execFile)(
-      join(BIN, 'forge'),
-      ['build', 'contracts/src/DeviceRegistry.sol', '--out', join(scratch, 'out'), '--cache-path', join(scratch, 'cache')],
-      { cwd: ROOT },
-    );
-    artifact = join(scratch, 'out/DeviceRegistry.sol/DeviceRegistry.json');
-  }
-  return JSON.parse(await readFile(artifact, 'utf8')).bytecode.object as Hex;
-}
+/** A chain id of this run's own (33xxx: not devnet's 31337, the dapp test's 30xxx or the devnet e2e's 314xx–323xx), so its deployment file is its own. */
+const CHAIN_ID = 33_000 + (process.pid % 1000);
+const chain = { ...foundry, id: CHAIN_ID };
+const DEPLOYMENT_FILE = fileURLToPath(new URL(`../../../contracts/deployments/${CHAIN_ID}.json`, import.meta.url));
 
 describe('chain-backed device directory against anvil', () => {
-  let anvil: ChildProcess;
-  let scratch: string;
+  let anvil: AnvilHandle;
   let rpcUrl: string;
   let registry: Address;
   let wallet: ReturnType<typeof createWalletClient>;
-  const admin = privateKeyToAccount(ADMIN_KEY);
-  const publicClient = () => createPublicClient({ chain: foundry, transport: http(rpcUrl) });
+  // Deploy.s.sol makes the deployer the DeviceRegistry's admin and registrar.
+  const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
+  const publicClient = () => createPublicClient({ chain, transport: http(rpcUrl) });
 
   async function send(functionName: 'registerDevice' | 'revokeDevice', args: readonly unknown[]) {
-    const hash = await wallet.writeContract({ address: registry, abi: deviceRegistryAbi, functionName, args, chain: foundry, account: admin } as never);
+    const hash = await wallet.writeContract({ address: registry, abi: deviceRegistryAbi, functionName, args, chain, account: admin } as never);
     await publicClient().waitForTransactionReceipt({ hash });
   }
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'oracle-api-anvil-'));
-    const port = await freePort();
-    rpcUrl = `http://127.0.0.1:${port}`;
-    anvil = spawn(join(BIN, 'anvil'), ['--host', '127.0.0.1', '--port', String(port), '--silent'], { stdio: 'ignore' });
-    const bytecode = await deviceRegistryBytecode(scratch);
-    for (let i = 0; ; i++) {
-      try {
-        await publicClient().getChainId();
-        break;
-      } catch (err) {
-        if (i > 100) throw err;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    wallet = createWalletClient({ account: admin, chain: foundry, transport: http(rpcUrl) });
-    const hash = await wallet.deployContract({ abi: deviceRegistryAbi, bytecode, args: [admin.address], account: admin, chain: foundry });
-    registry = (await publicClient().waitForTransactionReceipt({ hash })).contractAddress as Address;
+    anvil = await startAnvil({ chainId: CHAIN_ID });
+    rpcUrl = anvil.rpcUrl;
+    const deployment = await deployContracts({
+      rpcUrl,
+      chainId: CHAIN_ID,
+      deployerKey: ANVIL_KEYS.deployer,
+      donSigners: localDonKeys().map((k) => privateKeyToAddress(k)),
+      f: 1,
+      donId: 1,
+      configVersion: 1,
+      ...localWorkflowIdentity(),
+    });
+    registry = deployment.deviceRegistry;
+    wallet = createWalletClient({ account: admin, chain, transport: http(rpcUrl) });
     for (const m of [meters.solar, meters.wind]) {
       await send('registerDevice', [toHex(deviceIdToBytes(m.deviceId)), m.keyType, toHex(keyEntry(m).publicKey), admin.address]);
     }
   }, 120_000);
 
   afterAll(async () => {
-    anvil?.kill();
-    await rm(scratch, { recursive: true, force: true });
+    await anvil?.stop();
+    await rm(DEPLOYMENT_FILE, { force: true });
   });
 
   it('reads keys from DeviceRegistry, coalesces lookups into one call and caches answers', async () => {

@@ -22,6 +22,7 @@ import {
   type WindowReport,
 } from '@gridproof/protocol';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
+import { sampleSeedOf, selectSample, type SamplingOptions } from './sampling.js';
 
 export { dueWindowStart } from './dueWindowStart.js';
 
@@ -41,6 +42,12 @@ export interface VerifyWindowParameters {
   windowSeconds: number;
   /** Registry entries by device id; `undefined` (or absent) means not registered. */
   deviceKeys: Record<string, RegisteredDeviceKey | undefined>;
+  /**
+   * Above `threshold` readings, verify the signatures of only `sampleSize` readings chosen from
+   * `seed` and the document's own digest (see `selectSample`); every root, total, counter,
+   * timestamp, layout and baseline is still checked in full. Absent: every signature.
+   */
+  sampling?: SamplingOptions;
 }
 
 export interface VerifyWindowReturnType {
@@ -49,7 +56,19 @@ export interface VerifyWindowReturnType {
   payload: Hex;
   /** CIDv1 (dag-json, sha2-256) of the document bytes. */
   cid: string;
+  /** Signatures actually checked (readings and baselines); below the total when sampling applied. */
+  signaturesVerified: number;
+  /** Global reading indices (device order, then counter order) whose signatures were sampled; `null` when all were checked. */
+  sample: number[] | null;
 }
+
+/** One signature the core wants checked; a driver answers `true`, `false`, or an `Error` (malformed signature or key). */
+export interface SignatureCheck {
+  readingBytes: Uint8Array;
+  signature: Uint8Array;
+  key: RegisteredDeviceKey;
+}
+export type SignatureVerdict = boolean | Error;
 
 export type VerifyWindowErrorType = WindowVerificationError;
 
@@ -85,7 +104,28 @@ const SIGNED_READING_PATTERN = new RegExp(`^0x[0-9a-f]{${SIGNED_READING_LENGTH *
  * const { payload } = verifyWindow({ documentBytes, expectedWindowStart: 1767225600, windowSeconds: 300, deviceKeys })
  */
 export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowReturnType {
-  const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys } = parameters;
+  const steps = verifyWindowSteps(parameters);
+  let next = steps.next([]);
+  while (!next.done) next = steps.next(next.value.map(verifySignatureWithNoble));
+  return next.value;
+}
+
+/** Checks one signature with noble (protocol's `verifyReadingBytes`): the reference every other verifier must match. */
+export function verifySignatureWithNoble(check: SignatureCheck): SignatureVerdict {
+  try {
+    return verifyReadingBytes(check.readingBytes, check.signature, { keyType: check.key.keyType, publicKey: check.key.publicKey });
+  } catch (cause) {
+    return cause instanceof Error ? cause : new Error(String(cause));
+  }
+}
+
+/**
+ * The verification as steps: the generator yields each device's signature checks as one batch and
+ * resumes with the verdicts, so a synchronous driver (noble; QuickJS) and an asynchronous one
+ * (WebCrypto; Deno) share every line of the logic. Used by `verifyWindow` and `verifyWindowAsync`.
+ */
+export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generator<SignatureCheck[], VerifyWindowReturnType, SignatureVerdict[]> {
+  const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys, sampling } = parameters;
   try {
     assertWindowSeconds(windowSeconds);
   } catch (cause) {
@@ -132,11 +172,20 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
     });
   }
 
+  // The sample is drawn over the readings as laid out (device order, then position), before any is checked.
+  const population = devices.reduce<number>((n, b) => n + (isRecord(b) && Array.isArray(b.readings) ? b.readings.length : 0), 0);
+  const documentDigest = windowDocumentDigest(documentBytes);
+  const sample = sampling ? sampleFor(sampling, population, documentDigest) : null;
+  const sampled = sample ? new Set(sample) : null;
+  let globalIndex = 0;
+  let signaturesVerified = 0;
+
   const summaryLeaves: Hex[] = [];
   let totalReadings = 0;
   let totalEnergyWh = 0;
   let previousDeviceId = '';
-  devices.forEach((rawBatch, i) => {
+  for (let i = 0; i < devices.length; i++) {
+    const rawBatch = devices[i];
     const at = `devices[${i}]`;
     if (typeof rawBatch !== 'object' || rawBatch === null || Array.isArray(rawBatch)) {
       throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${at} is not an object.`, { position: at });
@@ -171,9 +220,10 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
       });
     }
 
-    // Every reading: layout, device, window, order, energy, signature.
+    // Every reading: layout, device, window, order, energy; signatures (all, or the sampled ones) after the batch.
     const readings: Reading[] = [];
     const leaves: Hex[] = [];
+    const pending: { signed: DecodedSigned; name: string; loc: Record<string, unknown> }[] = [];
     rawReadings.forEach((hex, j) => {
       const position = `${at}.readings[${j}]`;
       const signed = signedReadingAt(hex, deviceId, position);
@@ -208,7 +258,8 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
           { ...loc, energyWh: reading.energyWh, previousEnergyWh: previous.energyWh },
         );
       }
-      checkSignature(signed, key, name, loc);
+      if (!sampled || sampled.has(globalIndex)) pending.push({ signed, name, loc });
+      globalIndex++;
       readings.push(reading);
       leaves.push(readingLeaf(signed.bytes));
     });
@@ -233,10 +284,15 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
       if (b.energyWh > first.energyWh) {
         fail(`has cumulative energy ${b.energyWh} Wh, above the first reading's ${first.energyWh} Wh.`, { energyWh: b.energyWh });
       }
-      checkSignature(signed, key, name, loc);
+      // Baselines are always checked: one per device, and they anchor energyStartWh across windows.
+      pending.push({ signed, name, loc });
       energyStartWh = b.energyWh;
       baselineLeaf = readingLeaf(signed.bytes);
     }
+
+    const verdicts = yield pending.map(({ signed }) => ({ readingBytes: signed.readingBytes, signature: signed.signature, key }));
+    pending.forEach(({ name, loc }, k) => signatureVerdict(verdicts[k], name, loc));
+    signaturesVerified += pending.length;
 
     // Every claimed summary field against the recomputed one.
     const recomputed = {
@@ -263,7 +319,7 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
     summaryLeaves.push(deviceSummaryLeaf(summary));
     totalReadings += readings.length;
     totalEnergyWh += recomputed.energyWh;
-  });
+  }
 
   const totals = {
     root: buildMerkleTree(summaryLeaves).root,
@@ -285,12 +341,25 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
     windowStart,
     windowSeconds,
     root: totals.root,
-    cidDigest: windowDocumentDigest(documentBytes),
+    cidDigest: documentDigest,
     deviceCount: totals.deviceCount,
     readingCount: totals.readingCount,
     energyWh: totals.energyWh,
   };
-  return { report, payload: encodeWindowReport(report), cid: windowDocumentCid(documentBytes).toString() };
+  return { report, payload: encodeWindowReport(report), cid: windowDocumentCid(documentBytes).toString(), signaturesVerified, sample };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The sampled indices, or null when the window is small enough to verify in full. */
+function sampleFor(sampling: SamplingOptions, population: number, documentDigest: Hex): number[] | null {
+  const { threshold, sampleSize, seed } = sampling;
+  const bad = (why: string) => new WindowVerificationError(Code.INVALID_ARGUMENTS, `Sampling ${why}.`, { threshold, sampleSize, seed });
+  if (!Number.isSafeInteger(threshold) || threshold < 0) throw bad(`threshold must be a non-negative integer, got ${threshold}`);
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw bad(`sampleSize must be a positive integer, got ${sampleSize}`);
+  if (typeof seed !== 'string' || !HASH_PATTERN.test(seed)) throw bad(`seed must be 32 bytes of lower-case 0x hex, got ${String(seed)}`);
+  if (population <= threshold || sampleSize >= population) return null;
+  return selectSample(sampleSeedOf(seed, documentDigest), population, sampleSize);
 }
 
 /** Exactly the v1 keys, so a document has one shape and extra data can never ride along unverified. */
@@ -355,15 +424,11 @@ function signedReadingAt(hex: unknown, deviceId: string, position: string): Deco
   }
 }
 
-function checkSignature(signed: DecodedSigned, key: RegisteredDeviceKey, name: string, loc: Record<string, unknown>): void {
-  let valid: boolean;
-  try {
-    valid = verifyReadingBytes(signed.readingBytes, signed.signature, { keyType: key.keyType, publicKey: key.publicKey });
-  } catch (cause) {
-    const why = cause instanceof ProtocolError ? cause.shortMessage : String(cause);
-    throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a malformed signature or key: ${why}`, loc, cause);
+function signatureVerdict(verdict: SignatureVerdict | undefined, name: string, loc: Record<string, unknown>): void {
+  if (verdict === true) return;
+  if (verdict instanceof Error) {
+    const why = verdict instanceof ProtocolError ? verdict.shortMessage : verdict.message;
+    throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a malformed signature or key: ${why}`, loc, verdict);
   }
-  if (!valid) {
-    throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a signature that does not verify under the device's registered key.`, loc);
-  }
+  throw new WindowVerificationError(Code.SIGNATURE_INVALID, `${name} has a signature that does not verify under the device's registered key.`, loc);
 }

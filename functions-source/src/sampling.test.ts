@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { decodeWindowReport, toHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { sampleSeedOf, selectSample } from './sampling.js';
+import { verifyWindow } from './verifyWindow.js';
+import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
+import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+
+const seedOf = (i: number): Hex => toHex(sha256(new TextEncoder().encode(`seed ${i}`)));
+
+describe('selectSample', () => {
+  it('is deterministic, distinct, ascending and within range', () => {
+    const a = selectSample(seedOf(1), 1000, 50);
+    expect(selectSample(seedOf(1), 1000, 50)).toEqual(a);
+    expect(new Set(a).size).toBe(50);
+    expect([...a].sort((x, y) => x - y)).toEqual(a);
+    expect(a.every((i) => Number.isInteger(i) && i >= 0 && i < 1000)).toBe(true);
+    expect(selectSample(seedOf(2), 1000, 50)).not.toEqual(a);
+  });
+
+  it('pins the derivation (SHA-256(seed ‖ uint32be k) mod population)', () => {
+    const seed = seedOf(7);
+    const k0 = sha256(new Uint8Array([...Buffer.from(seed.slice(2), 'hex'), 0, 0, 0, 0]));
+    const first = Number(BigInt(toHex(k0)) % 997n);
+    expect(selectSample(seed, 997, 1)).toEqual([first]);
+  });
+
+  it('covers the whole population when size equals it, and refuses a size above it', () => {
+    expect(selectSample(seedOf(3), 20, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(() => selectSample(seedOf(3), 20, 21)).toThrow(RangeError);
+  });
+
+  it('mixes the document digest into the seed, so the same block hash gives another sample for other bytes', () => {
+    const d1 = windowDocumentDigest(new Uint8Array([1]));
+    const d2 = windowDocumentDigest(new Uint8Array([2]));
+    expect(sampleSeedOf(seedOf(1), d1)).not.toBe(sampleSeedOf(seedOf(1), d2));
+    expect(selectSample(sampleSeedOf(seedOf(1), d1), 10_000, 20)).not.toEqual(selectSample(sampleSeedOf(seedOf(1), d2), 10_000, 20));
+  });
+});
+
+describe('verifyWindow with sampling', () => {
+  const N = 40;
+  const FORGED = 17;
+  // SOLR_0001's readings, one of them signed with SOLR_0002's key: a forgery only a signature check finds.
+  const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+  const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
+  const digest = windowDocumentDigest(bytes);
+  const base = { documentBytes: bytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() };
+  const sampleOf = (seed: Hex) => selectSample(sampleSeedOf(seed, digest), N, 8);
+  const seedWhere = (inSample: boolean): Hex => {
+    for (let i = 0; ; i++) if (sampleOf(seedOf(i)).includes(FORGED) === inSample) return seedOf(i);
+  };
+
+  it('full verification (no sampling, or at/below the threshold) finds the forged reading', () => {
+    expect(() => verifyWindow(base)).toThrow(/SOLR_0001#27 at devices\[0\]\.readings\[17\]/);
+    expect(() => verifyWindow({ ...base, sampling: { threshold: N, sampleSize: 8, seed: seedWhere(false) } })).toThrow(WindowVerificationError);
+  });
+
+  it('a forged reading inside the sample fails, naming it', () => {
+    const seed = seedWhere(true);
+    let err: unknown;
+    try {
+      verifyWindow({ ...base, sampling: { threshold: 10, sampleSize: 8, seed } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(WindowVerificationError);
+    expect((err as WindowVerificationError).code).toBe(Code.SIGNATURE_INVALID);
+    expect((err as WindowVerificationError).message).toContain('SOLR_0001#27 at devices[0].readings[17]');
+  });
+
+  it('a forged reading outside the sample passes (the known limit of sampling, which fraud proofs cover)', () => {
+    const seed = seedWhere(false);
+    const r = verifyWindow({ ...base, sampling: { threshold: 10, sampleSize: 8, seed } });
+    expect(r.sample).toEqual(sampleOf(seed));
+    expect(r.signaturesVerified).toBe(8);
+    expect(decodeWindowReport(r.payload).readingCount).toBe(N);
+  });
+
+  it('still checks every root and total in full when sampling', () => {
+    const seed = seedWhere(false);
+    // The vector window is small; force sampling with threshold 0 and a tiny sample, then break a total.
+    const r = verifyWindow({ ...base, documentBytes: vectorBytes(), deviceKeys: vectorKeys(), sampling: { threshold: 0, sampleSize: 1, seed } });
+    expect(r.signaturesVerified).toBe(2); // one sampled reading + SOLR_0001's baseline
+    const sampled = { threshold: 0, sampleSize: 1, seed };
+    const doc = vectorDocument();
+    doc.energyWh += 1;
+    expect(() => verifyWindow({ ...base, documentBytes: encode(doc), sampling: sampled })).toThrow(expect.objectContaining({ code: Code.WINDOW_SUMMARY_MISMATCH }));
+    const doc2 = vectorDocument();
+    doc2.devices[2].readings.reverse(); // counters out of order: checked for every reading, sampled or not
+    expect(() => verifyWindow({ ...base, documentBytes: encode(doc2), sampling: sampled })).toThrow(expect.objectContaining({ code: Code.COUNTER_NOT_INCREASING }));
+  });
+
+  it('refuses malformed sampling arguments', () => {
+    for (const sampling of [
+      { threshold: -1, sampleSize: 8, seed: seedOf(0) },
+      { threshold: 10, sampleSize: 0, seed: seedOf(0) },
+      { threshold: 10, sampleSize: 8, seed: '0x1234' as Hex },
+    ]) {
+      expect(() => verifyWindow({ ...base, sampling })).toThrow(expect.objectContaining({ code: Code.INVALID_ARGUMENTS }));
+    }
+  });
+});

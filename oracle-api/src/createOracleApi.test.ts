@@ -6,18 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOracleApi } from './createOracleApi.js';
 import { createMemoryDeviceDirectory } from './devices/deviceDirectory.js';
 import { silentLogger } from './lib/logger.js';
+import { createTestDatabase, testBackend, type TestDatabase } from './test/database.js';
 import { hexOf, keyEntry, meters, signed, T0 } from './test/fixtures.js';
 
-describe('restart on the same DATA_DIR', () => {
+describe(`restart on the same DATA_DIR (${testBackend})`, () => {
   let dataDir: string;
+  let database: TestDatabase;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'oracle-api-restart-'));
+    database = await createTestDatabase();
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
+  });
 
   const clock = { t: T0 + 100, now() { return this.t; } };
   const devices = createMemoryDeviceDirectory({ [meters.solar.deviceId]: keyEntry(meters.solar) });
-  const open = (windowSeconds = 300) => createOracleApi({ dataDir, clock, devices, logger: silentLogger, windowSeconds });
+  const open = (windowSeconds = 300) => createOracleApi({ dataDir, clock, devices, logger: silentLogger, windowSeconds, ...database.config });
   const post = (api: Awaited<ReturnType<typeof open>>, ...rs: Uint8Array[]) =>
     api.app.request('/v1/readings', { method: 'POST', body: JSON.stringify({ readings: rs.map(hexOf) }) });
   const r1 = signed(meters.solar, 1, T0 + 10);

@@ -24,6 +24,10 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data', import.meta.ur
 export interface OracleApiConfig {
   /** Directory for PGlite (`<dir>/pglite`) and the blockstore (`<dir>/blocks`); `'memory'` for an in-memory database and a temporary blockstore. Default oracle-api/.data. */
   dataDir?: string;
+  /** postgres://… — keep readings and windows in this PostgreSQL database instead of PGlite (the blockstore stays in `dataDir`). */
+  databaseUrl?: string;
+  /** PostgreSQL schema for the tables and the migration journal (created if missing); default public. */
+  databaseSchema?: string;
   /** Default 300; must divide 3600. */
   windowSeconds?: number;
   /** Default 5. */
@@ -75,13 +79,13 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
   const dataDir = memory ? undefined : (config.dataDir ?? DEFAULT_DATA_DIR);
   const blocksDir = memory ? await mkdtemp(join(tmpdir(), 'gridproof-blocks-')) : join(dataDir as string, 'blocks');
 
-  const database = await openDatabase({ dataDir: dataDir && join(dataDir, 'pglite') });
+  const database = await openDatabase({ dataDir: dataDir && join(dataDir, 'pglite'), databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema });
   try {
-    await applyMigrations(database.db);
+    await applyMigrations(database);
     // Window starts in the database are aligned to the length they were sealed with.
     const [other] = await database.db.select().from(windows).where(ne(windows.windowSeconds, rules.windowSeconds)).limit(1);
     if (other) {
-      throw new Error(`Data in ${dataDir} was sealed with ${other.windowSeconds} s windows; WINDOW_SECONDS=${rules.windowSeconds} would mix lengths.`);
+      throw new Error(`Data in ${config.databaseUrl ? 'the database' : dataDir} was sealed with ${other.windowSeconds} s windows; WINDOW_SECONDS=${rules.windowSeconds} would mix lengths.`);
     }
   } catch (err) {
     await database.close();

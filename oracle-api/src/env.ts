@@ -9,6 +9,10 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** PGlite + blockstore directory, or `memory`. */
   DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  /** postgres://… — PostgreSQL instead of PGlite (blocks stay in DATA_DIR; DATA_DIR=memory gives a temporary blockstore). */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  /** PostgreSQL schema for the tables; default public. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   RPC_URL: z.url(),
   DEVICE_REGISTRY_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>,
   WINDOW_SECONDS: uint.positive().refine((v) => 3600 % v === 0, 'must divide 3600').default(300),

@@ -6,6 +6,8 @@ const api = await startOracleApi({
   port: env.PORT,
   host: env.HOST,
   dataDir: env.DATA_DIR,
+  databaseUrl: env.DATABASE_URL,
+  databaseSchema: env.DATABASE_SCHEMA,
   rpcUrl: env.RPC_URL,
   deviceRegistryAddress: env.DEVICE_REGISTRY_ADDRESS,
   windowSeconds: env.WINDOW_SECONDS,

@@ -4,6 +4,7 @@ import { readings as readingsTable, windows as windowsTable } from '../db/schema
 import { createOracleApi, type OracleApiConfig } from '../createOracleApi.js';
 import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
 import { silentLogger } from '../lib/logger.js';
+import { createTestDatabase } from './database.js';
 
 /** 2026-01-01T00:00:00Z: window-aligned for every allowed length. */
 export const T0 = 1767225600;
@@ -45,7 +46,10 @@ export function signed(m: Meter, counter: number, timestamp: number, overrides: 
 
 export const hexOf = (bytes: Uint8Array) => toHex(bytes);
 
-/** A service on in-memory PGlite with solar, wind and house registered and a clock tests move by hand. */
+/**
+ * A service with solar, wind and house registered and a clock tests move by hand; on in-memory
+ * PGlite, or a fresh PostgreSQL schema (dropped on close) when the suite runs on PostgreSQL.
+ */
 export async function createTestApi(config: OracleApiConfig = {}) {
   const clock = { t: T0 + 10, now() { return this.t; } };
   const devices = createMemoryDeviceDirectory({
@@ -53,7 +57,15 @@ export async function createTestApi(config: OracleApiConfig = {}) {
     [meters.wind.deviceId]: keyEntry(meters.wind),
     [meters.house.deviceId]: keyEntry(meters.house),
   });
-  const api = await createOracleApi({ dataDir: 'memory', clock, devices, logger: silentLogger, ...config });
+  const database = await createTestDatabase();
+  const service = await createOracleApi({ dataDir: 'memory', clock, devices, logger: silentLogger, ...database.config, ...config });
+  const api = {
+    ...service,
+    async close() {
+      await service.close();
+      await database.drop();
+    },
+  };
   const post = (body: unknown, init: RequestInit = {}) =>
     api.app.request('/v1/readings', {
       method: 'POST',

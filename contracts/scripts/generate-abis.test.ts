@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dataLoggerAbi, deviceRegistryAbi, keystoneForwarderAbi } from '../../protocol/src/generated/contracts.js';
+import {
+  dataLoggerAbi,
+  deviceRegistryAbi,
+  functionsWindowAnchorAbi,
+  keystoneForwarderAbi,
+  windowChallengerAbi,
+} from '../../protocol/src/generated/contracts.js';
 import { HEADER, modulePath, renderAbiModule } from './generate-abis.js';
 
 describe('generated ABI module', () => {
@@ -21,6 +27,15 @@ describe('generated ABI module', () => {
     expect(names(dataLoggerAbi)).toEqual(
       expect.arrayContaining(['onReport', 'getWindow', 'isRecorded', 'windowCount', 'windowStartAt', 'verifyDeviceSummary', 'verifyReading']),
     );
+    expect(names(dataLoggerAbi)).toEqual(
+      expect.arrayContaining(['recordWindow', 'freezeWindow', 'isFrozen', 'frozenReason', 'setRecorder', 'setChallenger']),
+    );
     expect(names(keystoneForwarderAbi)).toEqual(expect.arrayContaining(['report', 'setConfig']));
+    expect(names(windowChallengerAbi)).toEqual(
+      expect.arrayContaining(['challengeSignature', 'challengeReading', 'challengeReadingPair']),
+    );
+    expect(names(functionsWindowAnchorAbi)).toEqual(
+      expect.arrayContaining(['checkUpkeep', 'performUpkeep', 'handleOracleFulfillment', 'requestWindow', 'dueWindow']),
+    );
   });
 });

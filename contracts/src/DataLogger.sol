@@ -9,8 +9,8 @@ import {IDataLogger} from "./interfaces/IDataLogger.sol";
 import {ReadingCodec} from "./libraries/ReadingCodec.sol";
 
 /// @title DataLogger
-/// @notice Records the windows a Chainlink DON attests through the KeystoneForwarder and proves readings
-/// against them.
+/// @notice Records the windows a Chainlink DON attests (through the KeystoneForwarder, or through the Functions
+/// anchor set as recorder) and proves readings against them. A window proven fraudulent by the challenger is frozen.
 contract DataLogger is IDataLogger, Ownable2Step {
     /// @notice Windows tile the hour: their length divides this.
     uint32 public constant HOUR_SECONDS = 3600;
@@ -32,6 +32,10 @@ contract DataLogger is IDataLogger, Ownable2Step {
 
     mapping(uint64 windowStart => WindowRecord) private _windows;
     uint64[] private _windowStarts;
+
+    address private _recorder;
+    address private _challenger;
+    mapping(uint64 windowStart => uint8 reason) private _frozenReasons;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -61,15 +65,24 @@ contract DataLogger is IDataLogger, Ownable2Step {
     function onReport(bytes calldata metadata, bytes calldata report) external {
         if (msg.sender != _forwarder) revert DataLoggerUnauthorizedForwarder(msg.sender, _forwarder);
         _checkMetadata(metadata);
-        WindowRecord memory record = _decodeReport(report);
-        _checkWindow(record);
+        _record(report);
+    }
 
-        record.recordedAt = uint64(block.timestamp);
-        _windows[record.windowStart] = record;
-        _windowStarts.push(record.windowStart);
-        emit WindowRecorded(
-            record.windowStart, record.root, record.cidDigest, record.deviceCount, record.readingCount, record.energyWh
-        );
+    /// @inheritdoc IDataLogger
+    function recordWindow(bytes calldata report) external {
+        if (msg.sender != _recorder) revert DataLoggerUnauthorizedRecorder(msg.sender, _recorder);
+        _record(report);
+    }
+
+    /// @inheritdoc IDataLogger
+    function freezeWindow(uint64 windowStart, uint8 reason, address challenger_, bytes32 leaf) external {
+        if (msg.sender != _challenger) revert DataLoggerUnauthorizedChallenger(msg.sender, _challenger);
+        _recordOf(windowStart);
+        if (reason == 0) revert DataLoggerInvalidFreezeReason(reason);
+        uint8 previous = _frozenReasons[windowStart];
+        if (previous != 0) revert DataLoggerWindowFrozen(windowStart, previous);
+        _frozenReasons[windowStart] = reason;
+        emit WindowFrozen(windowStart, reason, challenger_, leaf);
     }
 
     /// @notice ERC-165: the forwarder only delivers to receivers that announce IReceiver.
@@ -110,7 +123,7 @@ contract DataLogger is IDataLogger, Ownable2Step {
         view
         returns (bool)
     {
-        bytes32 root = _recordOf(windowStart).root;
+        bytes32 root = _unfrozenRootOf(windowStart);
         return MerkleProof.verifyCalldata(proof, root, _summaryLeaf(summary));
     }
 
@@ -122,13 +135,33 @@ contract DataLogger is IDataLogger, Ownable2Step {
         DeviceSummary calldata summary,
         bytes32[] calldata summaryProof
     ) external view returns (bool) {
-        bytes32 root = _recordOf(windowStart).root;
+        bytes32 root = _unfrozenRootOf(windowStart);
         (ReadingCodec.Reading memory reading,,) = ReadingCodec.decodeSigned(signedReading);
         if (reading.deviceId != summary.deviceId) revert DataLoggerDeviceMismatch(reading.deviceId, summary.deviceId);
 
         bytes32 readingLeaf = keccak256(bytes.concat(keccak256(signedReading)));
         return MerkleProof.verifyCalldata(readingProof, summary.readingsRoot, readingLeaf)
             && MerkleProof.verifyCalldata(summaryProof, root, _summaryLeaf(summary));
+    }
+
+    /// @inheritdoc IDataLogger
+    function isFrozen(uint64 windowStart) external view returns (bool) {
+        return _frozenReasons[windowStart] != 0;
+    }
+
+    /// @inheritdoc IDataLogger
+    function frozenReason(uint64 windowStart) external view returns (uint8) {
+        return _frozenReasons[windowStart];
+    }
+
+    /// @inheritdoc IDataLogger
+    function recorder() external view returns (address) {
+        return _recorder;
+    }
+
+    /// @inheritdoc IDataLogger
+    function challenger() external view returns (address) {
+        return _challenger;
     }
 
     /// @inheritdoc IDataLogger
@@ -155,9 +188,37 @@ contract DataLogger is IDataLogger, Ownable2Step {
         _setWorkflowIdentity(workflowId, workflowName, workflowOwner);
     }
 
+    /// @inheritdoc IDataLogger
+    function setRecorder(address newRecorder) external onlyOwner {
+        address previous = _recorder;
+        _recorder = newRecorder;
+        emit RecorderUpdated(previous, newRecorder);
+    }
+
+    /// @inheritdoc IDataLogger
+    function setChallenger(address newChallenger) external onlyOwner {
+        address previous = _challenger;
+        _challenger = newChallenger;
+        emit ChallengerUpdated(previous, newChallenger);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 INTERNALS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev The one place a window is recorded, whichever oracle path delivered it: both paths get the same checks
+    /// and produce the same record. Override point for extensions; callers MUST have authenticated the source.
+    function _record(bytes calldata report) internal virtual {
+        WindowRecord memory record = _decodeReport(report);
+        _checkWindow(record);
+
+        record.recordedAt = uint64(block.timestamp);
+        _windows[record.windowStart] = record;
+        _windowStarts.push(record.windowStart);
+        emit WindowRecorded(
+            record.windowStart, record.root, record.cidDigest, record.deviceCount, record.readingCount, record.energyWh
+        );
+    }
 
     function _setForwarder(address newForwarder) private {
         if (newForwarder == address(0)) revert DataLoggerZeroAddress();
@@ -241,6 +302,13 @@ contract DataLogger is IDataLogger, Ownable2Step {
     function _recordOf(uint64 windowStart) private view returns (WindowRecord storage record) {
         record = _windows[windowStart];
         if (record.root == bytes32(0)) revert DataLoggerUnknownWindow(windowStart);
+    }
+
+    function _unfrozenRootOf(uint64 windowStart) private view returns (bytes32) {
+        bytes32 root = _recordOf(windowStart).root;
+        uint8 reason = _frozenReasons[windowStart];
+        if (reason != 0) revert DataLoggerWindowFrozen(windowStart, reason);
+        return root;
     }
 
     function _summaryLeaf(DeviceSummary calldata s) private pure returns (bytes32) {

@@ -5,7 +5,9 @@ import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IRece
 
 /// @title IDataLogger
 /// @notice Stores one record per sealed window of meter readings, written by a Chainlink DON through the
-/// KeystoneForwarder, and proves single readings against the stored Merkle root.
+/// KeystoneForwarder (CRE) or through the authorised recorder (the Chainlink Functions anchor), and proves single
+/// readings against the stored Merkle root. A window proven fraudulent by the authorised challenger is frozen: it
+/// stays readable (getWindow) but no reading or summary can be proven against it any more.
 interface IDataLogger is IReceiver {
     /// @notice What the DON attested for one window.
     /// @param root Merkle root over the window's device summary leaves.
@@ -49,6 +51,20 @@ interface IDataLogger is IReceiver {
         uint64 energyWh
     );
 
+    /// @notice Emitted after the challenger proved a window fraudulent; the window is frozen from here on.
+    /// @param windowStart The frozen window.
+    /// @param reason Why (WindowChallenger reason code: 1 bad signature, 2 timestamp outside the window, 3 counter
+    /// outside the summary, 4 repeated counter, 5 falling energy, 6 device not registered when recorded).
+    /// @param challenger Who proved it.
+    /// @param leaf The reading leaf the proof is about.
+    event WindowFrozen(uint64 indexed windowStart, uint8 reason, address indexed challenger, bytes32 leaf);
+
+    /// @notice Emitted after the owner changes the recorder allowed to call recordWindow.
+    event RecorderUpdated(address indexed previousRecorder, address indexed newRecorder);
+
+    /// @notice Emitted after the owner changes the challenger allowed to call freezeWindow.
+    event ChallengerUpdated(address indexed previousChallenger, address indexed newChallenger);
+
     /// @notice Emitted after the owner changes the forwarder allowed to call onReport.
     event ForwarderUpdated(address indexed previousForwarder, address indexed newForwarder);
 
@@ -60,6 +76,18 @@ interface IDataLogger is IReceiver {
 
     /// @notice Thrown when the forwarder metadata is not 64 bytes (id ‖ name ‖ owner ‖ report id).
     error DataLoggerInvalidMetadataLength(uint256 length);
+
+    /// @notice Thrown when recordWindow is called by anything but the configured recorder.
+    error DataLoggerUnauthorizedRecorder(address sender, address expected);
+
+    /// @notice Thrown when freezeWindow is called by anything but the configured challenger.
+    error DataLoggerUnauthorizedChallenger(address sender, address expected);
+
+    /// @notice Thrown when freezing with reason 0 (0 means "not frozen").
+    error DataLoggerInvalidFreezeReason(uint8 reason);
+
+    /// @notice Thrown when proving against, or freezing again, a window that is frozen.
+    error DataLoggerWindowFrozen(uint64 windowStart, uint8 reason);
 
     /// @notice Thrown when the report comes from another workflow id.
     error DataLoggerInvalidWorkflowId(bytes32 workflowId, bytes32 expected);
@@ -113,6 +141,22 @@ interface IDataLogger is IReceiver {
     /// uint32 readingCount, uint64 energyWh).
     function onReport(bytes calldata metadata, bytes calldata report) external;
 
+    /// @notice Records a window report delivered by the Chainlink Functions anchor (second oracle path).
+    /// @dev MUST be called by the configured recorder. Same report bytes and same checks as onReport, so both paths
+    /// leave identical records.
+    function recordWindow(bytes calldata report) external;
+
+    /// @notice Freezes a recorded window after a successful fraud proof.
+    /// @dev MUST be called by the configured challenger, which checked the proof. Reverts DataLoggerUnknownWindow,
+    /// DataLoggerWindowFrozen (already frozen) or DataLoggerInvalidFreezeReason (reason 0).
+    function freezeWindow(uint64 windowStart, uint8 reason, address challenger, bytes32 leaf) external;
+
+    /// @notice True once the window was proven fraudulent.
+    function isFrozen(uint64 windowStart) external view returns (bool);
+
+    /// @notice The reason code the window was frozen for; 0 when it is not frozen.
+    function frozenReason(uint64 windowStart) external view returns (uint8);
+
     /// @notice The record of a window; reverts DataLoggerUnknownWindow if it was never recorded.
     function getWindow(uint64 windowStart) external view returns (WindowRecord memory);
 
@@ -126,7 +170,7 @@ interface IDataLogger is IReceiver {
     function windowStartAt(uint256 index) external view returns (uint64);
 
     /// @notice True when `summary` is a leaf of the window's root under `proof`.
-    /// @dev Reverts DataLoggerUnknownWindow for an unknown window.
+    /// @dev Reverts DataLoggerUnknownWindow for an unknown window and DataLoggerWindowFrozen for a frozen one.
     function verifyDeviceSummary(uint64 windowStart, DeviceSummary calldata summary, bytes32[] calldata proof)
         external
         view
@@ -134,7 +178,8 @@ interface IDataLogger is IReceiver {
 
     /// @notice True when the 107-byte signed reading is in `summary.readingsRoot` under `readingProof` and the
     /// summary is in the window's root under `summaryProof`. Does not check the device signature (see DeviceRegistry).
-    /// @dev Reverts DataLoggerUnknownWindow for an unknown window, a ReadingCodec error for malformed bytes and
+    /// @dev Reverts DataLoggerUnknownWindow for an unknown window, DataLoggerWindowFrozen for a frozen one (so no
+    /// later claim can rest on it), a ReadingCodec error for malformed bytes and
     /// DataLoggerDeviceMismatch when the reading's device is not the summary's; a failed proof returns false.
     function verifyReading(
         uint64 windowStart,
@@ -149,6 +194,18 @@ interface IDataLogger is IReceiver {
 
     /// @notice The workflow whose reports are accepted.
     function workflowIdentity() external view returns (bytes32 workflowId, bytes10 workflowName, address workflowOwner);
+
+    /// @notice The account allowed to call recordWindow (zero: none).
+    function recorder() external view returns (address);
+
+    /// @notice The account allowed to call freezeWindow (zero: none).
+    function challenger() external view returns (address);
+
+    /// @notice Changes the recorder (the Functions anchor); zero disables the second path. Owner only.
+    function setRecorder(address newRecorder) external;
+
+    /// @notice Changes the challenger (the WindowChallenger); zero disables freezing. Owner only.
+    function setChallenger(address newChallenger) external;
 
     /// @notice Changes the forwarder. Owner only.
     function setForwarder(address newForwarder) external;

@@ -1,0 +1,10 @@
+/**
+ * @module @gridproof/gateway — the fog node between meters and the oracle API. Importing has no side effects.
+ */
+export { startGateway, type StartGatewayParameters, type StartGatewayReturnType, type FrameAnswer } from './startGateway.js';
+export { GatewayClient, type GatewayClientParameters, type SendReadingsResult } from './gatewayClient.js';
+export { GatewayError, type GatewayErrorCode, type ErrorBody } from './errors.js';
+export { Aggregator, type IntervalAggregate } from './aggregator.js';
+export { Forwarder, ApiRefusal, type ForwardedReading, type ForwarderOptions } from './forwarder.js';
+export { NonceCache, SeqWindow } from './replayGuard.js';
+export * from './session.js';

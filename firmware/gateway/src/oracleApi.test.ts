@@ -1,0 +1,54 @@
+// Against the REAL oracle API (in-memory PGlite, in-memory device directory): readings that
+// went through the gateway are verified, stored and served back byte for byte.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyType, toHex } from '@gridproof/protocol';
+import { createMemoryDeviceDirectory, silentLogger, startOracleApi, type StartOracleApiReturnType } from '@gridproof/oracle-api';
+import { GatewayClient } from './gatewayClient.js';
+import { startGateway, type StartGatewayReturnType } from './startGateway.js';
+import { T0, gatewayKey, testMeter } from './testUtils.js';
+
+const meters = [testMeter('SOLR_0001'), testMeter('SOLR_0002')];
+let clock = T0 + 100;
+let api: StartOracleApiReturnType;
+let gateway: StartGatewayReturnType;
+
+beforeAll(async () => {
+  const devices = createMemoryDeviceDirectory(
+    Object.fromEntries(meters.map((m) => [m.deviceId, { keyType: KeyType.ED25519, publicKey: m.readingPublicKey, active: true }])),
+  );
+  api = await startOracleApi({ port: 0, dataDir: 'memory', devices, clock: { now: () => clock }, sealIntervalMs: 0, logger: silentLogger });
+  gateway = await startGateway({ apiUrl: api.url, identityKey: gatewayKey, meters: Object.fromEntries(meters.map((m) => [m.deviceId, m.linkPublicKey])), now: () => clock });
+}, 60_000);
+afterAll(async () => {
+  await gateway?.close();
+  await api?.close();
+});
+
+describe('through the gateway to the real oracle API', () => {
+  it('accepts the readings and stores exactly the bytes the meters signed', async () => {
+    const sent = new Map<string, Uint8Array[]>();
+    for (const meter of meters) {
+      const signed = [meter.read(T0 + 10), meter.read(T0 + 20), meter.read(T0 + 30)];
+      sent.set(meter.deviceId, signed);
+      const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
+      const answer = await link.send(signed);
+      expect(answer).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0 } });
+      // An idempotent re-send is answered from the gateway's record of what the API acknowledged.
+      expect((await link.send(signed)).status).toBe(200);
+    }
+    for (const [deviceId, signed] of sent) {
+      const res = await fetch(`${api.url}/v1/devices/${deviceId}/readings?limit=10`);
+      const { readings } = (await res.json()) as { readings: { signed: string; counter: number }[] };
+      expect(readings.map((r) => r.signed).reverse()).toEqual(signed.map(toHex));
+    }
+  });
+
+  it("relays the API's own refusal (a forged reading signature) to the meter", async () => {
+    const meter = meters[0];
+    const forged = meter.read(T0 + 40);
+    forged[106] ^= 0x01; // the gateway does not check reading signatures; the API does
+    const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
+    const answer = await link.send([forged]);
+    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE', details: { index: 0 } } } });
+  });
+});

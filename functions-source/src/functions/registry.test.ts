@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFunctionData, encodeFunctionResult, toFunctionSelector } from 'viem';
+import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { GET_DEVICES_SELECTOR, decodeGetDevices, encodeGetDevices } from './registry.js';
+import { vectorKeys } from '../testing/windowFixture.js';
+
+const zero = { deviceId: `0x${'00'.repeat(9)}`, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' } as const;
+
+describe('getDevices codec (pinned against viem and the generated ABI)', () => {
+  it('selector and calldata', () => {
+    expect(GET_DEVICES_SELECTOR).toBe(toFunctionSelector('getDevices(bytes9[])'));
+    const ids = ['SOLR_0001', 'INDU_0042'];
+    const { functionName, args } = decodeFunctionData({ abi: deviceRegistryAbi, data: encodeGetDevices(ids) });
+    expect(functionName).toBe('getDevices');
+    expect(args).toEqual([ids.map((id) => toHex(deviceIdToBytes(id)))]);
+  });
+
+  it('decodes registered (P-256, Ed25519), revoked and unknown devices', () => {
+    const keys = vectorKeys();
+    const ids = ['INDU_0042', 'SOLR_0001', 'SOLR_0002', 'NONE_0000'];
+    const result = encodeFunctionResult({
+      abi: deviceRegistryAbi,
+      functionName: 'getDevices',
+      result: [
+        { deviceId: toHex(deviceIdToBytes(ids[0])), keyType: 2, owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 5n, publicKey: toHex(keys.INDU_0042!.publicKey) },
+        { deviceId: toHex(deviceIdToBytes(ids[1])), keyType: 1, owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 6n, publicKey: toHex(keys.SOLR_0001!.publicKey) },
+        { deviceId: toHex(deviceIdToBytes(ids[2])), keyType: 1, owner: '0x00000000000000000000000000000000000000aa', active: false, registeredAt: 7n, publicKey: toHex(keys.SOLR_0002!.publicKey) },
+        zero,
+      ],
+    } as never);
+    const decoded = decodeGetDevices(result, ids);
+    expect(decoded).toEqual({
+      INDU_0042: { keyType: 2, active: true, publicKey: keys.INDU_0042!.publicKey },
+      SOLR_0001: { keyType: 1, active: true, publicKey: keys.SOLR_0001!.publicKey },
+      SOLR_0002: { keyType: 1, active: false, publicKey: keys.SOLR_0002!.publicKey },
+      NONE_0000: undefined,
+    });
+  });
+
+  it('refuses a truncated result and a count that does not match the ids', () => {
+    const one = encodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', result: [zero] } as never);
+    expect(() => decodeGetDevices(one, ['A', 'B'])).toThrow(/1 entries for 2 ids/);
+    expect(() => decodeGetDevices(one.slice(0, 100) as `0x${string}`, ['A'])).toThrow(/too short/);
+  });
+});

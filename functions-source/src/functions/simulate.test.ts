@@ -1,0 +1,105 @@
+// The Functions source run by the toolkit's own simulator (Deno, the real sandbox and its HTTP limits),
+// against a local HTTP server that plays the API, the code host and (in this unit test only) a JSON-RPC node.
+import { createServer, type Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulateScript } from '@chainlink/functions-toolkit';
+import { decodeFunctionData, encodeFunctionResult } from 'viem';
+import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
+import { buildFunctionsSource } from './build.js';
+import { WINDOW_SECONDS, WINDOW_START, encode, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
+
+// The simulator spawns `deno` from PATH: the npm package's binary.
+const bin = join(dirname(fileURLToPath(import.meta.url)), '../../../node_modules/.bin');
+process.env.PATH = `${bin}:${process.env.PATH}`;
+
+const REGISTRY = '0x00000000000000000000000000000000000000c0';
+const documents = new Map<string, Uint8Array>();
+let bundle = new Uint8Array();
+let server: Server;
+let base = '';
+const keys = vectorKeys();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      if (req.url === '/functions/bundle.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      if (req.url === '/functions/tampered.js') return void res.writeHead(200).end(Buffer.concat([Buffer.from(bundle), Buffer.from(';')]));
+      const doc = /^\/(\w+)\/v1\/windows\/(\d+)\/document$/.exec(req.url ?? '');
+      if (doc) {
+        const bytes = documents.get(doc[1]);
+        return void (bytes ? res.writeHead(200, { 'content-type': 'application/vnd.ipld.dag-json' }).end(bytes) : res.writeHead(404).end('{}'));
+      }
+      if (req.method === 'POST' && req.url === '/rpc') {
+        const call = JSON.parse(body) as { id: number; method: string; params: [{ to: string; data: Hex }, string] };
+        const { args } = decodeFunctionData({ abi: deviceRegistryAbi, data: call.params[0].data });
+        const ids = (args![0] as Hex[]).map((b) => new TextDecoder().decode(fromHex(b)));
+        const result = encodeFunctionResult({
+          abi: deviceRegistryAbi,
+          functionName: 'getDevices',
+          result: ids.map((id) => {
+            const k = keys[id];
+            return k
+              ? { deviceId: toHex(deviceIdToBytes(id)), keyType: k.keyType, owner: REGISTRY, active: k.active, registeredAt: 1n, publicKey: toHex(k.publicKey) }
+              : { deviceId: `0x${'00'.repeat(9)}`, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' };
+          }),
+        } as never);
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  bundle = (await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` })).bundle;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+async function simulate(name: string, documentBytes: Uint8Array, codePath = '/functions/bundle.js') {
+  documents.set(name, documentBytes);
+  const { source } = await buildFunctionsSource({ codeUrl: `${base}${codePath}` });
+  return simulateScript({
+    source,
+    args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/${name}`, REGISTRY],
+    secrets: { rpcUrl: `${base}/rpc`, registryBlock: 'latest' },
+  });
+}
+
+describe('Functions source under the toolkit simulator (Deno)', () => {
+  it('the vector window: the response is exactly the vector report payload (224 bytes, within 256)', async () => {
+    const r = await simulate('good', vectorBytes());
+    expect(r.errorString, r.capturedTerminalOutput).toBeUndefined();
+    expect(r.responseBytesHexstring).toBe(vector.report);
+    expect((r.responseBytesHexstring!.length - 2) / 2).toBe(224);
+  }, 60_000);
+
+  it('a tampered reading: an error naming it, no response', async () => {
+    const doc = vectorDocument();
+    const b = fromHex(doc.devices[1].readings[2]);
+    b[60] ^= 1; // a signature byte
+    doc.devices[1].readings[2] = toHex(b);
+    const r = await simulate('tampered', encode(doc));
+    expect(r.responseBytesHexstring).toBeUndefined();
+    expect(r.errorString).toMatch(/^WINDOW_SIGNATURE_INVALID: Reading SOLR_0001#12 at devices\[1\]\.readings\[2\]/);
+    expect(new TextEncoder().encode(r.errorString).length).toBeLessThanOrEqual(256);
+  }, 60_000);
+
+  it('a missing window and a code bundle that is not the pinned one are refused by name', async () => {
+    const missing = await simulateScript({
+      source: (await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` })).source,
+      args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/nowhere`, REGISTRY],
+      secrets: { rpcUrl: `${base}/rpc`, registryBlock: 'latest' },
+    });
+    expect(missing.errorString).toMatch(/^DOCUMENT_UNAVAILABLE: GET .*\/nowhere\/v1\/windows\/\d+\/document: 404/);
+    const tampered = await simulate('good2', vectorBytes(), '/functions/tampered.js');
+    expect(tampered.errorString).toMatch(/^CODE_INTEGRITY: /);
+  }, 60_000);
+
+  it('the inline source fits a Functions request (30 KB) with room for args', async () => {
+    const { source } = await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` });
+    expect(source.length).toBeLessThan(4_000);
+  });
+});

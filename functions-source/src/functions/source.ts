@@ -1,0 +1,144 @@
+// The Chainlink Functions source: what each Functions DON node runs for one window request.
+// Bundled by build.ts; the inline source on chain is a small loader that fetches this bundle and
+// checks its SHA-256 before running it (the bundle is ~120 KB, a Functions request at most 30 KB).
+import { decodeWindowDocument, fromHex, type Hex } from '@gridproof/protocol';
+import { WindowVerificationError } from '../errors.js';
+import { verifyWindowAsync } from '../verifyWindowAsync.js';
+import type { RegisteredDeviceKey } from '../verifyWindow.js';
+import { decodeGetDevices, encodeGetDevices } from './registry.js';
+
+/** The `Functions` object the Functions runtime (and the toolkit's simulator) provides. */
+export interface FunctionsLibrary {
+  makeHttpRequest(request: {
+    url: string;
+    method?: 'get' | 'post';
+    headers?: Record<string, string>;
+    data?: Record<string, unknown>;
+    timeout?: number;
+    responseType?: 'json' | 'arraybuffer' | 'text';
+  }): Promise<{ error: false; status: number; data?: unknown } | { error: true; message?: string; code?: string }>;
+}
+
+/** Compiled into the bundle by the build: sampling settings are part of the source's identity (its hash is evented on chain). */
+export interface FunctionsSourceSettings {
+  /** Windows with more readings are sampled when a seed is given (bytesArgs[0]); without a seed they are refused. */
+  samplingThreshold: number;
+  sampleSize: number;
+}
+
+export interface FunctionsRequestInput {
+  /** From the consumer (FunctionsWindowAnchor): [windowStart, windowSeconds, apiUrl, deviceRegistry]. */
+  args: string[];
+  /** Optional bytesArgs[0]: a 32-byte sampling seed the consumer took from the chain when it sent the request. */
+  bytesArgs?: string[];
+  /** DON-hosted secrets: `rpcUrl` (required: the chain's JSON-RPC, with its API key in production), `registryBlock` (default `finalized`). */
+  secrets: Record<string, string | undefined>;
+}
+
+/** The Functions error response is bytes on chain too: keep it within the 256-byte response limit. */
+const MAX_ERROR_BYTES = 256;
+/** Device ids per getDevices eth_call (the JSON body must stay under the 2 KB request limit). */
+export const IDS_PER_CALL = 24;
+/** 5 HTTP requests per run: the code, the document, and at most 3 registry reads. */
+export const MAX_REGISTRY_CALLS = 3;
+
+class FunctionsSourceError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(clip(`${code}: ${message}`));
+  }
+}
+
+function clip(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  if (bytes.length <= MAX_ERROR_BYTES) return s;
+  return new TextDecoder().decode(bytes.slice(0, MAX_ERROR_BYTES - 3)).replace(/\uFFFD$/, '') + '...';
+}
+
+/**
+ * Runs one window request: fetches the sealed window document from the API (1 HTTP request), reads
+ * the devices' keys from the DeviceRegistry on chain through JSON-RPC (1-3 requests; the API is never
+ * asked for keys), re-verifies the whole window with WebCrypto P-256 and returns the 224-byte
+ * window report, the exact payload the CRE path delivers, so both paths record the same bytes.
+ * Errors are thrown with a stable code first and name the reading.
+ * @example
+ * return await runFunctionsRequest({ args, bytesArgs, secrets }, Functions, settings)
+ */
+export async function runFunctionsRequest(input: FunctionsRequestInput, Functions: FunctionsLibrary, settings: FunctionsSourceSettings): Promise<Uint8Array> {
+  const { args, bytesArgs = [], secrets } = input;
+  if (!Array.isArray(args) || args.length !== 4) throw new FunctionsSourceError('BAD_ARGS', `expected 4 args [windowStart, windowSeconds, apiUrl, deviceRegistry], got ${Array.isArray(args) ? args.length : typeof args}`);
+  const [startArg, secondsArg, apiUrl, registry] = args;
+  if (!/^\d{1,15}$/.test(startArg) || !/^\d{1,5}$/.test(secondsArg)) throw new FunctionsSourceError('BAD_ARGS', `windowStart ${startArg} / windowSeconds ${secondsArg} are not decimal integers`);
+  if (!/^https?:\/\/\S+$/.test(apiUrl)) throw new FunctionsSourceError('BAD_ARGS', `apiUrl ${apiUrl} is not an http(s) URL`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(registry)) throw new FunctionsSourceError('BAD_ARGS', `deviceRegistry ${registry} is not an address`);
+  const rpcUrl = secrets?.rpcUrl;
+  if (!rpcUrl || !/^https?:\/\/\S+$/.test(rpcUrl)) throw new FunctionsSourceError('BAD_SECRETS', 'secret rpcUrl (the chain JSON-RPC URL) is missing or not an http(s) URL');
+  const registryBlock = secrets.registryBlock ?? 'finalized';
+  if (!/^(latest|finalized|safe|0x[0-9a-f]+)$/.test(registryBlock)) throw new FunctionsSourceError('BAD_SECRETS', `registryBlock ${registryBlock} is not a block tag`);
+  const seed = bytesArgs[0]?.toLowerCase() as Hex | undefined;
+  if (seed !== undefined && !/^0x[0-9a-f]{64}$/.test(seed)) throw new FunctionsSourceError('BAD_ARGS', 'bytesArgs[0] (sampling seed) is not 32 bytes');
+  const windowStart = Number(startArg);
+  const windowSeconds = Number(secondsArg);
+
+  // 1. The document, as bytes (its SHA-256 is the CID digest the report carries).
+  const url = `${apiUrl.replace(/\/+$/, '')}/v1/windows/${windowStart}/document`;
+  const doc = await Functions.makeHttpRequest({ url, responseType: 'arraybuffer', timeout: 9000 });
+  if (doc.error) throw new FunctionsSourceError('DOCUMENT_UNAVAILABLE', `GET ${url}: ${doc.code ?? ''} ${doc.message ?? ''}`.trim());
+  const documentBytes = new Uint8Array(doc.data as ArrayBuffer);
+
+  // 2. The keys, from the chain. A document that does not decode gets no keys; verifyWindow names its fault.
+  let deviceIds: string[] = [];
+  try {
+    deviceIds = decodeWindowDocument(documentBytes).devices.map((d) => String(d.deviceId));
+  } catch {
+    deviceIds = [];
+  }
+  let deviceKeys: Record<string, RegisteredDeviceKey | undefined> = {};
+  // A Functions HTTP request body is at most 2 KB: ~24 ids per eth_call, and at most 3 calls after the code and the document.
+  const chunks: string[][] = [];
+  for (let i = 0; i < deviceIds.length; i += IDS_PER_CALL) chunks.push(deviceIds.slice(i, i + IDS_PER_CALL));
+  if (chunks.length > MAX_REGISTRY_CALLS) {
+    throw new FunctionsSourceError('TOO_MANY_DEVICES', `window ${windowStart} has ${deviceIds.length} devices; one request reads at most ${IDS_PER_CALL * MAX_REGISTRY_CALLS} keys`);
+  }
+  for (const ids of chunks) {
+    const rpc = await Functions.makeHttpRequest({
+      url: rpcUrl,
+      method: 'post',
+      headers: { 'content-type': 'application/json' },
+      data: { jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: registry, data: encodeGetDevices(ids) }, registryBlock] },
+      timeout: 9000,
+    });
+    if (rpc.error) throw new FunctionsSourceError('REGISTRY_UNAVAILABLE', `eth_call getDevices: ${rpc.code ?? ''} ${rpc.message ?? ''}`.trim());
+    const body = rpc.data as { result?: string; error?: { message?: string } };
+    if (typeof body?.result !== 'string' || !/^0x[0-9a-fA-F]*$/.test(body.result)) {
+      throw new FunctionsSourceError('REGISTRY_UNAVAILABLE', `eth_call getDevices: ${body?.error?.message ?? 'no result'}`);
+    }
+    deviceKeys = { ...deviceKeys, ...decodeGetDevices(body.result as Hex, ids) };
+  }
+
+  // 3. Verify. Above the threshold: sampled signatures when the consumer supplied a seed, otherwise refuse.
+  const population = countReadings(documentBytes);
+  if (population > settings.samplingThreshold && !seed) {
+    throw new FunctionsSourceError('WINDOW_TOO_LARGE', `window ${windowStart} has ${population} readings, above ${settings.samplingThreshold} verifiable in full, and the request carries no sampling seed`);
+  }
+  try {
+    const { payload } = await verifyWindowAsync({
+      documentBytes,
+      expectedWindowStart: windowStart,
+      windowSeconds,
+      deviceKeys,
+      sampling: seed ? { threshold: settings.samplingThreshold, sampleSize: settings.sampleSize, seed } : undefined,
+    });
+    return fromHex(payload);
+  } catch (e) {
+    if (e instanceof WindowVerificationError) throw new FunctionsSourceError(e.code, e.message);
+    throw e;
+  }
+}
+
+function countReadings(documentBytes: Uint8Array): number {
+  try {
+    return decodeWindowDocument(documentBytes).devices.reduce((n, d) => n + (Array.isArray(d.readings) ? d.readings.length : 0), 0);
+  } catch {
+    return 0;
+  }
+}

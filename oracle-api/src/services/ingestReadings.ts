@@ -4,7 +4,6 @@ import {
   fromHex,
   ProtocolError,
   SIGNED_READING_LENGTH,
-  verifyReadingBytes,
   windowStartOf,
   type SignedReading,
 } from '@gridproof/protocol';
@@ -13,6 +12,7 @@ import { readings, windows, type NewReadingRow } from '../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import type { DeviceEntry } from '../devices/deviceDirectory.js';
 import { ApiError } from '../lib/errors.js';
+import { verifyReadingSignature } from './verifySignature.js';
 
 export interface IngestedReading {
   deviceId: string;
@@ -220,7 +220,7 @@ function verifyCandidate(c: Candidate, device: DeviceEntry | undefined): void {
   if (!device.active) throw new ApiError(422, 'DEVICE_REVOKED', `Device ${deviceId} has been revoked.`, { index: c.index, deviceId });
   let valid: boolean;
   try {
-    valid = verifyReadingBytes(c.signed.readingBytes, c.signed.signature, device);
+    valid = verifyReadingSignature(c.signed.readingBytes, c.signed.signature, device);
   } catch (err) {
     if (err instanceof ProtocolError) {
       throw new ApiError(400, 'INVALID_SIGNATURE_FORMAT', `readings[${c.index}]: ${err.shortMessage}`, { index: c.index, deviceId, counter }, err);

@@ -7,7 +7,7 @@ import type { FunctionsSourceSettings } from './source.js';
  * Largest window the Deno runtime verifies in full within the Functions limits (10 s; measured by
  * `npm run bench -w functions-source`, see README); above it the source samples signatures.
  */
-export const DEFAULT_FUNCTIONS_SETTINGS: FunctionsSourceSettings = { samplingThreshold: 5000, sampleSize: 1000 };
+export const DEFAULT_FUNCTIONS_SETTINGS: FunctionsSourceSettings = { samplingThreshold: 4000, sampleSize: 1000 };
 
 /** Chainlink Functions: a request (source, args, secrets) is at most 30 KB. */
 export const FUNCTIONS_MAX_REQUEST_BYTES = 30_000;

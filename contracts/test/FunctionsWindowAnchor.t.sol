@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import "forge-std/Test.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {FunctionsClient} from "@chainlink/contracts/src/v0.8/functions/v1_0_0/FunctionsClient.sol";
+import {FunctionsRequest} from "@chainlink/contracts/src/v0.8/functions/v1_0_0/libraries/FunctionsRequest.sol";
+import {IDataLogger} from "../src/interfaces/IDataLogger.sol";
+import {IFunctionsWindowAnchor} from "../src/interfaces/IFunctionsWindowAnchor.sol";
+import {DataLogger} from "../src/DataLogger.sol";
+import {FunctionsWindowAnchor} from "../src/FunctionsWindowAnchor.sol";
+import {KeystoneFixture} from "./utils/KeystoneFixture.sol";
+import {FunctionsRouterStub} from "./utils/FunctionsRouterStub.sol";
+
+contract FunctionsWindowAnchorTest is KeystoneFixture {
+    using FunctionsRequest for FunctionsRequest.Request;
+
+    string internal constant SOURCE = "return Functions.encodeString('window');";
+    string internal constant API_URL = "http://127.0.0.1:8787";
+    uint32 internal constant SEAL_DELAY = 30;
+    uint32 internal constant RETRY_AFTER = 600;
+    uint32 internal constant CALLBACK_GAS = 300_000;
+    uint64 internal constant SUBSCRIPTION_ID = 7;
+    bytes32 internal constant DON = bytes32("fun-local-1");
+
+    FunctionsRouterStub internal _router;
+    DataLogger internal _functionsLogger;
+    FunctionsWindowAnchor internal _anchor;
+    address internal _upkeep = makeAddr("automation forwarder");
+    address internal _deviceRegistry = makeAddr("device registry");
+
+    function _config() internal view returns (IFunctionsWindowAnchor.AnchorConfig memory) {
+        return IFunctionsWindowAnchor.AnchorConfig({
+            subscriptionId: SUBSCRIPTION_ID,
+            callbackGasLimit: CALLBACK_GAS,
+            donId: DON,
+            windowSeconds: WINDOW_SECONDS,
+            sealDelaySeconds: SEAL_DELAY,
+            retryAfterSeconds: RETRY_AFTER,
+            deviceRegistry: _deviceRegistry,
+            apiUrl: API_URL
+        });
+    }
+
+    function setUp() public {
+        _setUpKeystone();
+        _router = new FunctionsRouterStub();
+        // The Functions path gets its own logger so the CRE logger of the fixture can record the same payload.
+        _functionsLogger = new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner);
+        _anchor = new FunctionsWindowAnchor(_admin, address(_router), _functionsLogger, _config(), SOURCE, _upkeep);
+        vm.prank(_admin);
+        _functionsLogger.setRecorder(address(_anchor));
+        // WINDOW_START's window is the due one: it ended SEAL_DELAY seconds ago.
+        vm.warp(WINDOW_START + WINDOW_SECONDS + SEAL_DELAY);
+    }
+
+    function _perform(uint64 windowStart) internal returns (bytes32) {
+        vm.prank(_upkeep);
+        _anchor.performUpkeep(abi.encode(windowStart));
+        return _router.lastRequestId();
+    }
+
+    function _assertUpkeep(bool needed, uint64 windowStart) internal view {
+        (bool upkeepNeeded, bytes memory performData) = _anchor.checkUpkeep("");
+        assertEq(upkeepNeeded, needed);
+        assertEq(performData, needed ? abi.encode(windowStart) : bytes(""));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 UPKEEP
+    //////////////////////////////////////////////////////////////*/
+
+    function test_checkUpkeep_notNeededBeforeTheFirstWindowIsSealed() public {
+        vm.warp(WINDOW_SECONDS + SEAL_DELAY - 1);
+        _assertUpkeep(false, 0);
+        (bool exists,) = _anchor.dueWindow();
+        assertFalse(exists);
+        vm.warp(WINDOW_SECONDS + SEAL_DELAY);
+        _assertUpkeep(true, 0);
+    }
+
+    function test_checkUpkeep_dueWindowFollowsSealDelay() public {
+        _assertUpkeep(true, WINDOW_START);
+        // One second earlier the window was not sealed yet: the previous one was due.
+        vm.warp(block.timestamp - 1);
+        _assertUpkeep(true, WINDOW_START - WINDOW_SECONDS);
+        // A whole window later the next one is due.
+        vm.warp(block.timestamp + 1 + WINDOW_SECONDS);
+        _assertUpkeep(true, WINDOW_START + WINDOW_SECONDS);
+    }
+
+    function test_performUpkeep_sendsFunctionsRequest() public {
+        vm.expectEmit(true, false, false, false, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0));
+        vm.prank(_upkeep);
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+        vm.snapshotGasLastCall("FunctionsWindowAnchor", "performUpkeep");
+
+        bytes32 requestId = _router.lastRequestId();
+        FunctionsRouterStub.SentRequest memory sent = _router.sent(requestId);
+        assertEq(sent.client, address(_anchor));
+        assertEq(sent.subscriptionId, SUBSCRIPTION_ID);
+        assertEq(sent.callbackGasLimit, CALLBACK_GAS);
+        assertEq(sent.donId, DON);
+        assertEq(sent.dataVersion, FunctionsRequest.REQUEST_DATA_VERSION);
+
+        FunctionsRequest.Request memory expected;
+        expected.initializeRequestForInlineJavaScript(SOURCE);
+        string[] memory args = new string[](4);
+        args[0] = "1767225600";
+        args[1] = "300";
+        args[2] = API_URL;
+        args[3] = Strings.toHexString(_deviceRegistry);
+        expected.setArgs(args);
+        assertEq(sent.data, expected.encodeCBOR());
+
+        (bytes32 id, uint64 requestedAt) = _anchor.requestOf(WINDOW_START);
+        assertEq(id, requestId);
+        assertEq(requestedAt, block.timestamp);
+        (uint64 windowStart, bool open) = _anchor.windowOfRequest(requestId);
+        assertEq(windowStart, WINDOW_START);
+        assertTrue(open);
+        // Pending: no second request until retryAfter.
+        _assertUpkeep(false, 0);
+    }
+
+    function test_RevertWhen_performUpkeepByStranger() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorUnauthorizedUpkeep.selector, address(this), _upkeep
+            )
+        );
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+        assertEq(_router.requestCount(), 0);
+    }
+
+    function test_RevertWhen_performUpkeepForWindowNotRequestable() public {
+        vm.startPrank(_upkeep);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorMisalignedWindow.selector, WINDOW_START + 1, WINDOW_SECONDS
+            )
+        );
+        _anchor.performUpkeep(abi.encode(WINDOW_START + 1));
+
+        uint64 next = WINDOW_START + WINDOW_SECONDS;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorWindowNotSealed.selector,
+                next,
+                uint256(next) + WINDOW_SECONDS + SEAL_DELAY,
+                block.timestamp
+            )
+        );
+        _anchor.performUpkeep(abi.encode(next));
+
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+        bytes32 requestId = _router.lastRequestId();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorRequestPending.selector,
+                WINDOW_START,
+                requestId,
+                block.timestamp + RETRY_AFTER
+            )
+        );
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+        vm.stopPrank();
+
+        _router.fulfill(requestId, _defaultPayload(), "");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorWindowAlreadyRecorded.selector, WINDOW_START
+            )
+        );
+        vm.prank(_upkeep);
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+        assertEq(_router.requestCount(), 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               FULFILMENT
+    //////////////////////////////////////////////////////////////*/
+
+    function test_fulfill_recordsTheSameRecordAsTheCrePath() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        vm.expectEmit(true, false, false, true, address(_functionsLogger));
+        emit IDataLogger.WindowRecorded(WINDOW_START, keccak256("root"), keccak256("document"), 3, 12, 235);
+        vm.expectEmit(true, true, false, false, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowAnchored(WINDOW_START, requestId);
+        assertTrue(_router.fulfill(requestId, _defaultPayload(), ""));
+        vm.snapshotGasLastCall("FunctionsWindowAnchor", "fulfillRequest");
+
+        // Same payload through the real KeystoneForwarder into the CRE logger, in the same block.
+        _deliver(_defaultPayload());
+        assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(_logger.getWindow(WINDOW_START)));
+        assertEq(_functionsLogger.windowCount(), 1);
+        (, bool open) = _anchor.windowOfRequest(requestId);
+        assertFalse(open);
+        _assertUpkeep(false, 0);
+    }
+
+    function test_fulfill_errorIsEventedAndRetriedLater() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowRequestFailed(WINDOW_START, requestId, bytes("WINDOW_NOT_SEALED"));
+        // The callback succeeds: the router does not see a consumer failure.
+        assertTrue(_router.fulfill(requestId, "", bytes("WINDOW_NOT_SEALED")));
+        assertFalse(_functionsLogger.isRecorded(WINDOW_START));
+
+        // Due again only after retryAfter (the window stays the due one if time is frozen there).
+        _assertUpkeep(false, 0);
+        vm.warp(block.timestamp + RETRY_AFTER);
+        vm.prank(_admin);
+        bytes32 retryId = _anchor.requestWindow(WINDOW_START);
+        assertTrue(retryId != requestId);
+        assertTrue(_router.fulfill(retryId, _defaultPayload(), ""));
+        assertTrue(_functionsLogger.isRecorded(WINDOW_START));
+    }
+
+    function test_fulfill_duplicateAndLateAnswersAreIgnored() public {
+        bytes32 first = _perform(WINDOW_START);
+        vm.warp(block.timestamp + RETRY_AFTER);
+        _assertUpkeep(true, WINDOW_START + 2 * WINDOW_SECONDS);
+        vm.prank(_admin);
+        bytes32 retry = _anchor.requestWindow(WINDOW_START);
+
+        // The superseded request's answer is ignored, even though it is a valid report.
+        vm.expectEmit(true, false, false, false, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseIgnored(first);
+        assertTrue(_router.fulfill(first, _defaultPayload(), ""));
+        assertFalse(_functionsLogger.isRecorded(WINDOW_START));
+
+        assertTrue(_router.fulfill(retry, _defaultPayload(), ""));
+        IDataLogger.WindowRecord memory recorded = _functionsLogger.getWindow(WINDOW_START);
+
+        // A duplicate answer changes nothing.
+        vm.expectEmit(true, false, false, false, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseIgnored(retry);
+        assertTrue(
+            _router.fulfill(retry, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("other"), bytes32(0), 1, 1, 1), "")
+        );
+        assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(recorded));
+        assertEq(_functionsLogger.windowCount(), 1);
+    }
+
+    function test_fulfill_afterCrePathRecordedIsRejectedSafely() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        // The CRE path lands first on the same logger.
+        vm.prank(address(_forwarder));
+        _functionsLogger.onReport(abi.encodePacked(WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, REPORT_ID), _defaultPayload());
+        IDataLogger.WindowRecord memory recorded = _functionsLogger.getWindow(WINDOW_START);
+
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseRejected(
+            WINDOW_START,
+            requestId,
+            abi.encodeWithSelector(IDataLogger.DataLoggerWindowAlreadyRecorded.selector, WINDOW_START)
+        );
+        assertTrue(_router.fulfill(requestId, _defaultPayload(), ""));
+        assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(recorded));
+        assertEq(_functionsLogger.windowCount(), 1);
+    }
+
+    function test_fulfill_invalidReportIsRejectedWithTheLoggersReason() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseRejected(
+            WINDOW_START, requestId, abi.encodeWithSelector(IDataLogger.DataLoggerInvalidCounts.selector, 3, 2)
+        );
+        assertTrue(
+            _router.fulfill(requestId, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("r"), bytes32(0), 3, 2, 0), "")
+        );
+        assertFalse(_functionsLogger.isRecorded(WINDOW_START));
+    }
+
+    function test_fulfill_answerForAnotherWindowIsRejected() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        uint64 other = WINDOW_START - WINDOW_SECONDS;
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseRejected(
+            WINDOW_START,
+            requestId,
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorWindowMismatch.selector, WINDOW_START, uint256(other)
+            )
+        );
+        assertTrue(
+            _router.fulfill(requestId, _payload(other, WINDOW_SECONDS, keccak256("r"), bytes32(0), 1, 1, 0), "")
+        );
+        assertFalse(_functionsLogger.isRecorded(other));
+        assertFalse(_functionsLogger.isRecorded(WINDOW_START));
+    }
+
+    function test_RevertWhen_fulfilNotFromRouter() public {
+        bytes32 requestId = _perform(WINDOW_START);
+        vm.expectRevert(FunctionsClient.OnlyRouterCanFulfill.selector);
+        _anchor.handleOracleFulfillment(requestId, _defaultPayload(), "");
+        assertFalse(_functionsLogger.isRecorded(WINDOW_START));
+    }
+
+    function test_RevertWhen_recordWindowNotFromRecorder() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(_anchor)
+            )
+        );
+        _functionsLogger.recordWindow(_defaultPayload());
+        // The CRE logger has no recorder at all.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(0))
+        );
+        _logger.recordWindow(_defaultPayload());
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertWhen_requestWindowByNonOwner() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, address(this)));
+        _anchor.requestWindow(WINDOW_START);
+    }
+
+    function test_RevertWhen_configInvalid() public {
+        IFunctionsWindowAnchor.AnchorConfig memory c = _config();
+        vm.startPrank(_admin);
+        c.windowSeconds = 7;
+        vm.expectRevert(
+            abi.encodeWithSelector(IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidWindowSeconds.selector, 7)
+        );
+        _anchor.setAnchorConfig(c);
+        c = _config();
+        c.callbackGasLimit = 0;
+        vm.expectRevert(
+            abi.encodeWithSelector(IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidCallbackGasLimit.selector, 0)
+        );
+        _anchor.setAnchorConfig(c);
+        c = _config();
+        c.apiUrl = "";
+        vm.expectRevert(IFunctionsWindowAnchor.FunctionsWindowAnchorEmptyString.selector);
+        _anchor.setAnchorConfig(c);
+        c = _config();
+        c.deviceRegistry = address(0);
+        vm.expectRevert(IFunctionsWindowAnchor.FunctionsWindowAnchorZeroAddress.selector);
+        _anchor.setAnchorConfig(c);
+        vm.expectRevert(IFunctionsWindowAnchor.FunctionsWindowAnchorEmptyString.selector);
+        _anchor.setSource("");
+        vm.stopPrank();
+        vm.expectRevert(IFunctionsWindowAnchor.FunctionsWindowAnchorZeroAddress.selector);
+        new FunctionsWindowAnchor(_admin, address(0), _functionsLogger, _config(), SOURCE, _upkeep);
+    }
+
+    function test_setters_updateConfiguration() public {
+        IFunctionsWindowAnchor.AnchorConfig memory c = _config();
+        c.windowSeconds = 900;
+        c.apiUrl = "https://oracle.example";
+        address newUpkeep = makeAddr("new upkeep");
+        vm.startPrank(_admin);
+        _anchor.setAnchorConfig(c);
+        _anchor.setSource("return 1;");
+        vm.expectEmit(true, true, false, false, address(_anchor));
+        emit IFunctionsWindowAnchor.UpkeepForwarderUpdated(_upkeep, newUpkeep);
+        _anchor.setUpkeepForwarder(newUpkeep);
+        vm.stopPrank();
+        assertEq(abi.encode(_anchor.anchorConfig()), abi.encode(c));
+        assertEq(_anchor.source(), "return 1;");
+        assertEq(_anchor.upkeepForwarder(), newUpkeep);
+        assertEq(_anchor.router(), address(_router));
+        assertEq(address(_anchor.dataLogger()), address(_functionsLogger));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorUnauthorizedUpkeep.selector, _upkeep, newUpkeep
+            )
+        );
+        vm.prank(_upkeep);
+        _anchor.performUpkeep(abi.encode(WINDOW_START));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  FUZZ
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The due window is always aligned, sealed, and the latest such window.
+    function testFuzz_dueWindow_isLatestSealedWindow(uint256 timestamp) public {
+        timestamp = bound(timestamp, WINDOW_SECONDS + SEAL_DELAY, type(uint64).max);
+        vm.warp(timestamp);
+        (bool exists, uint64 w) = _anchor.dueWindow();
+        assertTrue(exists);
+        assertEq(w % WINDOW_SECONDS, 0);
+        assertLe(uint256(w) + WINDOW_SECONDS + SEAL_DELAY, timestamp);
+        assertGt(uint256(w) + 2 * WINDOW_SECONDS + SEAL_DELAY, timestamp);
+    }
+}

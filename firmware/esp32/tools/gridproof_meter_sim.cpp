@@ -139,7 +139,7 @@ int command_sign(const Options& o) {
     Reading r = parse_reading(lines[i], i + 1);
     uint8_t bytes[kReadingLength];
     CodecError e = encode_reading(r, bytes);
-    if (e != CodecError::Ok) fail(codec_error_code(e), "reading " + std::to_string(i + 1) + " cannot be encoded");
+    if (e != CodecError::Ok) fail(codec_error_code(e), "reading " + std::to_string(i + 1) + ": " + codec_error_message(e));
     SignedReading s;
     if (!sign_reading(element, bytes, s)) fail("SIGNING_FAILED", "secure element refused to sign");
     std::printf("%s\n", hex(s.bytes, sizeof s.bytes).c_str());

@@ -95,6 +95,7 @@ TEST(encode_rejects_bad_device_ids_and_values) {
   big.timestamp = UINT64_MAX;
   CHECK_EQ(encode_reading(big, out), CodecError::ValueTooLarge);
   CHECK_EQ(std::string(codec_error_code(CodecError::InvalidDeviceId)), std::string("INVALID_DEVICE_ID"));
+  CHECK_EQ(std::string(codec_error_code(CodecError::ValueTooLarge)), std::string("INVALID_READING"));
 }
 
 TEST(decode_rejects_wrong_length_version_status_and_id) {

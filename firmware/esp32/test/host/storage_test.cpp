@@ -6,6 +6,7 @@
 #include "counter_store.h"
 #include "reading_buffer.h"
 #include "retry_policy.h"
+#include "transport.h"
 #include "support.h"
 
 using namespace gridproof;
@@ -172,4 +173,16 @@ TEST(retry_backoff_grows_stays_bounded_and_resets) {
     CHECK(d <= config.max_ms);
   }
   CHECK_EQ(jittered.failures(), 1000u);
+}
+
+TEST(oracle_responses_map_to_deliver_retry_or_reject) {
+  CHECK(classify_oracle_response(200, nullptr) == SendResult::Delivered);
+  CHECK(classify_oracle_response(0, nullptr) == SendResult::RetryLater);  // no answer
+  CHECK(classify_oracle_response(408, nullptr) == SendResult::RetryLater);
+  CHECK(classify_oracle_response(429, nullptr) == SendResult::RetryLater);
+  CHECK(classify_oracle_response(503, "DEVICE_DIRECTORY_UNAVAILABLE") == SendResult::RetryLater);
+  CHECK(classify_oracle_response(422, "UNKNOWN_DEVICE") == SendResult::RetryLater);  // not registered yet
+  CHECK(classify_oracle_response(422, "BAD_SIGNATURE") == SendResult::Rejected);
+  CHECK(classify_oracle_response(409, "COUNTER_REPLAYED") == SendResult::Rejected);
+  CHECK(classify_oracle_response(400, nullptr) == SendResult::Rejected);
 }

@@ -26,12 +26,20 @@ const char* codec_error_code(CodecError error) {
   switch (error) {
     case CodecError::Ok: return "OK";
     case CodecError::InvalidDeviceId: return "INVALID_DEVICE_ID";
-    case CodecError::ValueTooLarge: return "INVALID_READING_VALUE";
-    case CodecError::InvalidLength: return "INVALID_READING_LENGTH";
-    case CodecError::UnknownVersion: return "UNKNOWN_READING_VERSION";
-    case CodecError::InvalidStatus: return "INVALID_READING_STATUS";
+    default: return "INVALID_READING";
   }
-  return "UNKNOWN";
+}
+
+const char* codec_error_message(CodecError error) {
+  switch (error) {
+    case CodecError::Ok: return "ok";
+    case CodecError::InvalidDeviceId: return "device id is not of the form XXXX_ZZZZ";
+    case CodecError::ValueTooLarge: return "counter, timestamp or energy exceeds 2^53-1";
+    case CodecError::InvalidLength: return "a v1 reading is 43 bytes";
+    case CodecError::UnknownVersion: return "unknown reading layout version";
+    case CodecError::InvalidStatus: return "status byte must be 0 or 1";
+  }
+  return "unknown error";
 }
 
 bool is_valid_device_id(const char* id) {

@@ -42,8 +42,9 @@ enum class CodecError : uint8_t {
   InvalidStatus,
 };
 
-// Stable machine-readable names, matching the protocol's error codes where one exists.
+// The protocol's stable error code (INVALID_DEVICE_ID or INVALID_READING), and a human message.
 const char* codec_error_code(CodecError error);
+const char* codec_error_message(CodecError error);
 
 // True for exactly 9 chars of the form [A-Z0-9]{4}_[0-9]{4}.
 bool is_valid_device_id(const char* device_id);

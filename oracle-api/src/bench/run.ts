@@ -1,0 +1,103 @@
+/**
+ * npm run bench -w oracle-api — readings/s through each ingest path, next to bare P-256
+ * verification measured in the same run on the same machine, and the ratio.
+ * Env: BENCH_READINGS (per path, default 20000), BENCH_DATABASE_URL (default the local `test` db).
+ */
+import { availableParallelism } from 'node:os';
+import { decodeSignedReading, toHex } from '@gridproof/protocol';
+import pg from 'pg';
+import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
+import { silentLogger } from '../lib/logger.js';
+import { verifyReadingSignature } from '../services/verifySignature.js';
+import { startOracleApi } from '../startOracleApi.js';
+import { createFleet, nextReading, type BenchMeter } from './fleet.js';
+
+const TOTAL = Number(process.env.BENCH_READINGS ?? 20_000);
+const BATCH = 500;
+const STREAMS = 4;
+const DEVICES = 200;
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const now = () => Math.floor(Date.now() / 1000);
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+
+/** `count` readings in batches of BATCH, split into STREAMS groups that share no device (so streams can run concurrently). */
+function makeBatches(fleet: BenchMeter[], count: number): Uint8Array[][][] {
+  const perStream = Math.ceil(fleet.length / STREAMS);
+  const streams: Uint8Array[][][] = Array.from({ length: STREAMS }, () => []);
+  const t = now();
+  for (let s = 0; s < STREAMS; s++) {
+    const meters = fleet.slice(s * perStream, (s + 1) * perStream);
+    const want = Math.floor(count / STREAMS / BATCH);
+    for (let b = 0; b < want; b++) {
+      const batch: Uint8Array[] = [];
+      for (let i = 0; i < BATCH; i++) batch.push(nextReading(meters[i % meters.length], t));
+      streams[s].push(batch);
+    }
+  }
+  return streams;
+}
+
+function bareVerify(fleet: BenchMeter[], readings: Uint8Array[]): number {
+  const keys = new Map(fleet.map((m) => [m.deviceId, m.entry]));
+  const decoded = readings.map((r) => decodeSignedReading(r));
+  // Warm the key cache and the JIT first, as ingest would be warm.
+  for (const d of decoded.slice(0, 1000)) verifyReadingSignature(d.readingBytes, d.signature, keys.get(d.reading.deviceId)!);
+  const start = performance.now();
+  let ok = 0;
+  for (const d of decoded) if (verifyReadingSignature(d.readingBytes, d.signature, keys.get(d.reading.deviceId)!)) ok++;
+  const ms = performance.now() - start;
+  if (ok !== decoded.length) throw new Error(`bare verify: ${decoded.length - ok} signatures failed`);
+  return rate(decoded.length, ms);
+}
+
+async function httpIngest(label: string, fleet: BenchMeter[], config: Record<string, unknown>): Promise<number> {
+  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
+  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0, ...config });
+  try {
+    const warm = makeBatches(fleet, STREAMS * BATCH);
+    const streams = makeBatches(fleet, TOTAL);
+    const bodies = (s: Uint8Array[][][]) => s.map((batches) => batches.map((b) => JSON.stringify({ readings: b.map((r) => toHex(r)) })));
+    const post = async (body: string) => {
+      const res = await fetch(`${api.url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    const run = async (s: string[][]) => Promise.all(s.map(async (batches) => { for (const b of batches) await post(b); }));
+    await run(bodies(warm));
+    const measured = bodies(streams);
+    const n = measured.reduce((a, s) => a + s.length, 0) * BATCH;
+    const start = performance.now();
+    await run(measured);
+    return rate(n, performance.now() - start);
+  } finally {
+    await api.close();
+  }
+}
+
+async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
+  const schema = `oracle_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`create schema "${schema}"`);
+    return await fn(schema);
+  } finally {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+    await client.end();
+  }
+}
+
+const results: { path: string; perSecond: number }[] = [];
+const fleet = createFleet(DEVICES);
+console.log(`oracle-api bench: ${TOTAL} readings per path, batches of ${BATCH}, ${STREAMS} concurrent streams, ${DEVICES} P-256 meters, ${availableParallelism()} cores, Node ${process.version}`);
+const verifySet = makeBatches(fleet, TOTAL).flat(2);
+const bare = bareVerify(fleet, verifySet);
+console.log(`bare P-256 verify (node:crypto, 1 thread): ${bare} /s`);
+const report = (path: string, perSecond: number) => {
+  results.push({ path, perSecond });
+  console.log(`${path}: ${perSecond} readings/s (${((perSecond / bare) * 100).toFixed(0)}% of bare verify)`);
+};
+report('HTTP batch -> PGlite', await httpIngest('pglite', createFleet(DEVICES, 'PGLT'), {}));
+report('HTTP batch -> PostgreSQL', await withSchema((schema) => httpIngest('postgres', createFleet(DEVICES, 'PGSQ'), { databaseUrl: DATABASE_URL, databaseSchema: schema })));
+const best = Math.max(...results.filter((r) => r.path.startsWith('HTTP')).map((r) => r.perSecond));
+console.log(`ratio HTTP batch (best DB) / bare verify: ${(best / bare).toFixed(2)} (target >= 0.70)`);

@@ -15,6 +15,7 @@
 #include <freertos/task.h>
 #include <nvs_flash.h>
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -100,7 +101,7 @@ extern "C" void app_main() {
   static MonotonicCounter counter(counter_store, 16);  // one NVS write per 16 readings
   static FileReadingBufferStore file_store("/spiffs/buffer.bin");
   static VolatileReadingBufferStore ram_store;
-  static ReadingBuffer buffer(2048, persistent_buffer ? static_cast<ReadingBufferStore&>(file_store)
+  static ReadingBuffer buffer(512, persistent_buffer ? static_cast<ReadingBufferStore&>(file_store)
                                                       : static_cast<ReadingBufferStore&>(ram_store));
   static ShellyEmMeter meter(GRIDPROOF_SHELLY_URL);
 #ifdef GRIDPROOF_TRANSPORT_MQTT

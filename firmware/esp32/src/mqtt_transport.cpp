@@ -3,6 +3,7 @@
 #include <esp_crt_bundle.h>
 #include <esp_log.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace gridproof {

@@ -37,22 +37,17 @@ afterAll(async () => {
 
 describe('Deploy.s.sol against anvil', () => {
   it('deploys, writes the deployment file, and records a DON-signed window through the forwarder', async () => {
-    // deployContracts has no registrar parameter; Deploy.s.sol reads REGISTRAR from the environment it inherits.
-    process.env.REGISTRAR = registrar;
-    try {
-      await deployContracts({
-        rpcUrl: anvil.rpcUrl,
-        chainId,
-        deployerKey: ANVIL_KEYS.deployer,
-        donSigners: don.nodeKeys.map((k) => privateKeyToAddress(k)),
-        f: don.f,
-        donId: don.donId,
-        configVersion: don.configVersion,
-        ...workflow,
-      });
-    } finally {
-      delete process.env.REGISTRAR;
-    }
+    await deployContracts({
+      rpcUrl: anvil.rpcUrl,
+      chainId,
+      deployerKey: ANVIL_KEYS.deployer,
+      donSigners: don.nodeKeys.map((k) => privateKeyToAddress(k)),
+      f: don.f,
+      donId: don.donId,
+      configVersion: don.configVersion,
+      registrar,
+      ...workflow,
+    });
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
     expect(Object.keys(deployment).sort()).toEqual(['chainId', 'dataLogger', 'deviceRegistry', 'forwarder', 'startBlock']);

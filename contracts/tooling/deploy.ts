@@ -24,6 +24,8 @@ export interface DeployParameters {
   workflowOwner: Address;
   workflowName: Hex;
   workflowId: Hex;
+  /** An extra account granted REGISTRAR_ROLE on the DeviceRegistry (the deployer always is one). */
+  registrar?: Address;
   log?: (line: string) => void;
 }
 
@@ -41,9 +43,9 @@ function run(cmd: string, args: string[], env: Record<string, string>, log: (l: 
   });
 }
 
-/** Compiles the contracts once (forge caches). */
+/** Compiles the contracts and deploy scripts once (forge caches); tests are left to `forge test`. */
 export function buildContracts(log: (l: string) => void = () => {}): Promise<void> {
-  return run(`${ROOT}node_modules/.bin/forge`, ['build'], {}, log);
+  return run(`${ROOT}node_modules/.bin/forge`, ['build', '--skip', 'test'], {}, log);
 }
 
 /**
@@ -53,7 +55,7 @@ export function buildContracts(log: (l: string) => void = () => {}): Promise<voi
 export async function deployContracts(p: DeployParameters): Promise<Deployment> {
   await run(
     `${ROOT}node_modules/.bin/forge`,
-    ['script', 'contracts/script/Deploy.s.sol', '--rpc-url', p.rpcUrl, '--broadcast', '--private-key', p.deployerKey, '--slow'],
+    ['script', 'contracts/script/Deploy.s.sol', '--skip', 'test', '--rpc-url', p.rpcUrl, '--broadcast', '--private-key', p.deployerKey, '--slow'],
     {
       DON_SIGNERS: p.donSigners.join(','),
       DON_F: String(p.f),
@@ -62,6 +64,7 @@ export async function deployContracts(p: DeployParameters): Promise<Deployment> 
       WORKFLOW_OWNER: p.workflowOwner,
       WORKFLOW_NAME: p.workflowName,
       WORKFLOW_ID: p.workflowId,
+      ...(p.registrar ? { REGISTRAR: p.registrar } : {}),
     },
     p.log ?? (() => {}),
   );

@@ -2,7 +2,7 @@ import { toHex } from '@gridproof/protocol';
 
 export interface PostReadingsResult {
   status: number;
-  body: { accepted?: number; duplicates?: number; error?: { code: string; message: string } };
+  body: { accepted?: number; duplicates?: number; error?: { code: string; message: string; details?: Record<string, unknown> } };
 }
 
 /** POSTs signed readings to the oracle API (`POST /v1/readings`). */

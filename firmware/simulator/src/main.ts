@@ -1,5 +1,7 @@
 // Standalone: `npm start -w firmware/simulator -- --api http://127.0.0.1:8787 --size 20 --interval 10 --seed devnet`
+// Through a gateway: add `--gateway http://127.0.0.1:8790 --gateway-key 0x<32-byte Ed25519 public key>` (repeatable, same order).
 import { parseArgs } from 'node:util';
+import { fromHex } from '@gridproof/protocol';
 import { runFleet } from './runFleet.js';
 
 const { values } = parseArgs({
@@ -8,8 +10,24 @@ const { values } = parseArgs({
     size: { type: 'string', default: '20' },
     interval: { type: 'string', default: '10' },
     seed: { type: 'string', default: 'gridproof-devnet' },
+    'outages-per-day': { type: 'string', default: '0' },
+    'outage-minutes': { type: 'string', default: '20' },
+    gateway: { type: 'string', multiple: true, default: [] },
+    'gateway-key': { type: 'string', multiple: true, default: [] },
   },
 });
-const fleet = runFleet({ apiUrl: values.api!, size: Number(values.size), intervalSeconds: Number(values.interval), seed: values.seed, log: (l) => console.log(`[simulator] ${l}`) });
-console.log(`[simulator] ${fleet.meters.length} meters posting to ${values.api} every ${values.interval}s`);
+if (values.gateway!.length !== values['gateway-key']!.length) throw new Error('Give one --gateway-key per --gateway.');
+const gateways = values.gateway!.map((url, i) => ({ url, publicKey: fromHex(values['gateway-key']![i], 32) }));
+const fleet = runFleet({
+  apiUrl: values.api!,
+  size: Number(values.size),
+  intervalSeconds: Number(values.interval),
+  seed: values.seed,
+  outagesPerDay: Number(values['outages-per-day']),
+  outageMinutes: Number(values['outage-minutes']),
+  gateways,
+  log: (l) => console.log(`[simulator] ${l}`),
+});
+const target = gateways.length > 0 ? `${gateways.length} gateway(s)` : values.api;
+console.log(`[simulator] ${fleet.meters.length} meters sending to ${target} every ${values.interval}s`);
 process.on('SIGINT', () => (fleet.stop(), process.exit(0)));

@@ -13,7 +13,7 @@ constexpr EventBits_t kPublished = BIT0;
 }  // namespace
 
 MqttTransport::MqttTransport(std::string broker_uri, const char* device_id)
-    : uri_(std::move(broker_uri)), topic_(std::string("gridproof/readings/") + device_id) {}
+    : uri_(std::move(broker_uri)), topic_(std::string("gridproof/v1/devices/") + device_id + "/readings") {}
 
 bool MqttTransport::begin() {
   events_ = xEventGroupCreate();

@@ -1,5 +1,5 @@
 // MQTT over TLS (esp-mqtt): one QoS 1 message per batch, payload = the signed readings back to back
-// (107 bytes each), topic gridproof/readings/<deviceId>. Delivered once the broker's PUBACK arrives.
+// (107 bytes each), topic gridproof/v1/devices/<deviceId>/readings (the oracle API's scheme). Delivered once the broker's PUBACK arrives.
 #pragma once
 #ifndef ESP_PLATFORM
 #error "Device-only (ESP-IDF): build with PlatformIO, see firmware/esp32/README.md. The host build uses lib/gridproof_core only."

@@ -30,6 +30,8 @@ export interface ForwarderOptions {
   maxRetryDelayMs?: number;
   /** Delivered readings remembered, so a meter's re-send after a timed-out ack is answered without posting twice. */
   deliveredCacheSize?: number;
+  /** A request the API has not answered in this time counts as failed and is retried. Default 15 000 ms. */
+  requestTimeoutMs?: number;
   /** Called once per reading the API acknowledged, with the exact bytes. */
   onDelivered?: (signed: Uint8Array[], results: ForwardedReading[]) => void;
   log?: (line: string) => void;
@@ -62,7 +64,8 @@ export class Forwarder {
   retries = 0;
 
   constructor(options: ForwarderOptions) {
-    this.opts = { maxBatch: 500, minRetryDelayMs: 100, maxRetryDelayMs: 5_000, deliveredCacheSize: 50_000, log: () => {}, ...options };
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ForwarderOptions;
+    this.opts = { maxBatch: 500, requestTimeoutMs: 15_000, minRetryDelayMs: 100, maxRetryDelayMs: 5_000, deliveredCacheSize: 50_000, log: () => {}, ...defined };
   }
 
   /** Readings queued and not yet acknowledged by the API. */
@@ -138,6 +141,8 @@ export class Forwarder {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ readings: readings.map(toHex) }),
+          // A hung API must not stall the outbox forever; idempotent ingest makes the retry safe.
+          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
         });
         status = res.status;
         body = await res.json().catch(() => undefined);

@@ -15,6 +15,7 @@ let api: Awaited<ReturnType<typeof standInApi>> | undefined;
 afterEach(async () => {
   await gateway?.close();
   api?.server.close();
+  api?.server.closeAllConnections();
   gateway = api = undefined;
   clock = T0;
 });
@@ -102,6 +103,16 @@ describe('gateway forwarding', () => {
     expect(third.status).toBe(200);
     expect(third.body.accepted).toBe(3);
     expect(api.received.map(toHex)).toEqual(second.map(toHex));
+  });
+
+  it('retries a request the API never answers, and then delivers', async () => {
+    const { api } = await setUp({ apiTimeoutMs: 200 });
+    let calls = 0;
+    api.respond = () => (calls++ === 0 ? 'hang' : undefined);
+    const signed = solar.read(T0);
+    expect((await client().send([signed])).status).toBe(200);
+    expect(gateway!.forwarder.retries).toBe(1);
+    expect(api.received.map(toHex)).toEqual([toHex(signed)]);
   });
 
   it('relays a 4xx for one meter batch and still delivers the other meters in the same request', async () => {
@@ -203,6 +214,17 @@ describe('gateway refusals', () => {
     expect((await link.send([solar.read(T0 + 62)])).status).toBe(200);
     expect(link.sessionId).not.toBe(first);
     expect(api.received).toHaveLength(2);
+  });
+
+  it('a meter holds at most two sessions: a third handshake retires the oldest', async () => {
+    await setUp();
+    const links = [client(), client(), client()];
+    for (const link of links) await link.handshake();
+    expect(gateway!.sessionCount()).toBe(2);
+    const old = await links[0].postFrame(links[0].sealFrame(solar.read(T0)).frame);
+    expect(old.status).toBe(401);
+    expect(((await old.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_SESSION');
+    expect((await links[2].postFrame(links[2].sealFrame(solar.read(T0 + 1)).frame)).status).toBe(200);
   });
 
   it('unknown routes and oversized frames get stable codes', async () => {

@@ -31,6 +31,8 @@ export interface StartGatewayParameters {
   aggregateSeconds?: number;
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** An API request unanswered this long is retried. Default 15 000 ms. */
+  apiTimeoutMs?: number;
   /** Unix seconds; injectable for tests. */
   now?: () => number;
   log?: (line: string) => void;
@@ -57,6 +59,9 @@ export interface FrameAnswer {
   body: unknown;
 }
 
+/** Sessions a meter may hold at once (a restarted meter opens a new one before the old expires). */
+const SESSIONS_PER_METER = 2;
+
 interface Session extends SessionKeys {
   meterId: string;
   window: SeqWindow;
@@ -78,6 +83,8 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
   const ackTimeoutMs = params.ackTimeoutMs ?? 10_000;
   const meters = new Map(params.meters instanceof Map ? params.meters : Object.entries(params.meters));
   const sessions = new Map<string, Session>();
+  const sessionsOf = new Map<string, string[]>();
+  let lastSweep = 0;
   const nonces = new NonceCache(2 * skew + 1);
   const aggregator = new Aggregator(params.aggregateSeconds ?? 60);
   const forwarder = new Forwarder({
@@ -85,6 +92,7 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
     maxBatch,
     minRetryDelayMs: params.minRetryDelayMs,
     maxRetryDelayMs: params.maxRetryDelayMs,
+    requestTimeoutMs: params.apiTimeoutMs,
     log,
     onDelivered: (signed, results) => aggregator.add(signed.filter((_, i) => !results[i].duplicate).map((b) => decodeSignedReading(b).reading)),
   });
@@ -109,7 +117,15 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
       throw new GatewayError(409, 'HANDSHAKE_REPLAYED', `Meter ${hello.meterId} already used hello nonce ${toHex(hello.nonce)}.`, { meterId: hello.meterId, nonce: toHex(hello.nonce) });
     }
     if (seen === 'full') throw new GatewayError(503, 'HANDSHAKE_CACHE_FULL', 'Too many handshakes in flight; try again shortly.');
-    for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
+    // Bounded memory: expired sessions go (swept at most once a minute), and a meter keeps only its newest few.
+    if (t - lastSweep >= 60) {
+      for (const [id, s] of sessions) if (s.expiresAt <= t) sessions.delete(id);
+      lastSweep = t;
+    }
+    const own = (sessionsOf.get(hello.meterId) ?? []).filter((id) => sessions.has(id));
+    while (own.length >= SESSIONS_PER_METER) sessions.delete(own.shift()!);
+    own.push(server.sessionId);
+    sessionsOf.set(hello.meterId, own);
     sessions.set(server.sessionId, { ...keys, meterId: hello.meterId, window: new SeqWindow() });
     log(`session ${server.sessionId.slice(0, 10)}… opened for ${hello.meterId}`);
     return server;

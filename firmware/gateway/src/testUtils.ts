@@ -42,7 +42,7 @@ export async function standInApi() {
     url: '',
     server: undefined as unknown as Server,
     /** Return a status to answer with instead of 200 (e.g. 503 for an outage). */
-    respond: (_readings: Uint8Array[]): { status: number; body?: unknown } | undefined => undefined,
+    respond: (_readings: Uint8Array[]): { status: number; body?: unknown } | 'hang' | undefined => undefined,
     /** Every reading the API accepted, in order. */
     get received(): Uint8Array[] {
       return posts.flat();
@@ -54,6 +54,7 @@ export async function standInApi() {
     req.on('end', () => {
       const readings = (JSON.parse(body).readings as string[]).map((h) => fromHex(h));
       const override = api.respond(readings);
+      if (override === 'hang') return; // never answers: a hung API
       if (override) {
         res.writeHead(override.status, { 'content-type': 'application/json' }).end(JSON.stringify(override.body ?? { error: { code: 'DOWN', message: 'down' } }));
         return;

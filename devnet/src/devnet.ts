@@ -20,6 +20,7 @@ import {
   type Deployment,
 } from '@gridproof/contracts';
 import { LocalDon } from './don.js';
+import { startFunctionsPath, type FunctionsPath } from './functionsPath.js';
 import { serveDapp } from './dappServer.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,8 +37,14 @@ export interface DevnetOptions {
   chainId?: number;
   /** PGlite + blockstore directory; default a fresh temp dir. */
   dataDir?: string;
-  /** Start the local DON (tests may run their own). */
+  /** Start the oracle (tests may run their own). */
   don?: boolean;
+  /**
+   * Which oracle path anchors windows: `cre` (default; the local DON through the KeystoneForwarder)
+   * or `functions` (local Automation runner → FunctionsWindowAnchor → local Functions DON → DataLogger.recordWindow).
+   * With `don: false` the functions path is still deployed (anchor, recorder, subscription) but not started.
+   */
+  oracle?: 'cre' | 'functions';
   /** Serve the dApp (built when dapp/build is missing). */
   dapp?: boolean;
   log?: (component: string, line: string) => void;
@@ -49,7 +56,10 @@ export interface Devnet {
   chainId: number;
   windowSeconds: number;
   sealDelaySeconds: number;
+  oracle: 'cre' | 'functions';
   don?: LocalDon;
+  /** The Functions path, when `oracle: 'functions'`. */
+  functions?: FunctionsPath;
   fleet: FleetHandle;
   /** Everything a second DON (or a test) needs to talk to the same forwarder. */
   donConfig: { nodeKeys: Hex[]; f: number; donId: number; configVersion: number; identity: ReturnType<typeof localWorkflowIdentity>; transmitterKey: Hex };
@@ -162,8 +172,23 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     });
     stops.push(() => fleet.stop());
 
+    const oracle = o.oracle ?? 'cre';
+    if (oracle !== 'cre' && oracle !== 'functions') throw new Error(`oracle must be "cre" or "functions", got ${String(oracle)}`);
     let don: LocalDon | undefined;
-    if (o.don !== false) {
+    let functions: FunctionsPath | undefined;
+    if (oracle === 'functions') {
+      functions = await startFunctionsPath({
+        rpcUrl: anvil.rpcUrl,
+        apiUrl: api.url,
+        deployment,
+        deployerKey: ANVIL_KEYS.deployer,
+        windowSeconds,
+        sealDelaySeconds,
+        run: o.don !== false,
+        log,
+      });
+      stops.push(() => functions!.stop());
+    } else if (o.don !== false) {
       don = new LocalDon({ rpcUrl: anvil.rpcUrl, apiUrl: api.url, ...deployment, ...donConfig, windowSeconds, sealDelaySeconds, log: (l) => log('don', l) });
       don.start(o.donTickSeconds ?? 2);
       stops.push(() => don!.stop());
@@ -181,7 +206,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       dappUrl = url;
     }
 
-    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl }, deployment, chainId, windowSeconds, sealDelaySeconds, don, fleet, donConfig, stop };
+    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl }, deployment, chainId, windowSeconds, sealDelaySeconds, oracle, don, functions, fleet, donConfig, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -8,6 +8,7 @@ const devnet = await startDevnet({
   fleetSize: Number(env.FLEET_SIZE ?? 20),
   ports: { anvil: Number(env.ANVIL_PORT ?? 8545), api: Number(env.API_PORT ?? 8787), dapp: Number(env.DAPP_PORT ?? 5173) },
   dataDir: env.DATA_DIR,
+  oracle: (env.ORACLE ?? 'cre') as 'cre' | 'functions',
 });
 
 console.log(`
@@ -18,8 +19,10 @@ GridProof devnet is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   chain (anvil) ${devnet.urls.rpc}       chain id ${devnet.chainId}
   DataLogger    ${devnet.deployment.dataLogger}
   DeviceRegistry ${devnet.deployment.deviceRegistry}
-  Forwarder     ${devnet.deployment.forwarder}
-Windows are ${devnet.windowSeconds} s; the local DON anchors each one ~${devnet.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
+  Forwarder     ${devnet.deployment.forwarder}${devnet.functions ? `
+  Functions     anchor ${devnet.functions.anchor}, router ${devnet.functions.router}, subscription ${devnet.functions.subscriptionId}` : ''}
+Oracle path: ${devnet.oracle === 'functions' ? 'Automation -> Chainlink Functions (local DON, toolkit simulator) -> DataLogger' : 'CRE (local DON -> KeystoneForwarder) -> DataLogger'} (ORACLE=cre|functions).
+Windows are ${devnet.windowSeconds} s; the oracle anchors each one ~${devnet.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
 `);
 
 let stopping = false;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { dataLoggerAbi, deviceRegistryAbi } from '../../protocol/src/generated/contracts.js';
+import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '../../protocol/src/generated/contracts.js';
 import { ANVIL_KEYS, deployContracts, localDonKeys, startAnvil, submitKeystoneReport, type AnvilHandle } from '../tooling/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,14 +50,33 @@ describe('Deploy.s.sol against anvil', () => {
     });
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
-    expect(Object.keys(deployment).sort()).toEqual(['chainId', 'dataLogger', 'deviceRegistry', 'forwarder', 'startBlock']);
+    expect(Object.keys(deployment).sort()).toEqual([
+      'chainId',
+      'dataLogger',
+      'deviceRegistry',
+      'forwarder',
+      'functionsAnchor',
+      'network',
+      'startBlock',
+      'windowChallenger',
+    ]);
     expect(deployment.chainId).toBe(chainId);
+    expect(deployment.network).toBe('anvil');
+    // No FUNCTIONS_SUBSCRIPTION_ID: the CRE path only.
+    expect(deployment.functionsAnchor).toBe('0x0000000000000000000000000000000000000000');
 
     const chain = { id: chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
     const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
     expect(
       await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'workflowIdentity' }),
     ).toEqual([workflow.workflowId, workflow.workflowName, workflow.workflowOwner]);
+    // The challenger holds the logger's freeze right and reads keys from this registry.
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' })).toBe(
+      deployment.windowChallenger,
+    );
+    expect(
+      await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'deviceRegistry' }),
+    ).toBe(deployment.deviceRegistry);
     const role = await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'REGISTRAR_ROLE' });
     expect(role).toBe(keccak256(toHex('REGISTRAR_ROLE')));
     expect(

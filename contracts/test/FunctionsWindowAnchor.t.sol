@@ -91,8 +91,10 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
     }
 
     function test_performUpkeep_sendsFunctionsRequest() public {
-        vm.expectEmit(true, false, false, false, address(_anchor));
-        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0));
+        vm.roll(100);
+        vm.expectEmit(true, false, false, true, address(_anchor));
+        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), WINDOW_START));
+        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0), seed);
         vm.prank(_upkeep);
         _anchor.performUpkeep(abi.encode(WINDOW_START));
         vm.snapshotGasLastCall("FunctionsWindowAnchor", "performUpkeep");
@@ -113,6 +115,9 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         args[2] = API_URL;
         args[3] = Strings.toHexString(_deviceRegistry);
         expected.setArgs(args);
+        bytes[] memory bytesArgs = new bytes[](1);
+        bytesArgs[0] = abi.encodePacked(seed);
+        expected.setBytesArgs(bytesArgs);
         assertEq(sent.data, expected.encodeCBOR());
 
         (bytes32 id, uint64 requestedAt) = _anchor.requestOf(WINDOW_START);

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {FunctionsClient} from "@chainlink/contracts/src/v0.8/functions/v1_0_0/FunctionsClient.sol";
+import {FunctionsRequest} from "@chainlink/contracts/src/v0.8/functions/v1_0_0/libraries/FunctionsRequest.sol";
+import {IDataLogger} from "./interfaces/IDataLogger.sol";
+import {IFunctionsWindowAnchor} from "./interfaces/IFunctionsWindowAnchor.sol";
+
+/// @title FunctionsWindowAnchor
+/// @notice Chainlink Automation upkeep + Chainlink Functions consumer that anchors sealed windows in the DataLogger
+/// (whose owner makes this contract the recorder). The DataLogger applies the same checks as on the CRE path.
+contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownable2Step {
+    using FunctionsRequest for FunctionsRequest.Request;
+
+    /// @notice Windows tile the hour: their length divides this.
+    uint32 public constant HOUR_SECONDS = 3600;
+
+    struct WindowRequest {
+        bytes32 requestId;
+        uint64 requestedAt;
+    }
+
+    struct OpenRequest {
+        uint64 windowStart;
+        bool open;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    IDataLogger private immutable _logger;
+
+    AnchorConfig private _config;
+    string private _source;
+    address private _upkeepForwarder;
+
+    mapping(uint64 windowStart => WindowRequest) private _windowRequests;
+    mapping(bytes32 requestId => OpenRequest) private _openRequests;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param initialOwner Account that configures the anchor and may backfill windows.
+    /// @param router_ The Chainlink Functions router.
+    /// @param logger The DataLogger to record into.
+    /// @param config Request settings.
+    /// @param source_ JavaScript source the DON runs.
+    /// @param upkeepForwarder_ Automation forwarder allowed to call performUpkeep (zero: set later).
+    constructor(
+        address initialOwner,
+        address router_,
+        IDataLogger logger,
+        AnchorConfig memory config,
+        string memory source_,
+        address upkeepForwarder_
+    ) FunctionsClient(router_) Ownable(initialOwner) {
+        if (router_ == address(0) || address(logger) == address(0)) revert FunctionsWindowAnchorZeroAddress();
+        _logger = logger;
+        _setAnchorConfig(config);
+        _setSource(source_);
+        _setUpkeepForwarder(upkeepForwarder_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                AUTOMATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Automation check: `(true, abi.encode(uint64 windowStart))` when the due window should be requested.
+    function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
+        (bool exists, uint64 windowStart) = dueWindow();
+        if (exists && _isRequestable(windowStart)) return (true, abi.encode(windowStart));
+        return (false, "");
+    }
+
+    /// @notice Automation perform: sends the Functions request for the window in `performData`.
+    /// @dev MUST be called by the configured Automation forwarder; re-checks the window (see IFunctionsWindowAnchor).
+    function performUpkeep(bytes calldata performData) external {
+        if (msg.sender != _upkeepForwarder) {
+            revert FunctionsWindowAnchorUnauthorizedUpkeep(msg.sender, _upkeepForwarder);
+        }
+        _requestWindow(abi.decode(performData, (uint64)));
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function requestWindow(uint64 windowStart) external onlyOwner returns (bytes32) {
+        return _requestWindow(windowStart);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function dueWindow() public view returns (bool, uint64) {
+        uint256 windowSeconds = _config.windowSeconds;
+        uint256 minimum = windowSeconds + _config.sealDelaySeconds;
+        if (block.timestamp < minimum) return (false, 0);
+        uint256 ready = block.timestamp - _config.sealDelaySeconds;
+        // Block timestamps fit uint64 for the life of this contract.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return (true, uint64(ready - (ready % windowSeconds) - windowSeconds));
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function requestOf(uint64 windowStart) external view returns (bytes32, uint64) {
+        WindowRequest memory r = _windowRequests[windowStart];
+        return (r.requestId, r.requestedAt);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function windowOfRequest(bytes32 requestId) external view returns (uint64, bool) {
+        OpenRequest memory r = _openRequests[requestId];
+        return (r.windowStart, r.open);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function dataLogger() external view returns (IDataLogger) {
+        return _logger;
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function router() external view returns (address) {
+        return address(i_router);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function anchorConfig() external view returns (AnchorConfig memory) {
+        return _config;
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function source() external view returns (string memory) {
+        return _source;
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function upkeepForwarder() external view returns (address) {
+        return _upkeepForwarder;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function setAnchorConfig(AnchorConfig calldata config) external onlyOwner {
+        _setAnchorConfig(config);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function setSource(string calldata newSource) external onlyOwner {
+        _setSource(newSource);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function setUpkeepForwarder(address newForwarder) external onlyOwner {
+        _setUpkeepForwarder(newForwarder);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNALS
+    //////////////////////////////////////////////////////////////*/
+
+    function _requestWindow(uint64 windowStart) private returns (bytes32 requestId) {
+        _checkRequestable(windowStart);
+
+        FunctionsRequest.Request memory req;
+        req.initializeRequestForInlineJavaScript(_source);
+        string[] memory args = new string[](4);
+        args[0] = Strings.toString(windowStart);
+        args[1] = Strings.toString(_config.windowSeconds);
+        args[2] = _config.apiUrl;
+        args[3] = Strings.toHexString(_config.deviceRegistry);
+        req.setArgs(args);
+        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), windowStart));
+        bytes[] memory bytesArgs = new bytes[](1);
+        bytesArgs[0] = abi.encodePacked(seed);
+        req.setBytesArgs(bytesArgs);
+        requestId = _sendRequest(req.encodeCBOR(), _config.subscriptionId, _config.callbackGasLimit, _config.donId);
+
+        // A retry supersedes the earlier request: its answer, should it still come, is ignored.
+        delete _openRequests[_windowRequests[windowStart].requestId];
+        _openRequests[requestId] = OpenRequest({windowStart: windowStart, open: true});
+        _windowRequests[windowStart] = WindowRequest({requestId: requestId, requestedAt: uint64(block.timestamp)});
+        emit WindowRequested(windowStart, requestId, seed);
+    }
+
+    /// @dev Never reverts on the DON's account: errors and refusals are evented so the router's callback succeeds and
+    /// the upkeep can retry after retryAfterSeconds.
+    function fulfillRequest(bytes32 requestId, bytes memory response, bytes memory err) internal override {
+        OpenRequest memory r = _openRequests[requestId];
+        if (!r.open) {
+            emit WindowResponseIgnored(requestId);
+            return;
+        }
+        delete _openRequests[requestId];
+
+        if (err.length != 0) {
+            emit WindowRequestFailed(r.windowStart, requestId, err);
+            return;
+        }
+        if (response.length >= 32) {
+            uint256 reported = abi.decode(response, (uint256));
+            if (reported != r.windowStart) {
+                emit WindowResponseRejected(
+                    r.windowStart,
+                    requestId,
+                    abi.encodeWithSelector(FunctionsWindowAnchorWindowMismatch.selector, r.windowStart, reported)
+                );
+                return;
+            }
+        }
+        try _logger.recordWindow(response) {
+            emit WindowAnchored(r.windowStart, requestId);
+        } catch (bytes memory reason) {
+            emit WindowResponseRejected(r.windowStart, requestId, reason);
+        }
+    }
+
+    function _checkRequestable(uint64 windowStart) private view {
+        uint32 windowSeconds = _config.windowSeconds;
+        if (windowStart % windowSeconds != 0) revert FunctionsWindowAnchorMisalignedWindow(windowStart, windowSeconds);
+        uint256 readyAt = uint256(windowStart) + windowSeconds + _config.sealDelaySeconds;
+        if (readyAt > block.timestamp) {
+            revert FunctionsWindowAnchorWindowNotSealed(windowStart, readyAt, block.timestamp);
+        }
+        if (_logger.isRecorded(windowStart)) revert FunctionsWindowAnchorWindowAlreadyRecorded(windowStart);
+        WindowRequest memory pending = _windowRequests[windowStart];
+        if (pending.requestId != bytes32(0)) {
+            uint256 retryAt = uint256(pending.requestedAt) + _config.retryAfterSeconds;
+            if (block.timestamp < retryAt) {
+                revert FunctionsWindowAnchorRequestPending(windowStart, pending.requestId, retryAt);
+            }
+        }
+    }
+
+    /// @dev Mirror of _checkRequestable for the view path (checkUpkeep must not revert).
+    function _isRequestable(uint64 windowStart) private view returns (bool) {
+        if (_logger.isRecorded(windowStart)) return false;
+        WindowRequest memory pending = _windowRequests[windowStart];
+        return pending.requestId == bytes32(0)
+            || block.timestamp >= uint256(pending.requestedAt) + _config.retryAfterSeconds;
+    }
+
+    function _setAnchorConfig(AnchorConfig memory config) private {
+        if (config.windowSeconds == 0 || HOUR_SECONDS % config.windowSeconds != 0) {
+            revert FunctionsWindowAnchorInvalidWindowSeconds(config.windowSeconds);
+        }
+        if (config.callbackGasLimit == 0) revert FunctionsWindowAnchorInvalidCallbackGasLimit(config.callbackGasLimit);
+        if (config.deviceRegistry == address(0)) revert FunctionsWindowAnchorZeroAddress();
+        if (bytes(config.apiUrl).length == 0) revert FunctionsWindowAnchorEmptyString();
+        _config = config;
+        emit AnchorConfigUpdated(config);
+    }
+
+    function _setSource(string memory newSource) private {
+        if (bytes(newSource).length == 0) revert FunctionsWindowAnchorEmptyString();
+        _source = newSource;
+        emit SourceUpdated(keccak256(bytes(newSource)));
+    }
+
+    function _setUpkeepForwarder(address newForwarder) private {
+        address previous = _upkeepForwarder;
+        _upkeepForwarder = newForwarder;
+        emit UpkeepForwarderUpdated(previous, newForwarder);
+    }
+}

@@ -24,6 +24,10 @@ export function createApp(ctx: ServiceContext) {
   app.route('/', createWindowsRouter());
   app.route('/', createDevicesRouter());
   app.route('/', createIpfsRouter());
+  // The WebSocket itself is served by the HTTP server's upgrade handler (live/liveReadings.ts).
+  app.get('/v1/live', () => {
+    throw new ApiError(426, 'UPGRADE_REQUIRED', 'GET /v1/live is a WebSocket: connect with Upgrade: websocket, then send {"subscribe": ["XXXX_ZZZZ", …]}.');
+  });
   app.notFound((c) => c.json(new ApiError(404, 'NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404));
   app.onError(errorHandler({ logger: ctx.logger }));
   return app;

@@ -1,4 +1,6 @@
+import type { EventEmitter } from 'node:events';
 import type { CID } from 'multiformats/cid';
+import type { NewReadingRow } from './db/schema/index.js';
 import type { Database } from './db/client.js';
 import type { DeviceDirectory } from './devices/deviceDirectory.js';
 import type { Clock } from './lib/clock.js';
@@ -36,6 +38,26 @@ export interface ServiceContext {
   /** Serializes ingest against sealing (see services/sealWindows.ts). */
   lock: Mutex;
   logger: Logger;
+  /** `readings` (NewReadingRow[]) after each commit that stored new readings; feeds /v1/live. */
+  events: EventEmitter<ServiceEvents>;
+  /** Liveness of the parts /health reports; filled in as they start. */
+  status: ServiceStatus;
+}
+
+export interface ServiceEvents {
+  readings: [NewReadingRow[]];
+}
+
+/** What /health asks each part; each answers without throwing. */
+export interface ServiceStatus {
+  database(): Promise<ComponentState>;
+  broker?(): ComponentState;
+  chain?(): Promise<ComponentState>;
+}
+
+export interface ComponentState {
+  status: 'ok' | 'down' | 'disabled';
+  [key: string]: unknown;
 }
 
 /** Hono environment: handlers read the context with `c.get('ctx')`. */

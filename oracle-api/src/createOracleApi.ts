@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { FsBlockstore } from 'blockstore-fs';
 import { ne } from 'drizzle-orm';
 import type { Address } from 'viem';
 import { createApp, type App } from './app.js';
-import type { BlockStore, OracleApiRules, ServiceContext } from './context.js';
+import type { BlockStore, OracleApiRules, ServiceContext, ServiceEvents } from './context.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { windows } from './db/schema/index.js';
@@ -44,6 +45,8 @@ export interface OracleApiConfig {
   devices?: DeviceDirectory;
   rpcUrl?: string;
   deviceRegistryAddress?: Address;
+  /** DataLogger address; with `rpcUrl`, sealed windows are checked for anchoring (`isRecorded`). Without it anchoring is reported as unknown. */
+  dataLoggerAddress?: Address;
   logger?: Logger;
 }
 
@@ -102,7 +105,20 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
     rules,
     lock: createMutex(),
     logger: config.logger ?? jsonLogger,
+    events: new EventEmitter<ServiceEvents>(),
+    status: {
+      async database() {
+        try {
+          await database.ping();
+          return { status: 'ok', kind: database.kind };
+        } catch (err) {
+          return { status: 'down', kind: database.kind, error: (err as Error).message };
+        }
+      },
+    },
   };
+  // Live sockets and MQTT each add a listener; more than ten is normal, not a leak.
+  ctx.events.setMaxListeners(0);
   const sealer = createSealer(ctx);
   let closed = false;
   return {

@@ -13,6 +13,12 @@ export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   /** PostgreSQL schema for the tables; default public. */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+  /** External MQTT broker (mqtt:// or mqtts://); unset = embedded broker on MQTT_PORT. */
+  MQTT_URL: z.url({ protocol: /^mqtts?$/, error: 'must be an mqtt:// or mqtts:// URL' }).optional(),
+  /** Embedded broker port (0 = a free one); `off` disables MQTT ingest. */
+  MQTT_PORT: z.union([z.literal('off'), uint.max(65535)]).default(0),
+  /** DataLogger address: lets the API tell anchored windows from pending ones. */
+  DATA_LOGGER_ADDRESS: (z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>).optional(),
   RPC_URL: z.url(),
   DEVICE_REGISTRY_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>,
   WINDOW_SECONDS: uint.positive().refine((v) => 3600 % v === 0, 'must divide 3600').default(300),

@@ -14,6 +14,8 @@ const api = await startOracleApi({
   sealGraceSeconds: env.SEAL_GRACE_SECONDS,
   maxClockSkewSeconds: env.MAX_CLOCK_SKEW_SECONDS,
   maxBatch: env.MAX_BATCH,
+  dataLoggerAddress: env.DATA_LOGGER_ADDRESS,
+  mqtt: env.MQTT_URL ? { url: env.MQTT_URL } : env.MQTT_PORT === 'off' ? false : { port: env.MQTT_PORT },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

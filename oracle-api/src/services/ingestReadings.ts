@@ -42,16 +42,17 @@ interface Candidate {
  * and the insert run under the ingest/seal lock in one transaction.
  * @example await ingestReadings(ctx, ['0x01534f4c52…'])
  */
-export async function ingestReadings(ctx: ServiceContext, hexes: readonly string[]): Promise<IngestReadingsReturnType> {
+export async function ingestReadings(ctx: ServiceContext, inputs: readonly (string | Uint8Array)[]): Promise<IngestReadingsReturnType> {
   const { windowSeconds } = ctx.rules;
-  const candidates = hexes.map((hex, index): Candidate => {
-    const signed = decodeCandidate(hex, index);
+  const candidates = inputs.map((input, index): Candidate => {
+    const signed = decodeCandidate(input, index);
     return { index, signed, windowStart: windowStartOf(signed.reading.timestamp, windowSeconds) };
   });
   const keys = await lookUpDevices(ctx, candidates);
   for (const c of candidates) verifyCandidate(c, keys.get(c.signed.reading.deviceId));
 
-  return ctx.lock.run(() =>
+  let committed: NewReadingRow[] = [];
+  const result = await ctx.lock.run(() =>
     ctx.db.transaction(async (tx) => {
       const now = ctx.clock.now();
       const deviceIds = [...keys.keys()];
@@ -168,7 +169,9 @@ export async function ingestReadings(ctx: ServiceContext, hexes: readonly string
           receivedAt: now,
         });
       }
+      // One multi-row insert per batch.
       if (rows.length > 0) await tx.insert(readings).values(rows);
+      committed = rows;
       return {
         accepted: rows.length,
         duplicates: duplicate.size,
@@ -181,13 +184,16 @@ export async function ingestReadings(ctx: ServiceContext, hexes: readonly string
       };
     }),
   );
+  // After the commit: live subscribers only ever see stored readings.
+  if (committed.length > 0) ctx.events.emit('readings', committed);
+  return result;
 }
 
-function decodeCandidate(hex: string, index: number): SignedReading {
-  if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(hex)) {
+function decodeCandidate(input: string | Uint8Array, index: number): SignedReading {
+  if (!(input instanceof Uint8Array) && (typeof input !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(input))) {
     throw new ApiError(400, 'MALFORMED_BODY', `readings[${index}] is not a 0x-prefixed hex string.`, { index });
   }
-  const bytes = fromHex(hex);
+  const bytes = input instanceof Uint8Array ? input : fromHex(input);
   if (bytes.length !== SIGNED_READING_LENGTH) {
     throw new ApiError(400, 'INVALID_READING', `readings[${index}] is ${bytes.length} bytes; a signed reading is ${SIGNED_READING_LENGTH} (43 reading + 64 signature).`, {
       index,

@@ -75,7 +75,9 @@ contract Deploy is
 
     function run() external returns (Deployment memory d) {
         NetworkConfig memory net = networkConfig(vm.envOr("NETWORK", string("anvil")));
-        if (net.chainId != 0 && net.chainId != block.chainid) revert DeployWrongChain(net.name, net.chainId, block.chainid);
+        if (net.chainId != 0 && net.chainId != block.chainid) {
+            revert DeployWrongChain(net.name, net.chainId, block.chainid);
+        }
         address forwarder = vm.envOr("FORWARDER", net.keystoneForwarder);
         if (forwarder == address(0) && !net.deployForwarder) revert DeployMissingForwarder(net.name);
 
@@ -102,8 +104,7 @@ contract Deploy is
 
     /// @notice Reads contracts/script/networks/<name>.json.
     function networkConfig(string memory name) public view returns (NetworkConfig memory net) {
-        string memory json =
-            vm.readFile(string.concat(vm.projectRoot(), "/contracts/script/networks/", name, ".json"));
+        string memory json = vm.readFile(string.concat(vm.projectRoot(), "/contracts/script/networks/", name, ".json"));
         net.name = vm.parseJsonString(json, ".name");
         net.chainId = vm.parseJsonUint(json, ".chainId");
         net.deployForwarder = vm.parseJsonBool(json, ".deployForwarder");

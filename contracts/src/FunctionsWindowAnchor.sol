@@ -59,7 +59,9 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
         string memory source_,
         address upkeepForwarder_
     ) FunctionsClient(router_) Ownable(initialOwner) {
-        if (router_ == address(0) || address(logger) == address(0)) revert FunctionsWindowAnchorZeroAddress();
+        if (router_ == address(0) || address(logger) == address(0)) {
+            revert FunctionsWindowAnchorZeroAddress();
+        }
         _logger = logger;
         _setAnchorConfig(config);
         _setSource(source_);
@@ -243,8 +245,9 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     function _isRequestable(uint64 windowStart) private view returns (bool) {
         if (_logger.isRecorded(windowStart)) return false;
         WindowRequest memory pending = _windowRequests[windowStart];
-        return pending.requestId == bytes32(0)
-            || block.timestamp >= uint256(pending.requestedAt) + _config.retryAfterSeconds;
+        return
+            pending.requestId == bytes32(0)
+                || block.timestamp >= uint256(pending.requestedAt) + _config.retryAfterSeconds;
     }
 
     function _setAnchorConfig(AnchorConfig memory config) private {

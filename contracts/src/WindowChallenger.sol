@@ -58,7 +58,9 @@ contract WindowChallenger is IWindowChallenger {
             _freeze(windowStart, REASON_DEVICE_NOT_REGISTERED, leaf);
             return;
         }
-        if (device.keyType != _KEY_TYPE_P256) revert WindowChallengerUnsupportedKeyType(device.deviceId, device.keyType);
+        if (device.keyType != _KEY_TYPE_P256) {
+            revert WindowChallengerUnsupportedKeyType(device.deviceId, device.keyType);
+        }
 
         if (_p256Verifies(signedReading, device.publicKey)) {
             revert WindowChallengerChallengeRejected(windowStart, leaf, REASON_INVALID_SIGNATURE);

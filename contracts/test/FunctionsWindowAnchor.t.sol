@@ -254,7 +254,9 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         bytes32 requestId = _perform(WINDOW_START);
         // The CRE path lands first on the same logger.
         vm.prank(address(_forwarder));
-        _functionsLogger.onReport(abi.encodePacked(WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, REPORT_ID), _defaultPayload());
+        _functionsLogger.onReport(
+            abi.encodePacked(WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, REPORT_ID), _defaultPayload()
+        );
         IDataLogger.WindowRecord memory recorded = _functionsLogger.getWindow(WINDOW_START);
 
         vm.expectEmit(true, true, false, true, address(_anchor));
@@ -291,9 +293,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
                 IFunctionsWindowAnchor.FunctionsWindowAnchorWindowMismatch.selector, WINDOW_START, uint256(other)
             )
         );
-        assertTrue(
-            _router.fulfill(requestId, _payload(other, WINDOW_SECONDS, keccak256("r"), bytes32(0), 1, 1, 0), "")
-        );
+        assertTrue(_router.fulfill(requestId, _payload(other, WINDOW_SECONDS, keccak256("r"), bytes32(0), 1, 1, 0), ""));
         assertFalse(_functionsLogger.isRecorded(other));
         assertFalse(_functionsLogger.isRecorded(WINDOW_START));
     }
@@ -307,9 +307,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
 
     function test_RevertWhen_recordWindowNotFromRecorder() public {
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(_anchor)
-            )
+            abi.encodeWithSelector(IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(_anchor))
         );
         _functionsLogger.recordWindow(_defaultPayload());
         // The CRE logger has no recorder at all.

@@ -56,7 +56,9 @@ contract WindowChallengerTest is WindowFixture {
 
     function _challengeReading(uint256 d, uint256 i) internal {
         vm.prank(_prover);
-        _challenger.challengeReading(WINDOW_START, _signed[d][i], _readingProofs[d][i], _summaries[d], _summaryProofs[d]);
+        _challenger.challengeReading(
+            WINDOW_START, _signed[d][i], _readingProofs[d][i], _summaries[d], _summaryProofs[d]
+        );
     }
 
     function _challengePair(uint256 d, uint256 i, uint256 j) internal {
@@ -191,7 +193,8 @@ contract WindowChallengerTest is WindowFixture {
     function test_RevertWhen_readingNotInWindow() public {
         _plantForgedWindow();
         // A forged reading that was never sealed into the window: its proof of another leaf does not carry it.
-        bytes memory outsider = _signReading(_readingBytes(WIND, _spec(22, 100, 700, FORGER_KEY)), _spec(22, 100, 700, FORGER_KEY));
+        bytes memory outsider =
+            _signReading(_readingBytes(WIND, _spec(22, 100, 700, FORGER_KEY)), _spec(22, 100, 700, FORGER_KEY));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IWindowChallenger.WindowChallengerNotInWindow.selector, WINDOW_START, _leaf(outsider)
@@ -204,7 +207,9 @@ contract WindowChallengerTest is WindowFixture {
     function test_RevertWhen_readingOfAnotherDeviceThanSummary() public {
         _plantForgedWindow();
         vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerDeviceMismatch.selector, WIND, SOLAR));
-        _challenger.challengeSignature(WINDOW_START, _signed[1][1], _readingProofs[1][1], _summaries[0], _summaryProofs[0]);
+        _challenger.challengeSignature(
+            WINDOW_START, _signed[1][1], _readingProofs[1][1], _summaries[0], _summaryProofs[0]
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -356,7 +361,9 @@ contract WindowChallengerTest is WindowFixture {
         _logger.setChallenger(address(0));
         assertEq(_logger.challenger(), address(0));
         vm.expectRevert(
-            abi.encodeWithSelector(IDataLogger.DataLoggerUnauthorizedChallenger.selector, address(_challenger), address(0))
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerUnauthorizedChallenger.selector, address(_challenger), address(0)
+            )
         );
         _challengeSignature(1, 1);
         _assertNotFrozen();

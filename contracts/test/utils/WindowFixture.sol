@@ -107,7 +107,9 @@ abstract contract WindowFixture is KeystoneFixture {
         for (uint256 d; d < n; ++d) {
             _summaryProofs.push(MerkleBuilder.proof(summaryLeaves, summaryLeaves[d]));
         }
-        _deliver(_payload(WINDOW_START, WINDOW_SECONDS, root, keccak256("document"), uint32(n), uint32(readingCount), 0));
+        _deliver(
+            _payload(WINDOW_START, WINDOW_SECONDS, root, keccak256("document"), uint32(n), uint32(readingCount), 0)
+        );
     }
 
     function _spec(uint64 counter, uint64 offset, uint64 energyWh, uint256 signerKey)

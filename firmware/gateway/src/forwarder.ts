@@ -4,7 +4,8 @@ import { toHex } from '@gridproof/protocol';
 export interface ForwardedReading {
   deviceId: string;
   counter: number;
-  windowStart: number;
+  /** null over MQTT, which has no per-reading answer. */
+  windowStart: number | null;
   duplicate: boolean;
 }
 
@@ -21,8 +22,24 @@ export class ApiRefusal extends Error {
   }
 }
 
+/** One delivery attempt's outcome, in the API's HTTP terms (status 0 = unreachable). */
+export interface DeliveryResult {
+  status: number;
+  body: any;
+}
+
+/** How a batch reaches the API: `POST /v1/readings` (default) or MQTT (`mqttTransport`). */
+export interface ForwarderTransport {
+  /** Whether batches of several meters may share one delivery (true for HTTP). */
+  coalesce: boolean;
+  deliver(readings: Uint8Array[]): Promise<DeliveryResult>;
+  close?(): Promise<void>;
+}
+
 export interface ForwarderOptions {
   apiUrl: string;
+  /** Default: HTTP to `apiUrl`. */
+  transport?: ForwarderTransport;
   /** Readings per API request (the API's MAX_BATCH, default 500). */
   maxBatch?: number;
   /** Backoff between retries while the API is down or answers 5xx. */
@@ -59,13 +76,15 @@ export class Forwarder {
   private pumping = false;
   private closed = false;
   private wake: (() => void) | undefined;
-  private readonly opts: Required<Omit<ForwarderOptions, 'onDelivered'>> & Pick<ForwarderOptions, 'onDelivered'>;
+  private readonly opts: Required<Omit<ForwarderOptions, 'onDelivered' | 'transport'>> & Pick<ForwarderOptions, 'onDelivered'>;
+  private readonly transport: ForwarderTransport;
   /** Requests that failed and were retried (outage figure). */
   retries = 0;
 
   constructor(options: ForwarderOptions) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ForwarderOptions;
     this.opts = { maxBatch: 500, requestTimeoutMs: 15_000, minRetryDelayMs: 100, maxRetryDelayMs: 5_000, deliveredCacheSize: 50_000, log: () => {}, ...defined };
+    this.transport = options.transport ?? httpTransport(this.opts.apiUrl, this.opts.requestTimeoutMs);
   }
 
   /** Readings queued and not yet acknowledged by the API. */
@@ -110,6 +129,7 @@ export class Forwarder {
   /** Stops retrying; queued batches reject (they were never acknowledged to a meter, which still holds them). */
   close(): void {
     this.closed = true;
+    void this.transport.close?.();
     this.wake?.();
     for (const job of this.queue.splice(0)) {
       job.keys.forEach((k) => this.pending.delete(k));
@@ -129,27 +149,12 @@ export class Forwarder {
       const batch: Job[] = [];
       let size = 0;
       for (const job of this.queue) {
-        if (batch.length > 0 && size + job.readings.length > this.opts.maxBatch) break;
+        if (batch.length > 0 && (!this.transport.coalesce || size + job.readings.length > this.opts.maxBatch)) break;
         batch.push(job);
         size += job.readings.length;
       }
       const readings = batch.flatMap((j) => j.readings);
-      let status: number;
-      let body: any;
-      try {
-        const res = await fetch(`${this.opts.apiUrl}/v1/readings`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ readings: readings.map(toHex) }),
-          // A hung API must not stall the outbox forever; idempotent ingest makes the retry safe.
-          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
-        });
-        status = res.status;
-        body = await res.json().catch(() => undefined);
-      } catch (err) {
-        status = 0;
-        body = { error: { code: 'API_UNREACHABLE', message: (err as Error).message } };
-      }
+      const { status, body } = await this.transport.deliver(readings);
       if (this.closed) return;
       if (status === 200 && Array.isArray(body?.readings) && body.readings.length === readings.length) {
         delay = this.opts.minRetryDelayMs;
@@ -195,4 +200,25 @@ export class Forwarder {
     this.delivered.set(key, result);
     if (this.delivered.size > this.opts.deliveredCacheSize) this.delivered.delete(this.delivered.keys().next().value!);
   }
+}
+
+/** `POST {apiUrl}/v1/readings` with the readings as 0x-hex, exactly the bytes received. */
+export function httpTransport(apiUrl: string, requestTimeoutMs = 15_000): ForwarderTransport {
+  return {
+    coalesce: true,
+    async deliver(readings) {
+      try {
+        const res = await fetch(`${apiUrl}/v1/readings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ readings: readings.map(toHex) }),
+          // A hung API must not stall the outbox forever; idempotent ingest makes the retry safe.
+          signal: AbortSignal.timeout(requestTimeoutMs),
+        });
+        return { status: res.status, body: await res.json().catch(() => undefined) };
+      } catch (err) {
+        return { status: 0, body: { error: { code: 'API_UNREACHABLE', message: (err as Error).message } } };
+      }
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // `GATEWAY_KEY=0x<32-byte Ed25519 secret> METERS_FILE=meters.json npm start -w firmware/gateway`
-// meters.json: {"SOLR_0001": "0x<32-byte Ed25519 link public key>", …}. Bad config: prints why, exits 1.
+// MQTT_URL=mqtt://… forwards over MQTT instead of HTTP. meters.json: {"SOLR_0001": "0x<32-byte Ed25519 link public key>", …}. Bad config: prints why, exits 1.
 import { readFileSync } from 'node:fs';
 import { DEVICE_ID_PATTERN, fromHex, toHex } from '@gridproof/protocol';
 import { startGateway } from './startGateway.js';
@@ -18,6 +18,7 @@ function config() {
     meters: Object.fromEntries(entries.map(([id, pub]) => [id, fromHex(pub, 32)])),
     port,
     host: process.env.HOST ?? '127.0.0.1',
+    mqtt: process.env.MQTT_URL ? { url: process.env.MQTT_URL } : undefined,
   };
 }
 

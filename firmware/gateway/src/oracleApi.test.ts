@@ -7,10 +7,11 @@ import { GatewayClient } from './gatewayClient.js';
 import { startGateway, type StartGatewayReturnType } from './startGateway.js';
 import { T0, gatewayKey, testMeter } from './testUtils.js';
 
-const meters = [testMeter('SOLR_0001'), testMeter('SOLR_0002')];
+const meters = [testMeter('SOLR_0001'), testMeter('SOLR_0002'), testMeter('SOLR_0003')];
 let clock = T0 + 100;
 let api: StartOracleApiReturnType;
 let gateway: StartGatewayReturnType;
+let mqttGateway: StartGatewayReturnType | undefined;
 
 beforeAll(async () => {
   const devices = createMemoryDeviceDirectory(
@@ -20,6 +21,7 @@ beforeAll(async () => {
   gateway = await startGateway({ apiUrl: api.url, identityKey: gatewayKey, meters: Object.fromEntries(meters.map((m) => [m.deviceId, m.linkPublicKey])), now: () => clock });
 }, 60_000);
 afterAll(async () => {
+  await mqttGateway?.close();
   await gateway?.close();
   await api?.close();
 });
@@ -27,7 +29,7 @@ afterAll(async () => {
 describe('through the gateway to the real oracle API', () => {
   it('accepts the readings and stores exactly the bytes the meters signed', async () => {
     const sent = new Map<string, Uint8Array[]>();
-    for (const meter of meters) {
+    for (const meter of meters.slice(0, 2)) {
       const signed = [meter.read(T0 + 10), meter.read(T0 + 20), meter.read(T0 + 30)];
       sent.set(meter.deviceId, signed);
       const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
@@ -50,5 +52,33 @@ describe('through the gateway to the real oracle API', () => {
     const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
     const answer = await link.send([forged]);
     expect(answer).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE', details: { index: 0 } } } });
+  });
+});
+
+describe('through the gateway to the oracle API over MQTT', () => {
+  it("publishes each batch QoS 1 to the device topic; the API stores the exact bytes and the meter gets the API's refusals", async () => {
+    const brokerUrl = (api as { mqtt?: { url: string } }).mqtt?.url;
+    expect(brokerUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    mqttGateway = await startGateway({
+      apiUrl: api.url,
+      mqtt: { url: brokerUrl! },
+      identityKey: gatewayKey,
+      meters: Object.fromEntries(meters.map((m) => [m.deviceId, m.linkPublicKey])),
+      now: () => clock,
+      minRetryDelayMs: 50,
+    });
+    const meter = meters[2];
+    const link = new GatewayClient({ url: mqttGateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: mqttGateway.publicKey, now: () => clock });
+    const signed = [meter.read(T0 + 10), meter.read(T0 + 20)];
+    const answer = await link.send(signed);
+    expect(answer).toMatchObject({ status: 200, body: { accepted: 2 } });
+    const res = await fetch(`${api.url}/v1/devices/${meter.deviceId}/readings?limit=10`);
+    const { readings } = (await res.json()) as { readings: { signed: string }[] };
+    expect(readings.map((r) => r.signed).reverse()).toEqual(signed.map(toHex));
+
+    const forged = meter.read(T0 + 30);
+    forged[106] ^= 0x01;
+    expect(await link.send([forged])).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE' } } });
+    expect(mqttGateway.aggregator.list().reduce((n, a) => n + a.readings, 0)).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { SIGNED_READING_LENGTH, ProtocolError, decodeSignedReading, toHex, type 
 import { Aggregator, type IntervalAggregate } from './aggregator.js';
 import { GatewayError } from './errors.js';
 import { ApiRefusal, Forwarder, type ForwardedReading } from './forwarder.js';
+import { mqttTransport } from './mqttTransport.js';
 import { NonceCache, SeqWindow } from './replayGuard.js';
 import { FRAME_HEADER_LENGTH, TAG_LENGTH, acceptClientHello, decodeFrameHeader, openFrame, parseClientHello, sealFrame, type SessionKeys } from './session.js';
 
@@ -33,6 +34,8 @@ export interface StartGatewayParameters {
   maxRetryDelayMs?: number;
   /** An API request unanswered this long is retried. Default 15 000 ms. */
   apiTimeoutMs?: number;
+  /** Forward over MQTT (QoS 1, `gridproof/v1/devices/{id}/readings`) to this broker instead of HTTP. */
+  mqtt?: { url: string; clientId?: string };
   /** Unix seconds; injectable for tests. */
   now?: () => number;
   log?: (line: string) => void;
@@ -93,6 +96,7 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
     minRetryDelayMs: params.minRetryDelayMs,
     maxRetryDelayMs: params.maxRetryDelayMs,
     requestTimeoutMs: params.apiTimeoutMs,
+    transport: params.mqtt ? mqttTransport({ ...params.mqtt, timeoutMs: params.apiTimeoutMs }) : undefined,
     log,
     onDelivered: (signed, results) => aggregator.add(signed.filter((_, i) => !results[i].duplicate).map((b) => decodeSignedReading(b).reading)),
   });
@@ -217,7 +221,7 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
     server.listen(params.port ?? 0, host, () => resolve(server.address() as AddressInfo));
   });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
-  log(`gateway listening on ${url}, forwarding to ${params.apiUrl}`);
+  log(`gateway listening on ${url}, forwarding to ${params.mqtt ? params.mqtt.url : params.apiUrl}`);
   return {
     url,
     port: info.port,

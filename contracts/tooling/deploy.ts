@@ -43,9 +43,9 @@ function run(cmd: string, args: string[], env: Record<string, string>, log: (l: 
   });
 }
 
-/** Compiles the contracts and deploy scripts once (forge caches); tests are left to `forge test`. */
+/** Compiles the contracts and deploy scripts once (forge caches); tests are left to `forge test`. Runs forge through contracts/bin/forge: the npm bin exits 0 even when forge fails. */
 export function buildContracts(log: (l: string) => void = () => {}): Promise<void> {
-  return run(`${ROOT}node_modules/.bin/forge`, ['build', '--skip', 'test'], {}, log);
+  return run(`${ROOT}contracts/bin/forge`, ['build', '--skip', 'test'], {}, log);
 }
 
 /**
@@ -54,7 +54,7 @@ export function buildContracts(log: (l: string) => void = () => {}): Promise<voi
  */
 export async function deployContracts(p: DeployParameters): Promise<Deployment> {
   await run(
-    `${ROOT}node_modules/.bin/forge`,
+    `${ROOT}contracts/bin/forge`,
     ['script', 'contracts/script/Deploy.s.sol', '--skip', 'test', '--rpc-url', p.rpcUrl, '--broadcast', '--private-key', p.deployerKey, '--slow'],
     {
       DON_SIGNERS: p.donSigners.join(','),

@@ -40,6 +40,8 @@ export interface ServiceContext {
   logger: Logger;
   /** `readings` (NewReadingRow[]) after each commit that stored new readings; feeds /v1/live. */
   events: EventEmitter<ServiceEvents>;
+  /** 'watched': anchored_at is kept from the DataLogger; 'unknown': no DataLogger configured, so sealed windows cannot be told anchored or pending. */
+  anchoring: 'watched' | 'unknown';
   /** Liveness of the parts /health reports; filled in as they start. */
   status: ServiceStatus;
 }

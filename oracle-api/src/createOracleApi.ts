@@ -18,6 +18,8 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { jsonLogger, type Logger } from './lib/logger.js';
 import { createMutex } from './lib/mutex.js';
 import { createSealer, type Sealer } from './services/sealWindows.js';
+import { createAnchorWatcher, type AnchorWatcher } from './services/anchorWatcher.js';
+import { createPublicClient, http } from 'viem';
 
 /** oracle-api/.data: the default home of the PGlite database and the blockstore. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data', import.meta.url));
@@ -54,6 +56,8 @@ export interface CreateOracleApiReturnType {
   app: App;
   ctx: ServiceContext;
   sealer: Sealer;
+  /** Marks sealed windows the DataLogger recorded; undefined without `dataLoggerAddress`. */
+  anchors?: AnchorWatcher;
   /** Stops the sealer loop, closes the database, removes a temporary blockstore. */
   close(): Promise<void>;
 }
@@ -106,6 +110,7 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
     lock: createMutex(),
     logger: config.logger ?? jsonLogger,
     events: new EventEmitter<ServiceEvents>(),
+    anchoring: 'unknown',
     status: {
       async database() {
         try {
@@ -120,15 +125,29 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
   // Live sockets and MQTT each add a listener; more than ten is normal, not a leak.
   ctx.events.setMaxListeners(0);
   const sealer = createSealer(ctx);
+  const anchors = config.dataLoggerAddress && config.rpcUrl ? createAnchorWatcher(ctx, { address: config.dataLoggerAddress, rpcUrl: config.rpcUrl }) : undefined;
+  ctx.anchoring = anchors ? 'watched' : 'unknown';
+  if (config.rpcUrl) {
+    const chain = createPublicClient({ transport: http(config.rpcUrl, { timeout: 2000, retryCount: 0 }) });
+    ctx.status.chain = async () => {
+      try {
+        return { status: 'ok', blockNumber: Number(await chain.getBlockNumber({ cacheTime: 0 })), anchoring: ctx.anchoring };
+      } catch (err) {
+        return { status: 'down', error: (err as Error).message.split('\n')[0], anchoring: ctx.anchoring };
+      }
+    };
+  }
   let closed = false;
   return {
     app: createApp(ctx),
     ctx,
     sealer,
+    anchors,
     async close() {
       if (closed) return;
       closed = true;
       await sealer.stop();
+      await anchors?.stop();
       // Wait for in-flight ingest or sealing before closing the database under it.
       await ctx.lock.run(async () => {
         await database.close();

@@ -12,6 +12,8 @@ export interface StartOracleApiParameters extends OracleApiConfig {
   host?: string;
   /** Sealer loop period; default 1000 ms; 0 disables the loop (call `sealer.sealDueWindows()` yourself). */
   sealIntervalMs?: number;
+  /** How often sealed windows are checked against the DataLogger; default 5000 ms (runs only with the sealer loop). */
+  anchorIntervalMs?: number;
   /** MQTT ingest: default an embedded broker on a free port of `host`; `{ url }` for an external broker; `false` for none. */
   mqtt?: MqttIngestOptions | false;
 }
@@ -56,6 +58,7 @@ export async function startOracleApi(params: StartOracleApiParameters = {}): Pro
   const live = attachLiveReadings(server as unknown as Server, service.ctx);
   const interval = params.sealIntervalMs ?? 1000;
   if (interval > 0) service.sealer.start(interval);
+  if (interval > 0) service.anchors?.start(params.anchorIntervalMs ?? 5000);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   service.ctx.logger.info('oracle-api listening', { url: `http://${urlHost}:${info.port}`, mqttUrl: mqtt?.url ?? null, windowSeconds: service.ctx.rules.windowSeconds });
   return {

@@ -1,6 +1,6 @@
 import { deviceIdToBytes, deviceRegistryAbi, toHex, type KeyType } from '@gridproof/protocol';
 import { createPublicClient, hexToBytes, http, type Address, type PublicClient } from 'viem';
-import type { DeviceDirectory, DeviceEntry } from './deviceDirectory.js';
+import type { DeviceDirectory, DeviceEntry, DeviceListing } from './deviceDirectory.js';
 
 export interface CreateChainDeviceDirectoryParameters {
   /** DeviceRegistry address. */
@@ -82,9 +82,38 @@ export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryPar
     }
   }
 
+  let listing: { at: number; devices: Promise<DeviceListing[]> } | undefined;
+  async function readAll(): Promise<DeviceListing[]> {
+    const count = Number(await client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'deviceCount' }));
+    const ids = await Promise.all(
+      Array.from({ length: Math.min(count, maxEntries) }, (_, i) =>
+        client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'deviceIdAt', args: [BigInt(i)] }),
+      ),
+    );
+    const out: DeviceListing[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const devices = await client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'getDevices', args: [chunk] });
+      devices.forEach((d, j) => {
+        const deviceId = new TextDecoder().decode(hexToBytes(chunk[j]));
+        out.push({ deviceId, keyType: d.keyType as KeyType, publicKey: hexToBytes(d.publicKey), active: d.active, registeredAt: Number(d.registeredAt) });
+      });
+    }
+    return out;
+  }
+
   return {
     get rpcCalls() {
       return rpcCalls;
+    },
+    list() {
+      // One registry read per knownTtlMs however many callers ask.
+      if (!listing || nowMs() - listing.at >= knownTtlMs) {
+        const devices = readAll();
+        listing = { at: nowMs(), devices };
+        devices.catch(() => (listing = undefined));
+      }
+      return listing.devices;
     },
     get(deviceId) {
       const cached = cache.get(deviceId);

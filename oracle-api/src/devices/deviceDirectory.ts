@@ -17,6 +17,15 @@ export interface DeviceEntry {
  */
 export interface DeviceDirectory {
   get(deviceId: string): Promise<DeviceEntry | undefined>;
+  /** Every registered device (revoked ones too), in registration order; optional for key-only sources. */
+  list?(): Promise<DeviceListing[]>;
+}
+
+/** A registered device as the API lists it: the registry's public facts, never its owner. */
+export interface DeviceListing extends DeviceEntry {
+  deviceId: string;
+  /** Unix seconds, when the registry knows it. */
+  registeredAt: number | null;
 }
 
 /** A device directory held in memory; `set` / `revoke` change it at run time (tests). */
@@ -33,6 +42,9 @@ export function createMemoryDeviceDirectory(entries: Record<string, DeviceEntry>
   return {
     async get(deviceId) {
       return map.get(deviceId);
+    },
+    async list() {
+      return [...map].map(([deviceId, e]) => ({ deviceId, ...e, registeredAt: null }));
     },
     set(deviceId, entry) {
       map.set(deviceId, entry);

@@ -78,6 +78,7 @@ export function createSealer(ctx: ServiceContext): Sealer {
           readingCount: doc.readingCount,
           energyWh: doc.energyWh,
           sealedAt: now,
+          anchoredAt: null,
         };
         await tx.insert(windows).values(row);
         ctx.logger.info('window sealed', { windowStart, cid: row.cid, deviceCount: row.deviceCount, readingCount: row.readingCount });

@@ -1,33 +1,188 @@
 import { toHex } from '@gridproof/protocol';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../context.js';
-import { readings } from '../../db/schema/index.js';
+import type { AppEnv, ServiceContext } from '../../context.js';
+import { readings, type ReadingRow } from '../../db/schema/index.js';
+import type { DeviceListing } from '../../devices/deviceDirectory.js';
+import { ApiError } from '../../lib/errors.js';
 import { parseParams } from '../../lib/query.js';
-import { deviceParamSchema, deviceReadingsQuerySchema } from './devices.routes.js';
+import {
+  CHART_RANGES,
+  chartQuerySchema,
+  deviceParamSchema,
+  deviceReadingsQuerySchema,
+  listDevicesQuerySchema,
+  livenessQuerySchema,
+} from './devices.routes.js';
 
-/** GET /v1/devices/:deviceId/readings?limit=&before= — a device's accepted readings, newest first. */
+const KEY_TYPE_NAME: Record<number, string> = { 1: 'P256', 2: 'ED25519' };
+
+function readingOut(r: ReadingRow) {
+  return {
+    deviceId: r.deviceId,
+    counter: r.counter,
+    timestamp: r.timestamp,
+    powerW: r.powerW,
+    energyWh: r.energyWh,
+    voltageMv: r.voltageMv,
+    status: r.status === 1 ? 'ON' : 'OFF',
+    windowStart: r.windowStart,
+    signed: toHex(r.signed),
+  };
+}
+
+function deviceOut(d: DeviceListing, lastSeen: number | null) {
+  return { deviceId: d.deviceId, keyType: KEY_TYPE_NAME[d.keyType] ?? String(d.keyType), publicKey: toHex(d.publicKey), active: d.active, registeredAt: d.registeredAt, lastSeen };
+}
+
+async function registry(ctx: ServiceContext): Promise<DeviceListing[]> {
+  if (!ctx.devices.list) throw new ApiError(501, 'DEVICE_LISTING_UNSUPPORTED', 'This device source cannot list devices.');
+  try {
+    return await ctx.devices.list();
+  } catch (err) {
+    ctx.logger.error('device listing failed', { error: String(err) });
+    throw new ApiError(503, 'DEVICE_DIRECTORY_UNAVAILABLE', 'The device registry cannot be read right now; retry later.', undefined, err);
+  }
+}
+
+/** Newest reading timestamp per device. */
+async function lastSeenOf(ctx: ServiceContext, deviceIds: string[]): Promise<Map<string, number>> {
+  if (deviceIds.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ deviceId: readings.deviceId, lastSeen: max(readings.timestamp) })
+    .from(readings)
+    .where(inArray(readings.deviceId, deviceIds))
+    .groupBy(readings.deviceId);
+  return new Map(rows.map((r) => [r.deviceId, Number(r.lastSeen)]));
+}
+
+/** GET /v1/devices?limit=&offset=&active= — the chain registry's devices (mirror, cached), with when each was last heard from. */
+export async function list(c: Context<AppEnv>) {
+  const ctx = c.get('ctx');
+  const q = parseParams(listDevicesQuerySchema, c.req.query());
+  const all = (await registry(ctx)).filter((d) => q.active === undefined || d.active === (q.active === 'true'));
+  const page = all.slice(q.offset, q.offset + q.limit);
+  const seen = await lastSeenOf(ctx, page.map((d) => d.deviceId));
+  return c.json({ devices: page.map((d) => deviceOut(d, seen.get(d.deviceId) ?? null)), total: all.length });
+}
+
+/** GET /v1/devices/:deviceId */
+export async function get(c: Context<AppEnv>) {
+  const ctx = c.get('ctx');
+  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const device = (await registry(ctx)).find((d) => d.deviceId === deviceId);
+  if (!device) throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} is not registered.`, { deviceId });
+  const seen = await lastSeenOf(ctx, [deviceId]);
+  return c.json(deviceOut(device, seen.get(deviceId) ?? null));
+}
+
+/** GET /v1/devices/:deviceId/readings?limit=&cursor= — a device's accepted readings, newest first; `nextCursor` fetches the next page. */
 export async function listReadings(c: Context<AppEnv>) {
   const ctx = c.get('ctx');
   const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
   const q = parseParams(deviceReadingsQuerySchema, c.req.query());
+  const below = q.cursor ?? q.before;
   const rows = await ctx.db
     .select()
     .from(readings)
-    .where(and(eq(readings.deviceId, deviceId), q.before === undefined ? undefined : lt(readings.counter, q.before)))
+    .where(and(eq(readings.deviceId, deviceId), below === undefined ? undefined : lt(readings.counter, below)))
     .orderBy(desc(readings.counter))
     .limit(q.limit);
+  return c.json({ readings: rows.map(readingOut), nextCursor: rows.length === q.limit ? rows[rows.length - 1].counter : null });
+}
+
+/** GET /v1/devices/:deviceId/latest — the newest accepted reading; 404 NO_READINGS before the first. */
+export async function latest(c: Context<AppEnv>) {
+  const ctx = c.get('ctx');
+  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const [row] = await ctx.db.select().from(readings).where(eq(readings.deviceId, deviceId)).orderBy(desc(readings.counter)).limit(1);
+  if (!row) throw new ApiError(404, 'NO_READINGS', `No reading of ${deviceId} has been accepted.`, { deviceId });
+  return c.json(readingOut(row));
+}
+
+/**
+ * GET /v1/devices/:deviceId/chart?range=hour|day|week|month|year&tz=&end= — the calendar period
+ * in `tz` containing `end`, in buckets (minute, hour, day, day, month): readings, average and
+ * peak power, and energy: the rise of the cumulative register over the bucket, counted from the
+ * last reading before it, so bucket energies add up to the period's total.
+ */
+export async function chart(c: Context<AppEnv>) {
+  const ctx = c.get('ctx');
+  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const q = parseParams(chartQuerySchema, c.req.query());
+  const { period, bucket } = CHART_RANGES[q.range];
+  const end = q.end ?? ctx.clock.now();
+  const periodStep = `1 ${period}`;
+  const bucketStep = `1 ${bucket}`;
+  const local = sql`date_trunc(${period}, to_timestamp(${end}) at time zone ${q.tz})`;
+  const series = await ctx.db.execute<{ start: string; end: string }>(
+    sql`select extract(epoch from (g at time zone ${q.tz}))::bigint as start,
+               extract(epoch from ((g + ${bucketStep}::interval) at time zone ${q.tz}))::bigint as "end"
+        from generate_series(${local}, ${local} + ${periodStep}::interval - ${bucketStep}::interval, ${bucketStep}::interval) as g
+        order by 1`,
+  );
+  const buckets = ((series as unknown as { rows?: unknown[] }).rows ?? (series as unknown as unknown[])) as { start: string | number; end: string | number }[];
+  const bounds = buckets.map((b) => ({ start: Number(b.start), end: Number(b.end) }));
+  const from = bounds[0].start;
+  const to = bounds[bounds.length - 1].end;
+  const aggregated = await ctx.db.execute(
+    sql`select extract(epoch from (date_trunc(${bucket}, to_timestamp(${readings.timestamp}) at time zone ${q.tz}) at time zone ${q.tz}))::bigint as start,
+               count(*) as readings, avg(${readings.powerW}) as avg_power, max(${readings.powerW}) as max_power,
+               min(${readings.energyWh}) as energy_min, max(${readings.energyWh}) as energy_max
+        from ${readings}
+        where ${readings.deviceId} = ${deviceId} and ${readings.timestamp} >= ${from} and ${readings.timestamp} < ${to}
+        group by 1`,
+  );
+  const rows = ((aggregated as unknown as { rows?: unknown[] }).rows ?? (aggregated as unknown as unknown[])) as Record<string, string | number>[];
+  const byStart = new Map(rows.map((r) => [Number(r.start), r]));
+  const [before] = await ctx.db
+    .select({ energyWh: readings.energyWh })
+    .from(readings)
+    .where(and(eq(readings.deviceId, deviceId), lt(readings.timestamp, from)))
+    .orderBy(desc(readings.counter))
+    .limit(1);
+  // The register is cumulative and never falls (ingest refuses that), so a bucket's last value is its max.
+  let previous: number | null = before?.energyWh ?? null;
+  let total = 0;
+  const out = bounds.map((b) => {
+    const r = byStart.get(b.start);
+    if (!r) return { start: b.start, end: b.end, readings: 0, avgPowerW: null, maxPowerW: null, energyWh: 0 };
+    const energyMax = Number(r.energy_max);
+    const energyWh = energyMax - (previous ?? Number(r.energy_min));
+    previous = energyMax;
+    total += energyWh;
+    return { start: b.start, end: b.end, readings: Number(r.readings), avgPowerW: Math.round(Number(r.avg_power) * 100) / 100, maxPowerW: Number(r.max_power), energyWh };
+  });
+  return c.json({ deviceId, range: q.range, tz: q.tz, bucket, start: from, end: to, energyWh: total, buckets: out });
+}
+
+/** GET /v1/devices/:deviceId/liveness?intervals=&expectedIntervalSeconds= — last seen, and online while the newest reading is at most `intervals` reporting intervals old. */
+export async function liveness(c: Context<AppEnv>) {
+  const ctx = c.get('ctx');
+  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const q = parseParams(livenessQuerySchema, c.req.query());
+  const recent = await ctx.db
+    .select({ counter: readings.counter, timestamp: readings.timestamp, receivedAt: readings.receivedAt })
+    .from(readings)
+    .where(eq(readings.deviceId, deviceId))
+    .orderBy(desc(readings.counter))
+    .limit(11);
+  const now = ctx.clock.now();
+  if (recent.length === 0) {
+    return c.json({ deviceId, online: false, lastSeen: null, lastReceivedAt: null, lastCounter: null, intervalSeconds: null, onlineUntil: null, now });
+  }
+  // Median gap of the last ten: one late or burst reading does not flip the answer.
+  const gaps = recent.slice(1).map((r, i) => recent[i].timestamp - r.timestamp).sort((a, b) => a - b);
+  const intervalSeconds = gaps.length > 0 ? Math.max(1, gaps[Math.floor(gaps.length / 2)]) : q.expectedIntervalSeconds;
+  const onlineUntil = recent[0].timestamp + q.intervals * intervalSeconds;
   return c.json({
-    readings: rows.map((r) => ({
-      deviceId: r.deviceId,
-      counter: r.counter,
-      timestamp: r.timestamp,
-      powerW: r.powerW,
-      energyWh: r.energyWh,
-      voltageMv: r.voltageMv,
-      status: r.status === 1 ? 'ON' : 'OFF',
-      windowStart: r.windowStart,
-      signed: toHex(r.signed),
-    })),
+    deviceId,
+    online: now <= onlineUntil,
+    lastSeen: recent[0].timestamp,
+    lastReceivedAt: recent[0].receivedAt,
+    lastCounter: recent[0].counter,
+    intervalSeconds,
+    onlineUntil,
+    now,
   });
 }

@@ -1,5 +1,5 @@
 import { decodeWindowDocument, readingProofOf, ProtocolError } from '@gridproof/protocol';
-import { and, count, countDistinct, desc, eq, lt, notExists, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { CID } from 'multiformats/cid';
 import type { AppEnv, ServiceContext } from '../../context.js';
@@ -9,8 +9,8 @@ import { ApiError } from '../../lib/errors.js';
 import { parseParams } from '../../lib/query.js';
 import { listWindowsQuerySchema, proofQuerySchema, windowStartParamSchema, type WindowSummary } from './windows.routes.js';
 
-function sealedSummary(row: WindowRow): WindowSummary {
-  return { ...row, status: 'sealed' };
+function sealedSummary(ctx: ServiceContext, row: WindowRow): WindowSummary {
+  return { ...row, status: 'sealed', anchored: ctx.anchoring === 'watched' ? row.anchoredAt !== null : null };
 }
 
 function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount: number; readingCount: number }): WindowSummary {
@@ -25,6 +25,8 @@ function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount:
     readingCount: w.readingCount,
     energyWh: null,
     sealedAt: null,
+    anchoredAt: null,
+    anchored: null,
   };
 }
 
@@ -55,13 +57,14 @@ export async function list(c: Context<AppEnv>) {
           await ctx.db
             .select()
             .from(windows)
-            .where(q.before === undefined ? undefined : lt(windows.windowStart, q.before))
+            .where(and(q.before === undefined ? undefined : lt(windows.windowStart, q.before), q.status === 'pending' ? isNull(windows.anchoredAt) : undefined))
             .orderBy(desc(windows.windowStart))
             .limit(q.limit)
-        ).map(sealedSummary);
-  const open = q.status === 'sealed' ? [] : (await openWindows(ctx, q.limit, q.before)).map((w) => openSummary(ctx, w));
+        ).map((row) => sealedSummary(ctx, row));
+  const open = q.status === 'sealed' || q.status === 'pending' ? [] : (await openWindows(ctx, q.limit, q.before)).map((w) => openSummary(ctx, w));
   const all = [...open, ...sealed].sort((a, b) => b.windowStart - a.windowStart).slice(0, q.limit);
-  return c.json({ windows: all });
+  // pending without a watched DataLogger means "sealed, anchoring unknown": say so.
+  return c.json({ windows: all, anchoring: ctx.anchoring });
 }
 
 /** The sealed row of a window; 404 WINDOW_NOT_FOUND, or 409 WINDOW_NOT_SEALED while it collects readings. */
@@ -96,7 +99,7 @@ async function documentBytes(ctx: ServiceContext, row: WindowRow): Promise<Uint8
 /** GET /v1/windows/:windowStart */
 export async function get(c: Context<AppEnv>) {
   const row = await sealedWindow(c.get('ctx'), c.req.param());
-  return c.json(sealedSummary(row));
+  return c.json(sealedSummary(c.get('ctx'), row));
 }
 
 /** GET /v1/windows/:windowStart/document — the canonical DAG-JSON bytes, as pinned. */

@@ -11,8 +11,8 @@ export const listWindowsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Only windows starting strictly before this (paging newest → oldest). */
   before: z.coerce.number().int().min(0).optional(),
-  /** sealed (default): sealed windows only; open: windows still collecting; all: both. */
-  status: z.enum(['sealed', 'open', 'all']).default('sealed'),
+  /** sealed (default): sealed windows only; open: windows still collecting; pending: sealed, not yet seen on chain; all: sealed and open. */
+  status: z.enum(['sealed', 'open', 'pending', 'all']).default('sealed'),
 });
 
 export const windowStartParamSchema = z.object({ windowStart: z.string().regex(/^(0|[1-9][0-9]{0,15})$/).transform(Number) });
@@ -34,4 +34,8 @@ export interface WindowSummary {
   readingCount: number;
   energyWh: number | null;
   sealedAt: number | null;
+  /** Unix seconds the service saw the window recorded in the DataLogger; null while pending or unknown. */
+  anchoredAt: number | null;
+  /** true/false once a DataLogger is watched; null when anchoring is unknown (no DATA_LOGGER_ADDRESS) or the window is open. */
+  anchored: boolean | null;
 }

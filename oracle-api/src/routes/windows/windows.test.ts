@@ -64,6 +64,8 @@ describe('window sealing and /v1/windows', () => {
       readingCount: 3,
       energyWh: 40 + 0,
       sealedAt: T0 + 305,
+      anchoredAt: null,
+      anchored: null,
     });
   });
 
@@ -107,6 +109,9 @@ describe('window sealing and /v1/windows', () => {
     expect(page.windows.map((w: { windowStart: number }) => w.windowStart)).toEqual([T0]);
     expect((await errorOf(await api.app.request('/v1/windows?limit=501'), 400)).code).toBe('INVALID_QUERY');
     expect((await errorOf(await api.app.request('/v1/windows?status=closed'), 400)).code).toBe('INVALID_QUERY');
+    // No DataLogger watched here: pending means "sealed, anchoring unknown", and the answer says so.
+    const pending = await (await api.app.request('/v1/windows?status=pending')).json();
+    expect(pending).toMatchObject({ anchoring: 'unknown', windows: [{ windowStart: T0, status: 'sealed', anchored: null, anchoredAt: null }] });
   });
 
   it('carries the baseline into the next window, and proofs reach the root', async () => {

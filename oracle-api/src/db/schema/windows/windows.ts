@@ -19,4 +19,6 @@ export const windows = pgTable('windows', {
   energyWh: bigint('energy_wh', { mode: 'number' }).notNull(),
   /** Unix seconds, from the service clock. */
   sealedAt: bigint('sealed_at', { mode: 'number' }).notNull(),
+  /** Unix seconds when the service saw DataLogger.isRecorded(windowStart) true; null while pending or when no DataLogger is watched. */
+  anchoredAt: bigint('anchored_at', { mode: 'number' }),
 });

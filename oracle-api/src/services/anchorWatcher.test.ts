@@ -1,0 +1,59 @@
+import { submitKeystoneReport, ANVIL_KEYS, localWorkflowIdentity } from '@gridproof/contracts';
+import { encodeWindowReport, KeyType } from '@gridproof/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOracleApi, type CreateOracleApiReturnType } from '../createOracleApi.js';
+import { silentLogger } from '../lib/logger.js';
+import { startTestChain, type TestChain } from '../test/chain.js';
+import { hexOf, keyEntry, meters, signed, T0 } from '../test/fixtures.js';
+
+describe('pending windows: sealed until the DataLogger on chain records them', () => {
+  let chain: TestChain;
+  let api: CreateOracleApiReturnType;
+  const clock = { t: T0 + 302, now() { return this.t; } };
+
+  beforeAll(async () => {
+    chain = await startTestChain();
+    await chain.register(meters.solar.deviceId, KeyType.P256, keyEntry(meters.solar).publicKey);
+    api = await createOracleApi({
+      dataDir: 'memory',
+      clock,
+      logger: silentLogger,
+      rpcUrl: chain.rpcUrl,
+      deviceRegistryAddress: chain.deployment.deviceRegistry,
+      dataLoggerAddress: chain.deployment.dataLogger,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await api?.close();
+    await chain?.stop();
+  });
+
+  it('lists a sealed window as pending, then anchored once the DON report landed', async () => {
+    const post = await api.app.request('/v1/readings', { method: 'POST', body: JSON.stringify({ readings: [hexOf(signed(meters.solar, 1, T0 + 1)), hexOf(signed(meters.solar, 2, T0 + 301))] }) });
+    expect(post.status).toBe(200);
+    clock.t = T0 + 700;
+    const sealed = await api.sealer.sealDueWindows();
+    expect(sealed.map((w) => w.windowStart)).toEqual([T0, T0 + 300]);
+    expect(await api.anchors!.check()).toEqual([]);
+    const pending = async () => (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; anchored: boolean }[]; anchoring: string };
+    expect(await pending()).toMatchObject({ anchoring: 'watched', windows: [{ windowStart: T0 + 300, anchored: false }, { windowStart: T0, anchored: false }] });
+
+    const w = sealed[0];
+    const result = await submitKeystoneReport({
+      rpcUrl: chain.rpcUrl,
+      forwarder: chain.deployment.forwarder,
+      receiver: chain.deployment.dataLogger,
+      payload: encodeWindowReport({ windowStart: w.windowStart, windowSeconds: w.windowSeconds, root: w.root as `0x${string}`, cidDigest: w.cidDigest as `0x${string}`, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh }),
+      identity: localWorkflowIdentity(),
+      ...chain.don,
+      executionSeed: 1n,
+      transmitterKey: ANVIL_KEYS.transmitter,
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(await api.anchors!.check()).toEqual([T0]);
+    expect((await pending()).windows.map((x) => x.windowStart)).toEqual([T0 + 300]);
+    expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ anchored: true, anchoredAt: T0 + 700 });
+    const health = await (await api.app.request('/health')).json();
+    expect(health.checks.chain).toMatchObject({ status: 'ok', anchoring: 'watched', blockNumber: expect.any(Number) });
+  });
+});

@@ -5,6 +5,7 @@ import { ApiError } from './lib/errors.js';
 import { errorHandler } from './middleware/errorHandler.js';
 import { serviceContext } from './middleware/serviceContext.js';
 import { createDevicesRouter } from './routes/devices/devices.index.js';
+import { createDocsRouter } from './routes/docs/docs.index.js';
 import { createHealthRouter } from './routes/health/health.index.js';
 import { createIpfsRouter } from './routes/ipfs/ipfs.index.js';
 import { createReadingsRouter } from './routes/readings/readings.index.js';
@@ -24,6 +25,7 @@ export function createApp(ctx: ServiceContext) {
   app.route('/', createWindowsRouter());
   app.route('/', createDevicesRouter());
   app.route('/', createIpfsRouter());
+  app.route('/', createDocsRouter());
   // The WebSocket itself is served by the HTTP server's upgrade handler (live/liveReadings.ts).
   app.get('/v1/live', () => {
     throw new ApiError(426, 'UPGRADE_REQUIRED', 'GET /v1/live is a WebSocket: connect with Upgrade: websocket, then send {"subscribe": ["XXXX_ZZZZ", …]}.');

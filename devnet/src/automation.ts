@@ -1,6 +1,7 @@
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { revertReason } from '@gridproof/contracts';
+import { TickLoop } from './tickLoop.js';
 
 const automationAbi = [
   { type: 'function', name: 'checkUpkeep', stateMutability: 'view', inputs: [{ name: 'checkData', type: 'bytes' }], outputs: [{ name: 'upkeepNeeded', type: 'bool' }, { name: 'performData', type: 'bytes' }] },
@@ -31,33 +32,18 @@ export type UpkeepOutcome = { performed: false } | { performed: true; performDat
  * `checkUpkeep(checkData)` with eth_call, like the Automation nodes, and when it returns true sends
  * `performUpkeep(performData)` from the configured forwarder account.
  */
-export class AutomationRunner {
+export class AutomationRunner extends TickLoop<UpkeepOutcome> {
   private readonly publicClient;
   private readonly walletClient;
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
 
   constructor(readonly p: AutomationRunnerParameters) {
+    super();
     this.publicClient = createPublicClient({ transport: http(p.rpcUrl) });
     this.walletClient = createWalletClient({ account: privateKeyToAccount(p.forwarderKey), transport: http(p.rpcUrl) });
   }
 
-  private log(line: string) {
+  protected log(line: string) {
     (this.p.log ?? console.log)(line);
-  }
-
-  start(tickSeconds = 2): void {
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = true;
-      this.tick()
-        .catch((err) => this.log(`tick failed: ${(err as Error).message}`))
-        .finally(() => (this.busy = false));
-    }, tickSeconds * 1000);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 
   async tick(): Promise<UpkeepOutcome> {

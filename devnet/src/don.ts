@@ -12,6 +12,7 @@ import {
 } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
 import { submitKeystoneReport } from '@gridproof/contracts';
+import { TickLoop } from './tickLoop.js';
 
 export interface LocalDonParameters {
   rpcUrl: string;
@@ -58,18 +59,17 @@ class DocumentUnavailable extends Error {
  * Chainlink's KeystoneForwarder to the data logger. A window that fails verification gets no
  * report, and the log names the reading.
  */
-export class LocalDon {
+export class LocalDon extends TickLoop<WindowOutcome[]> {
   private readonly publicClient;
   private readonly refused = new Map<number, string>();
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
 
   constructor(readonly p: LocalDonParameters) {
+    super();
     if (p.nodeKeys.length < 3 * p.f + 1) throw new Error(`A DON with f=${p.f} needs at least ${3 * p.f + 1} nodes.`);
     this.publicClient = createPublicClient({ transport: http(p.rpcUrl) });
   }
 
-  private log(line: string) {
+  protected log(line: string) {
     (this.p.log ?? console.log)(line);
   }
 
@@ -78,20 +78,6 @@ export class LocalDon {
     const latest = windowStartOf(now - this.p.sealDelaySeconds, this.p.windowSeconds) - this.p.windowSeconds;
     const n = this.p.lookbackWindows ?? 5;
     return Array.from({ length: n }, (_, i) => latest - (n - 1 - i) * this.p.windowSeconds).filter((w) => w >= 0);
-  }
-
-  start(tickSeconds = 2): void {
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = true;
-      this.tick()
-        .catch((err) => this.log(`tick failed: ${(err as Error).message}`))
-        .finally(() => (this.busy = false));
-    }, tickSeconds * 1000);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 
   async tick(): Promise<WindowOutcome[]> {

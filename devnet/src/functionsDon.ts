@@ -6,6 +6,7 @@ import cbor from 'cbor';
 import { SubscriptionManager, deployFunctionsOracle, simulateScript } from '@chainlink/functions-toolkit';
 // The toolkit's compiled Functions contracts (router, coordinator test helper, LINK): their ABIs.
 import contractSources from '@chainlink/functions-toolkit/dist/v1_contract_sources/index.js';
+import { TickLoop } from './tickLoop.js';
 
 // The simulator spawns `deno` from PATH: the npm package's binary in the root node_modules.
 const BIN = fileURLToPath(new URL('../../node_modules/.bin', import.meta.url));
@@ -68,18 +69,17 @@ interface Commitment {
  * nodes, aggregates their answers like the toolkit's `startLocalFunctionsTestnet`, and answers
  * with the coordinator's `callReport`, so the router calls the consumer's `fulfillRequest`.
  */
-export class LocalFunctionsDon {
+export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
   private readonly publicClient;
   private readonly walletClient;
   private nextBlock = 0n;
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
 
   private constructor(
     readonly p: LocalFunctionsDonParameters,
     readonly contracts: FunctionsContracts,
     private readonly ethersWallet: Wallet,
   ) {
+    super();
     this.publicClient = createPublicClient({ transport: http(p.rpcUrl) });
     this.walletClient = createWalletClient({ account: privateKeyToAccount(p.deployerKey), transport: http(p.rpcUrl) });
   }
@@ -101,7 +101,7 @@ export class LocalFunctionsDon {
     return don;
   }
 
-  private log(line: string) {
+  protected log(line: string) {
     (this.p.log ?? console.log)(line);
   }
 
@@ -120,20 +120,6 @@ export class LocalFunctionsDon {
     const sm = new SubscriptionManager({ signer: this.ethersWallet, linkTokenAddress: this.contracts.linkToken, functionsRouterAddress: this.contracts.router });
     await sm.initialize();
     await sm.addConsumer({ subscriptionId, consumerAddress });
-  }
-
-  start(tickSeconds = 1): void {
-    this.timer = setInterval(() => {
-      if (this.busy) return;
-      this.busy = true;
-      this.tick()
-        .catch((err) => this.log(`tick failed: ${(err as Error).message}`))
-        .finally(() => (this.busy = false));
-    }, tickSeconds * 1000);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 
   /** Answers every `OracleRequest` emitted since the last tick. */

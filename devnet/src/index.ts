@@ -4,3 +4,4 @@ export * from './dappServer.js';
 export * from './functionsDon.js';
 export * from './automation.js';
 export * from './functionsPath.js';
+export * from './tickLoop.js';

@@ -16,6 +16,12 @@ describe('env', () => {
       MAX_BATCH: 500,
     });
     expect(parseEnv({ ...base, DATA_DIR: 'memory', WINDOW_SECONDS: '60' })).toMatchObject({ DATA_DIR: 'memory', WINDOW_SECONDS: 60 });
+    expect(parseEnv({ ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gridproof', MQTT_URL: 'mqtt://127.0.0.1:1883', MQTT_PORT: 'off' })).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gridproof',
+      MQTT_URL: 'mqtt://127.0.0.1:1883',
+      MQTT_PORT: 'off',
+    });
+    expect(parseEnv(base).MQTT_PORT).toBe(0);
   });
 
   it.each([
@@ -23,6 +29,11 @@ describe('env', () => {
     ['a bad registry address', { DEVICE_REGISTRY_ADDRESS: '0x1234' }],
     ['no RPC URL', { RPC_URL: undefined }],
     ['a port out of range', { PORT: '70000' }],
+    ['a DATABASE_URL that is not postgres://', { DATABASE_URL: 'mysql://127.0.0.1/x' }],
+    ['a DATABASE_SCHEMA that is not an identifier', { DATABASE_SCHEMA: 'a; drop table readings' }],
+    ['an MQTT_URL that is not mqtt://', { MQTT_URL: 'http://127.0.0.1:1883' }],
+    ['an MQTT_PORT that is neither a port nor off', { MQTT_PORT: 'on' }],
+    ['a bad DATA_LOGGER_ADDRESS', { DATA_LOGGER_ADDRESS: '0x12' }],
   ])('rejects %s', (_name, patch) => {
     expect(() => parseEnv({ ...base, ...patch })).toThrow();
   });

@@ -5,7 +5,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { decodeSignedReading, toHex } from '@gridproof/protocol';
+import mqtt from 'mqtt';
 import pg from 'pg';
+import { WebSocket } from 'ws';
+import { readingsTopic } from '../mqtt/topics.js';
 import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
 import { silentLogger } from '../lib/logger.js';
 import { verifyReadingSignature } from '../services/verifySignature.js';
@@ -87,6 +90,67 @@ async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** MQTT QoS 1 into the embedded broker: `perMessage` readings per message, many messages in flight across devices. */
+async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number): Promise<number> {
+  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
+  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0 });
+  try {
+    const t = now();
+    const messages: { topic: string; payload: Buffer }[] = [];
+    for (let i = 0; messages.length * perMessage < count; i++) {
+      const m = fleet[i % fleet.length];
+      messages.push({ topic: readingsTopic(m.deviceId), payload: Buffer.concat(Array.from({ length: perMessage }, () => nextReading(m, t))) });
+    }
+    const client = await mqtt.connectAsync(api.mqtt!.url, { clientId: `bench-${process.pid}`, clean: true });
+    const start = performance.now();
+    // Publishes queue in mqtt.js; each resolves on its PUBACK, i.e. after the commit.
+    await Promise.all(messages.map((msg) => client.publishAsync(msg.topic, msg.payload, { qos: 1 })));
+    const perSecond = rate(messages.length * perMessage, performance.now() - start);
+    await client.endAsync();
+    return perSecond;
+  } finally {
+    await api.close();
+  }
+}
+
+/** Publish (MQTT, one reading) → pushed on /v1/live, one reading at a time: what a dashboard sees. */
+async function liveLatency(fleet: BenchMeter[], samples: number): Promise<{ p50: number; p95: number; max: number }> {
+  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
+  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0 });
+  try {
+    const ws = new WebSocket(`${api.url.replace('http', 'ws')}/v1/live?devices=${fleet.map((m) => m.deviceId).join(',')}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const client = await mqtt.connectAsync(api.mqtt!.url, { clientId: `bench-live-${process.pid}`, clean: true });
+    const latencies: number[] = [];
+    const t = now();
+    for (let i = 0; i < samples; i++) {
+      const m = fleet[i % fleet.length];
+      const payload = Buffer.from(nextReading(m, t));
+      const pushed = new Promise<void>((resolve) => {
+        const onMessage = (data: Buffer) => {
+          const msg = JSON.parse(data.toString());
+          if (msg.type === 'reading' && msg.reading.deviceId === m.deviceId && msg.reading.counter === m.counter) {
+            ws.off('message', onMessage);
+            resolve();
+          }
+        };
+        ws.on('message', onMessage);
+      });
+      const start = performance.now();
+      void client.publishAsync(readingsTopic(m.deviceId), payload, { qos: 1 });
+      await pushed;
+      latencies.push(performance.now() - start);
+    }
+    ws.close();
+    await client.endAsync();
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
+    return { p50: at(0.5), p95: at(0.95), max: at(1) };
+  } finally {
+    await api.close();
+  }
+}
+
 const results: { path: string; perSecond: number }[] = [];
 const fleet = createFleet(DEVICES);
 console.log(`oracle-api bench: ${TOTAL} readings per path, batches of ${BATCH}, ${STREAMS} concurrent streams, ${DEVICES} P-256 meters, ${availableParallelism()} cores, Node ${process.version}`);
@@ -99,5 +163,11 @@ const report = (path: string, perSecond: number) => {
 };
 report('HTTP batch -> PGlite', await httpIngest('pglite', createFleet(DEVICES, 'PGLT'), {}));
 report('HTTP batch -> PostgreSQL', await withSchema((schema) => httpIngest('postgres', createFleet(DEVICES, 'PGSQ'), { databaseUrl: DATABASE_URL, databaseSchema: schema })));
+report('MQTT QoS 1 -> PGlite, 1 reading/message', await mqttIngest(createFleet(DEVICES, 'MQT1'), Math.min(TOTAL, 3000), 1));
+report('MQTT QoS 1 -> PGlite, 100 readings/message', await mqttIngest(createFleet(DEVICES, 'MQTB'), TOTAL, 100));
+const bareAfter = bareVerify(fleet, makeBatches(fleet, Math.min(TOTAL, 10_000)).flat(2));
+console.log(`bare P-256 verify again after the ingest runs (machine load drifts): ${bareAfter} /s`);
+const live = await liveLatency(createFleet(20, 'LIVE'), 200);
+console.log(`live push latency, MQTT publish -> /v1/live message (200 readings, loopback): p50 ${live.p50} ms, p95 ${live.p95} ms, max ${live.max} ms`);
 const best = Math.max(...results.filter((r) => r.path.startsWith('HTTP')).map((r) => r.perSecond));
 console.log(`ratio HTTP batch (best DB) / bare verify: ${(best / bare).toFixed(2)} (target >= 0.70)`);

@@ -1,5 +1,6 @@
 import { keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
+import { workflowNameToBytes10 } from '@gridproof/protocol';
 
 /** anvil's well-known dev accounts (public test mnemonic); never use them anywhere else. */
 export const ANVIL_KEYS = {
@@ -13,17 +14,18 @@ export function localDonKeys(count = 4): Hex[] {
   return Array.from({ length: count }, (_, i) => keccak256(stringToHex(`gridproof devnet DON node ${i}`)));
 }
 
-export const WORKFLOW_NAME_TEXT = 'gridproof-window-anchor';
+/** The local workflow's name, as in functions-source/src/workflow/workflow.yaml (local-simulation). */
+export const WORKFLOW_NAME_TEXT = 'gridproof-windows';
 
 /**
- * Workflow identity the data logger accepts. CRE puts a bytes10 workflow name in the report
- * metadata; devnet derives it the same way for its local workflow (first 10 bytes of the
- * keccak of the name) — on a live network use the values the CRE registry assigns.
+ * Workflow identity the data logger accepts: the name encoded as CRE encodes it in report
+ * metadata (`workflowNameToBytes10`), a fixed id and owner for the local DON. On a live network
+ * use the id `cre workflow deploy` prints and the deploying owner.
  */
 export function localWorkflowIdentity() {
   return {
     workflowId: keccak256(stringToHex('gridproof devnet workflow v1')),
-    workflowName: keccak256(stringToHex(WORKFLOW_NAME_TEXT)).slice(0, 22) as Hex,
+    workflowName: workflowNameToBytes10(WORKFLOW_NAME_TEXT),
     workflowOwner: privateKeyToAddress(ANVIL_KEYS.workflowOwner),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concat, keccak256, recoverAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { encodeKeystoneReport, keystoneMetadataOf, signKeystoneReport } from './keystone.js';
+import { encodeKeystoneReport, keystoneMetadataOf, signKeystoneReport, workflowNameToBytes10 } from './keystone.js';
+import { createHash } from 'node:crypto';
 import { fromHex } from './bytes.js';
 
 const identity = { workflowId: `0x${'aa'.repeat(32)}`, workflowName: `0x${'bb'.repeat(10)}`, workflowOwner: `0x${'cc'.repeat(20)}` } as const;
@@ -28,5 +29,13 @@ describe('keystone envelope', () => {
     const v = bytes[64] + 27;
     const signer = await recoverAddress({ hash, signature: concat([sig.slice(0, 130) as `0x${string}`, `0x${v.toString(16)}`]) });
     expect(signer).toBe(privateKeyToAddress(key));
+  });
+});
+
+describe('workflow name', () => {
+  it('is the ASCII of the first 10 hex characters of SHA-256(name)', () => {
+    const hex = createHash('sha256').update('gridproof-windows').digest('hex').slice(0, 10);
+    expect(workflowNameToBytes10('gridproof-windows')).toBe(`0x${Buffer.from(hex, 'ascii').toString('hex')}`);
+    expect(fromHex(workflowNameToBytes10('x')).length).toBe(10);
   });
 });

@@ -1,5 +1,7 @@
 import { concat, keccak256, pad, toHex as viemToHex, type Hex as ViemHex } from 'viem';
 import { sign } from 'viem/accounts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { fromHex, toHex, type Hex } from './bytes.js';
 import { ProtocolError } from './errors.js';
 
@@ -75,4 +77,15 @@ export async function signKeystoneReport(rawReport: Hex, reportContext: Hex, pri
   const hash = keccak256(concat([keccak256(rawReport as ViemHex), reportContext as ViemHex]));
   const sig = await sign({ hash, privateKey: privateKey as ViemHex });
   return concat([sig.r, sig.s, viemToHex(sig.yParity ?? 0, { size: 1 })]) as Hex;
+}
+
+/**
+ * The bytes10 workflow name CRE puts in report metadata for a workflow called `name`: the first
+ * 10 characters of the hex SHA-256 of the name, as ASCII (how Chainlink's ReceiverTemplate
+ * derives its expected name). The DataLogger compares this value, so configure it from here.
+ * @example workflowNameToBytes10('gridproof-windows-sepolia')
+ */
+export function workflowNameToBytes10(name: string): Hex {
+  const hex = bytesToHex(sha256(new TextEncoder().encode(name))).slice(0, 10);
+  return toHex(new TextEncoder().encode(hex));
 }

@@ -6,6 +6,7 @@ import type { DeviceDirectory } from './devices/deviceDirectory.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { Mutex } from './lib/mutex.js';
+import type { VerifyPool } from './services/verifyPool.js';
 
 /** The rules the service enforces; all in seconds unless said otherwise. */
 export interface OracleApiRules {
@@ -38,6 +39,8 @@ export interface ServiceContext {
   /** Serializes ingest against sealing (see services/sealWindows.ts). */
   lock: Mutex;
   logger: Logger;
+  /** Signature checks for ingest (worker threads for large P-256 batches). */
+  verifier: VerifyPool;
   /** `readings` (NewReadingRow[]) after each commit that stored new readings; feeds /v1/live. */
   events: EventEmitter<ServiceEvents>;
   /** 'watched': anchored_at is kept from the DataLogger; 'unknown': no DataLogger configured, so sealed windows cannot be told anchored or pending. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertWindowSeconds } from '@gridproof/protocol';
@@ -19,6 +19,7 @@ import { jsonLogger, type Logger } from './lib/logger.js';
 import { createMutex } from './lib/mutex.js';
 import { createSealer, type Sealer } from './services/sealWindows.js';
 import { createAnchorWatcher, type AnchorWatcher } from './services/anchorWatcher.js';
+import { createVerifyPool } from './services/verifyPool.js';
 import { createPublicClient, http } from 'viem';
 
 /** oracle-api/.data: the default home of the PGlite database and the blockstore. */
@@ -50,6 +51,8 @@ export interface OracleApiConfig {
   /** DataLogger address; with `rpcUrl`, sealed windows are checked for anchoring (`isRecorded`). Without it anchoring is reported as unknown. */
   dataLoggerAddress?: Address;
   logger?: Logger;
+  /** Worker threads for P-256 verification of large batches; default cores − 1 (at least 1); 0 = verify on the main thread. */
+  verifyThreads?: number;
 }
 
 export interface CreateOracleApiReturnType {
@@ -109,6 +112,7 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
     rules,
     lock: createMutex(),
     logger: config.logger ?? jsonLogger,
+    verifier: createVerifyPool(config.verifyThreads ?? Math.max(1, availableParallelism() - 1)),
     events: new EventEmitter<ServiceEvents>(),
     anchoring: 'unknown',
     status: {
@@ -152,6 +156,7 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
       await ctx.lock.run(async () => {
         await database.close();
         await blocks.close();
+        await ctx.verifier.close();
         if (memory) await rm(blocksDir, { recursive: true, force: true });
       });
     },

@@ -77,8 +77,9 @@ async function httpIngest(label: string, fleet: BenchMeter[], config: Record<str
   }
 }
 
+let schemaCount = 0;
 async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
-  const schema = `oracle_bench_${process.pid}`;
+  const schema = `oracle_bench_${process.pid}_${++schemaCount}`;
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {
@@ -163,11 +164,15 @@ const report = (path: string, perSecond: number) => {
 };
 report('HTTP batch -> PGlite', await httpIngest('pglite', createFleet(DEVICES, 'PGLT'), {}));
 report('HTTP batch -> PostgreSQL', await withSchema((schema) => httpIngest('postgres', createFleet(DEVICES, 'PGSQ'), { databaseUrl: DATABASE_URL, databaseSchema: schema })));
+report('HTTP batch -> PostgreSQL, verification inline (verifyThreads 0)', await withSchema((schema) => httpIngest('postgres-inline', createFleet(DEVICES, 'PGIN'), { databaseUrl: DATABASE_URL, databaseSchema: `${schema}`, verifyThreads: 0 })));
 report('MQTT QoS 1 -> PGlite, 1 reading/message', await mqttIngest(createFleet(DEVICES, 'MQT1'), Math.min(TOTAL, 3000), 1));
 report('MQTT QoS 1 -> PGlite, 100 readings/message', await mqttIngest(createFleet(DEVICES, 'MQTB'), TOTAL, 100));
 const bareAfter = bareVerify(fleet, makeBatches(fleet, Math.min(TOTAL, 10_000)).flat(2));
 console.log(`bare P-256 verify again after the ingest runs (machine load drifts): ${bareAfter} /s`);
 const live = await liveLatency(createFleet(20, 'LIVE'), 200);
 console.log(`live push latency, MQTT publish -> /v1/live message (200 readings, loopback): p50 ${live.p50} ms, p95 ${live.p95} ms, max ${live.max} ms`);
-const best = Math.max(...results.filter((r) => r.path.startsWith('HTTP')).map((r) => r.perSecond));
-console.log(`ratio HTTP batch (best DB) / bare verify: ${(best / bare).toFixed(2)} (target >= 0.70)`);
+const best = Math.max(...results.filter((r) => r.path.startsWith('HTTP batch ->') && !r.path.includes('inline')).map((r) => r.perSecond));
+// Against the faster of the two bare measurements, so load drift cannot flatter the ratio.
+const bareBest = Math.max(bare, bareAfter);
+console.log(`ratio HTTP batch (best DB) / bare verify (best of 2 runs, ${bareBest}/s): ${(best / bareBest).toFixed(2)} (target >= 0.70)`);
+console.log(`note: bare verify is one thread; ingest verifies large P-256 batches on ${Math.max(1, availableParallelism() - 1)} worker thread(s) while the main thread parses, checks and writes`);

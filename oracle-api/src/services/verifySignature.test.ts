@@ -65,3 +65,33 @@ describe('verifyReadingSignature (node:crypto P-256)', () => {
     expect(verifyReadingSignature(reading(4), sig, key)).toBe(false);
   });
 });
+
+describe('verify pool (worker thread)', () => {
+  it('gives the inline answers for a large mixed batch: valid, tampered, high-S, bogus key, Ed25519', async () => {
+    const { createVerifyPool } = await import('./verifyPool.js');
+    const pool = createVerifyPool(1);
+    const inline = createVerifyPool(0);
+    try {
+      const priv = new Uint8Array(32).fill(5);
+      const key = { keyType: KeyType.P256, publicKey: publicKeyOf(KeyType.P256, priv) } as const;
+      const ed = { keyType: KeyType.ED25519, publicKey: publicKeyOf(KeyType.ED25519, new Uint8Array(32).fill(9)) } as const;
+      const items = Array.from({ length: 80 }, (_, i) => {
+        const bytes = reading(i);
+        const sig = signReadingBytes(bytes, KeyType.P256, priv);
+        if (i === 7) return { readingBytes: bytes, signature: highS(sig), key };
+        if (i === 11) return { readingBytes: reading(i + 1), signature: sig, key };
+        if (i === 13) return { readingBytes: bytes, signature: sig, key: { keyType: KeyType.P256, publicKey: new Uint8Array(64).fill(1) } as const };
+        if (i === 17) return { readingBytes: bytes, signature: signReadingBytes(bytes, KeyType.ED25519, new Uint8Array(32).fill(9)), key: ed };
+        return { readingBytes: bytes, signature: sig, key };
+      });
+      const [viaWorker, viaInline] = await Promise.all([pool.verifyMany(items), inline.verifyMany(items)]);
+      expect(viaWorker.map(String)).toEqual(viaInline.map(String));
+      expect(viaWorker.filter((o) => o === true)).toHaveLength(77);
+      expect(viaWorker[7]).toMatchObject({ code: 'INVALID_SIGNATURE_FORMAT' });
+      expect([viaWorker[11], viaWorker[13], viaWorker[17]]).toEqual([false, false, true]);
+    } finally {
+      await pool.close();
+      await inline.close();
+    }
+  });
+});

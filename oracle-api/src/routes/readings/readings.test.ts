@@ -24,6 +24,21 @@ describe('POST /v1/readings', () => {
     return error;
   }
 
+  it('a large batch (verified on a worker thread) names the first bad signature and stores nothing', async () => {
+    api.clock.t = T0 + 290;
+    const batch = Array.from({ length: 120 }, (_, i) => signed(meters.solar, i + 1, T0 + 1 + i));
+    batch[60] = batch[60].slice();
+    batch[60][100] ^= 1;
+    batch[90] = batch[90].slice();
+    batch[90][100] ^= 1;
+    const error = await errorOf(await api.postReadings(...batch), 422);
+    expect(error).toMatchObject({ code: 'BAD_SIGNATURE', details: { index: 60, counter: 61 } });
+    expect(await api.readingCount()).toBe(0);
+    batch[60] = signed(meters.solar, 61, T0 + 61);
+    batch[90] = signed(meters.solar, 91, T0 + 91);
+    expect(await (await api.postReadings(...batch)).json()).toMatchObject({ accepted: 120 });
+  });
+
   it('accepts P-256 and Ed25519 readings and reports them in posted order', async () => {
     api.clock.t = T0 + 290;
     const res = await api.postReadings(signed(meters.solar, 1, T0 + 1), signed(meters.wind, 7, T0 + 2), signed(meters.solar, 2, T0 + 301));

@@ -86,6 +86,27 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
       }
     });
 
+    it('many single-reading messages at once commit together; one bad message among them is refused alone', async () => {
+      const codes: string[] = [];
+      const onMessage = (_topic: string, payload: Buffer) => codes.push(JSON.parse(payload.toString()).error.code);
+      meter.on('message', onMessage);
+      try {
+        const good = Array.from({ length: 30 }, (_, i) => signed(meters.solar, base + 1 + i, T()));
+        const bad = signed(meters.wind, base + 1, T());
+        bad[70] ^= 1;
+        await Promise.all([
+          ...good.slice(0, 15).map((r) => meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.from(r), { qos: 1 })),
+          meter.publishAsync(readingsTopic('WIND_0002'), Buffer.from(bad), { qos: 1 }),
+          ...good.slice(15).map((r) => meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.from(r), { qos: 1 })),
+        ]);
+        await expect.poll(async () => (await stored('SOLR_0001')).filter((r) => r.counter > base).length, { timeout: 10_000 }).toBe(30);
+        await expect.poll(() => codes, { timeout: 10_000 }).toEqual(['BAD_SIGNATURE']);
+        expect((await stored('WIND_0002')).filter((r) => r.counter > base)).toEqual([]);
+      } finally {
+        meter.off('message', onMessage);
+      }
+    });
+
     it('a resent message (no PUBACK seen by the meter) is a harmless duplicate', async () => {
       const r = signed(meters.wind, base + 1, T());
       await meter.publishAsync(readingsTopic('WIND_0002'), Buffer.from(r), { qos: 1 });

@@ -36,7 +36,7 @@ type Outcome = { ok: true } | { ok: false; error: ApiError };
  * reported on the errors topic and acknowledged so the meter stops resending it) or rejects
  * on a transient failure (no PUBACK: the message comes again).
  */
-async function ingestMessage(ctx: ServiceContext, topic: string, payload: Uint8Array): Promise<Outcome> {
+async function ingestMessage(ctx: ServiceContext, commit: (readings: Uint8Array[]) => Promise<void>, topic: string, payload: Uint8Array): Promise<Outcome> {
   const parsed = deviceIdOfTopic(topic);
   try {
     if (!parsed?.valid) throw new ApiError(400, 'INVALID_TOPIC', `Publish readings to gridproof/v1/devices/{XXXX_ZZZZ}/readings, not ${topic}.`, { topic });
@@ -62,7 +62,7 @@ async function ingestMessage(ctx: ServiceContext, topic: string, payload: Uint8A
         });
       }
     });
-    await ingestReadings(ctx, readings);
+    await commit(readings);
     return { ok: true };
   } catch (err) {
     if (err instanceof ApiError && err.status < 500 && err.status !== 503) return { ok: false, error: err };
@@ -70,18 +70,55 @@ async function ingestMessage(ctx: ServiceContext, topic: string, payload: Uint8A
   }
 }
 
-/** Per-device FIFO, so a device's messages commit in the order they arrived even though ingest is async. */
-function createDeviceQueues() {
-  const tails = new Map<string, Promise<unknown>>();
-  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const result = (tails.get(key) ?? Promise.resolve()).then(task);
-    const tail = result.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
+/**
+ * Group commit: messages that arrive while a commit runs are ingested together in the next one
+ * (up to maxBatch readings), so a fleet publishing one reading per message does not pay one
+ * transaction per reading. Order is kept (one FIFO). If a group is refused, its messages are
+ * retried one by one, so only the bad message is refused; a transient failure fails them all
+ * (none is acknowledged, all come again).
+ */
+function createGroupCommit(ctx: ServiceContext) {
+  type Job = { readings: Uint8Array[]; resolve(): void; reject(err: unknown): void };
+  let queue: Job[] = [];
+  let running = false;
+
+  async function flush(): Promise<void> {
+    running = true;
+    while (queue.length > 0) {
+      const group: Job[] = [];
+      let size = 0;
+      while (queue.length > 0 && (group.length === 0 || size + queue[0].readings.length <= ctx.rules.maxBatch)) {
+        const job = queue.shift()!;
+        group.push(job);
+        size += job.readings.length;
+      }
+      try {
+        await ingestReadings(ctx, group.flatMap((j) => j.readings));
+        for (const j of group) j.resolve();
+      } catch (err) {
+        if (group.length === 1 || !(err instanceof ApiError) || err.status >= 500) {
+          for (const j of group) j.reject(err);
+          continue;
+        }
+        for (const j of group) {
+          try {
+            await ingestReadings(ctx, j.readings);
+            j.resolve();
+          } catch (one) {
+            j.reject(one);
+          }
+        }
+      }
+    }
+    running = false;
+  }
+
+  return (readings: Uint8Array[]) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ readings, resolve, reject });
+      if (!running) setImmediate(() => void flush());
+      running = true;
     });
-    return result;
-  };
 }
 
 const errorPayload = (error: ApiError, topic: string) => JSON.stringify({ ...error.toBody(), status: error.status, topic });
@@ -99,15 +136,14 @@ export async function startMqttIngest(ctx: ServiceContext, options: MqttIngestOp
 
 async function startEmbedded(ctx: ServiceContext, host: string, port: number): Promise<MqttIngest> {
   const broker = await Aedes.createBroker();
-  const queue = createDeviceQueues();
+  const commit = createGroupCommit(ctx);
   const refused = new WeakSet<PublishPacket>();
   broker.authorizePublish = (client, packet, callback) => {
     if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
     // Only the service writes to errors topics.
     if (client && /\/errors$/.test(packet.topic) && deviceIdOfTopic(packet.topic.replace(/errors$/, 'readings'))) return callback(new Error('errors topics are the service\'s'));
     if (!packet.topic.startsWith('gridproof/v1/devices/') || !packet.topic.endsWith('/readings')) return callback(null);
-    const key = deviceIdOfTopic(packet.topic)?.deviceId ?? packet.topic;
-    queue(key, () => ingestMessage(ctx, packet.topic, packet.payload as Uint8Array)).then(
+    ingestMessage(ctx, commit, packet.topic, packet.payload as Uint8Array).then(
       (outcome) => {
         if (outcome.ok) return callback(null);
         refused.add(packet);
@@ -144,7 +180,7 @@ async function startEmbedded(ctx: ServiceContext, host: string, port: number): P
 }
 
 async function startExternal(ctx: ServiceContext, url: string, clientId: string, sessionExpirySeconds: number): Promise<MqttIngest> {
-  const queue = createDeviceQueues();
+  const commit = createGroupCommit(ctx);
   let client: MqttClient;
   client = mqtt.connect(url, {
     clientId,
@@ -155,8 +191,7 @@ async function startExternal(ctx: ServiceContext, url: string, clientId: string,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     customHandleAcks(topic, message, _packet, done) {
-      const key = deviceIdOfTopic(topic)?.deviceId ?? topic;
-      queue(key, () => ingestMessage(ctx, topic, message)).then(
+      ingestMessage(ctx, commit, topic, message).then(
         (outcome) => {
           if (outcome.ok) return done(0);
           const deviceId = deviceIdOfTopic(topic)?.deviceId ?? 'unknown';

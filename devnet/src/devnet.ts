@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
-import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
 import { startOracleApi, type Logger } from '@gridproof/oracle-api';
-import { createFleet, runFleet, type FleetHandle } from '@gridproof/simulator';
+import { createFleet, meterLinkKeys, runFleet, type FleetHandle } from '@gridproof/simulator';
+import { startGateway } from '@gridproof/gateway';
 import {
   ANVIL_KEYS,
   buildContracts,
@@ -45,13 +46,20 @@ export interface DevnetOptions {
    * With `don: false` the functions path is still deployed (anchor, recorder, subscription) but not started.
    */
   oracle?: 'cre' | 'functions';
+  /**
+   * How meters reach the API: `gateway-mqtt` (default: encrypted sessions to a fog gateway,
+   * which publishes every signed reading unchanged to the API's MQTT broker) or `http` (meters
+   * POST straight to the API).
+   */
+  meterPath?: 'gateway-mqtt' | 'http';
   /** Serve the dApp (built when dapp/build is missing). */
   dapp?: boolean;
   log?: (component: string, line: string) => void;
 }
 
 export interface Devnet {
-  urls: { rpc: string; api: string; gateway: string; dapp?: string };
+  urls: { rpc: string; api: string; gateway: string; dapp?: string; mqtt?: string; fogGateway?: string };
+  meterPath: 'gateway-mqtt' | 'http';
   deployment: Deployment;
   chainId: number;
   windowSeconds: number;
@@ -146,6 +154,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       dataDir,
       rpcUrl: anvil.rpcUrl,
       deviceRegistryAddress: deployment.deviceRegistry,
+      dataLoggerAddress: deployment.dataLogger,
       windowSeconds,
       sealGraceSeconds,
       logger: apiLogger((line) => log('api', line)),
@@ -153,11 +162,27 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     stops.push(() => api.close());
     log('api', `oracle API at ${api.url} (data in ${dataDir})`);
 
+    const meterPath = o.meterPath ?? 'gateway-mqtt';
+    let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+    if (meterPath === 'gateway-mqtt') {
+      if (!api.mqtt) throw new Error('the gateway path needs the API MQTT broker');
+      gateway = await startGateway({
+        apiUrl: api.url,
+        identityKey: fromHex(keccak256(stringToHex('gridproof devnet gateway'))),
+        meters: meterLinkKeys(createFleet(fleetSpec)),
+        port: 0,
+        mqtt: { url: api.mqtt.url },
+      });
+      stops.push(() => gateway!.close());
+      log('gateway', `fog gateway at ${gateway.url} → MQTT ${api.mqtt.url} (aggregates: ${gateway.url}/v1/aggregates)`);
+    } else if (meterPath !== 'http') throw new Error(`meterPath must be "gateway-mqtt" or "http", got ${String(meterPath)}`);
+
     // The fleet reports refusals as they happen, and its throughput once a minute.
     let posted = 0;
     let lastReport = Date.now();
     const fleet = runFleet({
       apiUrl: api.url,
+      gateways: gateway ? [{ url: gateway.url, publicKey: gateway.publicKey }] : undefined,
       intervalSeconds: o.readingIntervalSeconds ?? 10,
       ...fleetSpec,
       log: (l) => {
@@ -206,7 +231,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       dappUrl = url;
     }
 
-    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl }, deployment, chainId, windowSeconds, sealDelaySeconds, oracle, don, functions, fleet, donConfig, stop };
+    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl, mqtt: api.mqtt?.url, fogGateway: gateway?.url }, meterPath, deployment, chainId, windowSeconds, sealDelaySeconds, oracle, don, functions, fleet, donConfig, stop };
   } catch (err) {
     await stop();
     throw err;

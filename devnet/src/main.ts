@@ -9,6 +9,7 @@ const devnet = await startDevnet({
   ports: { anvil: Number(env.ANVIL_PORT ?? 8545), api: Number(env.API_PORT ?? 8787), dapp: Number(env.DAPP_PORT ?? 5173) },
   dataDir: env.DATA_DIR,
   oracle: (env.ORACLE ?? 'cre') as 'cre' | 'functions',
+  meterPath: (env.METER_PATH ?? 'gateway-mqtt') as 'gateway-mqtt' | 'http',
 });
 
 console.log(`
@@ -16,6 +17,10 @@ GridProof devnet is up (${((Date.now() - started) / 1000).toFixed(1)} s)
   dApp          ${devnet.urls.dapp}
   oracle API    ${devnet.urls.api}      (GET /health, /v1/windows, POST /v1/readings)
   IPFS gateway  ${devnet.urls.gateway}/<cid>?format=raw
+  API docs      ${devnet.urls.api}/docs
+${devnet.urls.fogGateway ? `  fog gateway   ${devnet.urls.fogGateway}   (meters -> encrypted sessions -> MQTT ${devnet.urls.mqtt}; GET /v1/aggregates)
+` : `  MQTT broker   ${devnet.urls.mqtt}   (meters post over HTTP: METER_PATH=http)
+`}  live power    npm run live -w devnet   (WebSocket ${devnet.urls.api.replace('http', 'ws')}/v1/live)
   chain (anvil) ${devnet.urls.rpc}       chain id ${devnet.chainId}
   DataLogger    ${devnet.deployment.dataLogger}
   DeviceRegistry ${devnet.deployment.deviceRegistry}

@@ -1,6 +1,6 @@
 // Test-only: the workflow's config and capability mocks (oracle API, registry, logger) for bun tests.
 import { EvmMock, HttpActionsMock, addContractMock, type WriteReportMockInput } from '@chainlink/cre-sdk/test';
-import type { CronPayload } from '@chainlink/cre-sdk';
+import { bigintToProtoBigInt, type CronPayload } from '@chainlink/cre-sdk';
 import { dataLoggerAbi, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
 import { parseWorkflowConfig, type WorkflowConfig } from '../workflow/config.js';
 import { WINDOW_SECONDS, WINDOW_START, vectorKeys } from './windowFixture.js';
@@ -32,11 +32,20 @@ export interface Chain {
   writes: WriteReportMockInput[];
   registryCalls: string[][];
   httpUrls: string[];
+  /** Block numbers asked of headerByNumber (the seed read), as the proto BigInt JSON's absVal/sign. */
+  headerCalls: string[];
+}
+
+/** What the mocked headerByNumber answers: the seed block. */
+export interface SeedHeader {
+  hash: Uint8Array;
+  timestamp: number;
+  blockNumber?: bigint;
 }
 
 /** Mocks the oracle API, the registry (vector keys, optional overrides) and the logger. */
-export function setUp(http: { status: number; body?: Uint8Array }, opts: { recorded?: boolean; revoked?: string[] } = {}): Chain {
-  const chain: Chain = { writes: [], registryCalls: [], httpUrls: [] };
+export function setUp(http: { status: number; body?: Uint8Array }, opts: { recorded?: boolean; revoked?: string[]; header?: SeedHeader } = {}): Chain {
+  const chain: Chain = { writes: [], registryCalls: [], httpUrls: [], headerCalls: [] };
   const httpMock = HttpActionsMock.testInstance();
   httpMock.sendRequest = (req) => {
     chain.httpUrls.push(req.url);
@@ -61,6 +70,18 @@ export function setUp(http: { status: number; body?: Uint8Array }, opts: { recor
         publicKey: toHex(k.publicKey),
       };
     });
+  };
+  evm.headerByNumber = (req) => {
+    chain.headerCalls.push(req.blockNumber ? `${req.blockNumber.sign}:${toHex(req.blockNumber.absVal)}` : '(none)');
+    if (!opts.header) throw new Error('headerByNumber: no seed header in this test');
+    return {
+      header: {
+        hash: Buffer.from(opts.header.hash).toString('base64'),
+        parentHash: Buffer.from(new Uint8Array(32)).toString('base64'),
+        timestamp: String(opts.header.timestamp),
+        ...(opts.header.blockNumber === undefined ? {} : { blockNumber: bigintToProtoBigInt(opts.header.blockNumber) }),
+      },
+    };
   };
   const logger = addContractMock(evm, { address: LOGGER, abi: dataLoggerAbi });
   logger.isRecorded = () => opts.recorded ?? false;

@@ -36,6 +36,13 @@ describe('workflow config', () => {
     ['gasLimit', { gasLimit: '0' }],
     ['registryBlock', { registryBlock: 'pending' }],
     ['extra', { extra: 1 }],
+    ['samplingThreshold', { samplingThreshold: 0, sampleSize: 1 }],
+    ['samplingThreshold', { samplingThreshold: 1.5, sampleSize: 1 }],
+    ['samplingThreshold', { samplingThreshold: '1000', sampleSize: 100 }],
+    ['sampleSize', { samplingThreshold: 1000 }],
+    ['sampleSize', { samplingThreshold: 1000, sampleSize: 0 }],
+    ['sampleSize', { samplingThreshold: 1000, sampleSize: 1001 }],
+    ['sampleSize', { sampleSize: 100 }],
   ])('rejects a bad %s, naming the field', (field, change) => {
     let err: unknown;
     try {
@@ -46,6 +53,15 @@ describe('workflow config', () => {
     expect(err).toBeInstanceOf(WorkflowConfigError);
     expect((err as WorkflowConfigError).code).toBe('WORKFLOW_CONFIG_INVALID');
     expect((err as Error).message).toContain(`"${field}"`);
+  });
+
+  test('sampling is off unless samplingThreshold is set; sampleSize may equal the threshold', () => {
+    const off = parseWorkflowConfig(good);
+    expect(off.samplingThreshold).toBeUndefined();
+    expect(off.sampleSize).toBeUndefined();
+    const on = parseWorkflowConfig({ ...good, samplingThreshold: 1000, sampleSize: 200 });
+    expect([on.samplingThreshold, on.sampleSize]).toEqual([1000, 200]);
+    expect(parseWorkflowConfig({ ...good, samplingThreshold: 1, sampleSize: 1 }).sampleSize).toBe(1);
   });
 
   test('works as the Standard Schema the Runner takes', () => {

@@ -21,6 +21,14 @@ export interface WorkflowConfig {
   gasLimit: string;
   /** Block the registry is read at: `finalized` (default; no reorg can change the keys) or `latest`. */
   registryBlock: 'finalized' | 'latest';
+  /**
+   * Windows with more readings than this are verified on a sample of `sampleSize` reading signatures,
+   * seeded by the hash of a block header read after the document digest is agreed (at `registryBlock`).
+   * Absent: no sampling, every signature is verified.
+   */
+  samplingThreshold?: number;
+  /** Reading signatures checked in a sampled window; required with `samplingThreshold`, at most it. */
+  sampleSize?: number;
 }
 
 /** The config file failed validation. */
@@ -43,6 +51,8 @@ const FIELDS = new Set([
   'dataLoggerAddress',
   'gasLimit',
   'registryBlock',
+  'samplingThreshold',
+  'sampleSize',
 ]);
 
 /**
@@ -104,6 +114,24 @@ export function parseWorkflowConfig(input: unknown): WorkflowConfig {
   const registryBlock = c.registryBlock === undefined ? 'finalized' : str('registryBlock');
   if (registryBlock !== 'finalized' && registryBlock !== 'latest') throw new WorkflowConfigError('registryBlock', 'must be "finalized" or "latest".');
 
+  const positive = (field: string): number => {
+    const v = c[field];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new WorkflowConfigError(field, `must be a positive integer, got ${JSON.stringify(v)}.`);
+    return v;
+  };
+  let sampling: Pick<WorkflowConfig, 'samplingThreshold' | 'sampleSize'> = {};
+  if (c.samplingThreshold !== undefined) {
+    const samplingThreshold = positive('samplingThreshold');
+    if (c.sampleSize === undefined) throw new WorkflowConfigError('sampleSize', 'is required when samplingThreshold is set.');
+    const sampleSize = positive('sampleSize');
+    if (sampleSize > samplingThreshold) {
+      throw new WorkflowConfigError('sampleSize', `must be at most samplingThreshold (${samplingThreshold}), got ${sampleSize}.`);
+    }
+    sampling = { samplingThreshold, sampleSize };
+  } else if (c.sampleSize !== undefined) {
+    throw new WorkflowConfigError('sampleSize', 'is only meaningful with samplingThreshold; set both or neither.');
+  }
+
   return {
     schedule,
     apiUrl,
@@ -115,6 +143,7 @@ export function parseWorkflowConfig(input: unknown): WorkflowConfig {
     dataLoggerAddress: address('dataLoggerAddress'),
     gasLimit,
     registryBlock,
+    ...sampling,
   };
 }
 

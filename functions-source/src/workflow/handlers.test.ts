@@ -1,12 +1,14 @@
 import { describe, expect } from 'bun:test';
 import { newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH } from '@chainlink/cre-sdk/test';
-import { deviceIdToBytes, fromHex, toHex } from '@gridproof/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { deviceIdToBytes, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { onCronTrigger } from './handlers.js';
-import type { WorkflowConfig } from './config.js';
-import { WINDOW_SECONDS, WINDOW_START, vector, vectorBytes, vectorDocument, encode } from '../testing/windowFixture.js';
-import { API, LOGGER, SEAL_DELAY, config, setUp, tick } from '../testing/workflowFixture.js';
+import { parseWorkflowConfig, type WorkflowConfig } from './config.js';
+import { sampleSeedOf, selectSample } from '../sampling.js';
+import { WINDOW_SECONDS, WINDOW_START, buildWindow, reading, signed, vector, vectorBytes, vectorDocument, encode } from '../testing/windowFixture.js';
+import { API, LOGGER, SEAL_DELAY, config, configJson, setUp, tick } from '../testing/workflowFixture.js';
 
-const runtimeFor = () => newTestRuntime<WorkflowConfig>(null, {}, config);
+const runtimeFor = (c: WorkflowConfig = config) => newTestRuntime<WorkflowConfig>(null, {}, c);
 
 describe('GridProof CRE workflow', () => {
   test('valid window: exactly one report, the vector payload, written to the logger', () => {
@@ -27,6 +29,7 @@ describe('GridProof CRE workflow', () => {
     expect(toHex(rawReport.subarray(REPORT_METADATA_HEADER_LENGTH))).toBe(vector.report);
     expect(outcome.detail).toContain(vector.cid);
     expect(runtime.getLogs().some((l) => l.includes(`window ${WINDOW_START}: recorded`))).toBe(true);
+    expect(chain.headerCalls).toHaveLength(0); // sampling is off by default: no seed read
   });
 
   test('the window comes from the scheduled time, not the clock', () => {
@@ -99,6 +102,76 @@ describe('GridProof CRE workflow', () => {
     const outcome = onCronTrigger(runtimeFor(), tick());
     expect(outcome.status).toBe('already-recorded');
     expect(chain.httpUrls).toHaveLength(0);
+    expect(chain.writes).toHaveLength(0);
+  });
+});
+
+describe('GridProof CRE workflow with sampling', () => {
+  const N = 40;
+  const FORGED = 17;
+  // SOLR_0001's readings, one signed with SOLR_0002's key: a forgery only a signature check finds.
+  const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+  const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
+  const digest = windowDocumentDigest(bytes);
+  const sampled = parseWorkflowConfig({ ...configJson, samplingThreshold: 10, sampleSize: 8 });
+  const sealDeadline = WINDOW_START + WINDOW_SECONDS + SEAL_DELAY;
+  const blockHash = (i: number) => sha256(new TextEncoder().encode(`block ${i}`));
+  // The sample the workflow must draw: selectSample(SHA-256(header.hash ‖ SHA-256(document)), N, sampleSize).
+  const hashWhere = (inSample: boolean): Uint8Array => {
+    for (let i = 0; ; i++) if (selectSample(sampleSeedOf(toHex(blockHash(i)), digest), N, 8).includes(FORGED) === inSample) return blockHash(i);
+  };
+  const FINALIZED = '-1:0x03';
+
+  test('above the threshold: verified on the sample seeded by the finalized header; a forged reading outside it passes (fraud proofs cover it)', () => {
+    const hash = hashWhere(false);
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash, timestamp: sealDeadline + 3, blockNumber: 1234n } });
+    const outcome = onCronTrigger(runtimeFor(sampled), tick());
+    expect(outcome.status).toBe('recorded');
+    expect(chain.headerCalls).toEqual([FINALIZED]);
+    expect(chain.writes).toHaveLength(1);
+    expect(outcome.detail).toContain('signatures 8');
+    expect(outcome.detail).toContain(`seed ${toHex(hash)} (block 1234`);
+  });
+
+  test('above the threshold: a forged reading inside the sample is refused and named', () => {
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash: hashWhere(true), timestamp: sealDeadline + 3 } });
+    const outcome = onCronTrigger(runtimeFor(sampled), tick());
+    expect(outcome.status).toBe('refused');
+    expect(outcome.detail).toContain('WINDOW_SIGNATURE_INVALID');
+    expect(outcome.detail).toContain('SOLR_0001#27 at devices[0].readings[17]');
+    expect(chain.headerCalls).toEqual([FINALIZED]);
+    expect(chain.writes).toHaveLength(0);
+  });
+
+  test('registryBlock "latest" reads the latest header for the seed', () => {
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash: hashWhere(false), timestamp: sealDeadline + 3 } });
+    const outcome = onCronTrigger(runtimeFor({ ...sampled, registryBlock: 'latest' }), tick());
+    expect(outcome.status).toBe('recorded');
+    expect(chain.headerCalls).toEqual(['-1:0x02']);
+  });
+
+  test('at or below the threshold: every signature is verified, no header is read', () => {
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash: hashWhere(false), timestamp: sealDeadline + 3 } });
+    const outcome = onCronTrigger(runtimeFor({ ...sampled, samplingThreshold: N }), tick());
+    expect(outcome.status).toBe('refused');
+    expect(outcome.detail).toContain('SOLR_0001#27 at devices[0].readings[17]');
+    expect(chain.headerCalls).toHaveLength(0);
+    expect(chain.writes).toHaveLength(0);
+  });
+
+  test('sampling off: the forged reading is refused, no header is read', () => {
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash: hashWhere(false), timestamp: sealDeadline + 3 } });
+    const outcome = onCronTrigger(runtimeFor(), tick());
+    expect(outcome.status).toBe('refused');
+    expect(outcome.detail).toContain('SOLR_0001#27');
+    expect(chain.headerCalls).toHaveLength(0);
+  });
+
+  test('a seed block not after the seal deadline is not used: no verification, no write, a later tick retries', () => {
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash: hashWhere(false), timestamp: sealDeadline } });
+    const outcome = onCronTrigger(runtimeFor(sampled), tick());
+    expect(outcome.status).toBe('awaiting-seed');
+    expect(outcome.detail).toContain(`seal deadline ${sealDeadline}`);
     expect(chain.writes).toHaveLength(0);
   });
 });

@@ -7,6 +7,7 @@ import {
   cre,
   encodeCallMsg,
   prepareReportRequest,
+  protoBigIntToBigint,
   type CronPayload,
   type HTTPSendRequester,
   type NodeRuntime,
@@ -23,6 +24,7 @@ import {
 } from '@gridproof/protocol';
 import { dueWindowStart } from '../dueWindowStart.js';
 import { verifyWindow, type RegisteredDeviceKey } from '../verifyWindow.js';
+import type { SamplingOptions } from '../sampling.js';
 import { WindowVerificationCode } from '../errors.js';
 import type { WorkflowConfig } from './config.js';
 
@@ -35,19 +37,22 @@ export interface WindowOutcome {
    * - `empty`: the API has no document (404: no readings in the window).
    * - `not-sealed`: the API has not sealed it yet (409).
    * - `refused`: the document failed verification; no report.
+   * - `awaiting-seed`: sampling applies but the seed block is not after the seal deadline yet; a later tick retries.
    */
-  status: 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused';
+  status: 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused' | 'awaiting-seed';
   detail: string;
 }
 
 /** One node's view of the document; nodes must agree on it exactly (identical consensus). */
 type DocumentObservation =
-  | { status: 'sealed'; cidDigest: string; deviceIds: string[] }
-  | { status: 'empty' | 'not-sealed'; cidDigest: ''; deviceIds: string[] }
+  | { status: 'sealed'; cidDigest: string; deviceIds: string[]; readingCount: number }
+  | { status: 'empty' | 'not-sealed'; cidDigest: ''; deviceIds: string[]; readingCount: 0 }
   | { status: 'refused'; code: string; message: string };
 
 /** One node's verdict on the document it fetched; nodes must agree on it exactly. */
-type Verdict = { status: 'verified'; payload: string; cid: string } | { status: 'refused'; code: string; message: string };
+type Verdict =
+  | { status: 'verified'; payload: string; cid: string; signaturesVerified: number }
+  | { status: 'refused'; code: string; message: string };
 
 /** Registry keys in a form that crosses into node mode unchanged. */
 type KeyTable = Record<string, { keyType: number; publicKey: string; active: boolean } | null>;
@@ -59,9 +64,10 @@ const documentUrl = (config: WorkflowConfig, windowStart: number) => `${config.a
  * verifies, have the DON sign its report and write it to the DataLogger through the forwarder.
  *
  * Steps: (1) each node fetches the document; identical consensus on its digest and device ids.
- * (2) DON reads the device keys from the registry. (3) each node verifies the bytes it fetched
- * with {@link verifyWindow}; identical consensus on the verdict (payload or error). (4) report +
- * writeReport. A refused window produces no report and a log line naming the bad reading.
+ * (2) DON reads the device keys from the registry; if the window has more readings than
+ * `samplingThreshold`, DON reads a block header (at `registryBlock`) whose hash seeds the sample.
+ * (3) each node verifies the bytes it fetched with {@link verifyWindow}; identical consensus on
+ * the verdict (payload or error). (4) report + writeReport. A refused window produces no report and a log line naming the bad reading.
  */
 export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPayload): WindowOutcome {
   const config = runtime.config;
@@ -92,13 +98,29 @@ export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPay
 
   const keys = readDeviceKeys(runtime, evm, observed.deviceIds);
 
+  // Sampling seed: read only now, after the digest is agreed, and only for a window above the threshold.
+  let sampling: SamplingOptions | undefined;
+  let seedNote = '';
+  if (config.samplingThreshold !== undefined && config.sampleSize !== undefined && observed.readingCount > config.samplingThreshold) {
+    const sealDeadline = windowStart + config.windowSeconds + config.sealDelaySeconds;
+    const seed = readSeedHeader(runtime, evm);
+    if (seed.timestamp <= sealDeadline) {
+      return outcome(
+        'awaiting-seed',
+        `seed block ${seed.number} (timestamp ${seed.timestamp}) is not after the seal deadline ${sealDeadline}; a later tick retries`,
+      );
+    }
+    sampling = { threshold: config.samplingThreshold, sampleSize: config.sampleSize, seed: seed.hash };
+    seedNote = ` sampled ${config.sampleSize} of ${observed.readingCount} readings, seed ${seed.hash} (block ${seed.number}, timestamp ${seed.timestamp})`;
+  }
+
   const verdict = runtime
     .runInNodeMode(
-      (_node: NodeRuntime<WorkflowConfig>, table: KeyTable): Verdict => verifyFetched(fetched.bytes, windowStart, config.windowSeconds, table),
+      (_node: NodeRuntime<WorkflowConfig>, table: KeyTable): Verdict => verifyFetched(fetched.bytes, windowStart, config.windowSeconds, table, sampling),
       consensusIdenticalAggregation<Verdict>(),
     )(keys)
     .result();
-  if (verdict.status === 'refused') return outcome('refused', `${verdict.code}: ${verdict.message}`);
+  if (verdict.status === 'refused') return outcome('refused', `${verdict.code}: ${verdict.message}${seedNote}`);
 
   const report = runtime.report(prepareReportRequest(verdict.payload as Hex)).result();
   const reply = evm
@@ -112,31 +134,35 @@ export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPay
     throw new Error(`writeReport for window ${windowStart} failed: status ${TxStatus[reply.txStatus]} ${reply.errorMessage ?? ''}`.trim());
   }
   const txHash = reply.txHash ? bytesToHex(reply.txHash) : '(no hash)';
-  return outcome('recorded', `cid ${verdict.cid} payload ${verdict.payload} tx ${txHash}`);
+  return outcome('recorded', `cid ${verdict.cid} payload ${verdict.payload} tx ${txHash} signatures ${verdict.signaturesVerified}${seedNote}`);
 }
 
 /** Node mode: GET the document; 404/409 are answers, anything else non-2xx is an error. */
 function observeDocument(requester: HTTPSendRequester, url: string, fetched: { bytes?: Uint8Array }): DocumentObservation {
   const response = requester.sendRequest({ url, method: 'GET', headers: { accept: 'application/vnd.ipld.dag-json' } }).result();
-  if (response.statusCode === 404) return { status: 'empty', cidDigest: '', deviceIds: [] };
-  if (response.statusCode === 409) return { status: 'not-sealed', cidDigest: '', deviceIds: [] };
+  if (response.statusCode === 404) return { status: 'empty', cidDigest: '', deviceIds: [], readingCount: 0 };
+  if (response.statusCode === 409) return { status: 'not-sealed', cidDigest: '', deviceIds: [], readingCount: 0 };
   if (response.statusCode < 200 || response.statusCode > 299) throw new Error(`GET ${url} answered ${response.statusCode}.`);
   const bytes = new Uint8Array(response.body);
   fetched.bytes = bytes;
   // Device ids only, to know which registry entries to read; verifyWindow checks everything later.
+  // The reading count (as laid out) decides whether sampling applies; a malformed layout is
+  // refused by verifyWindow later, and a count too low only means full verification.
   let deviceIds: string[];
+  let readingCount = 0;
   try {
-    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { devices?: { deviceId?: unknown }[] };
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { devices?: { deviceId?: unknown; readings?: unknown }[] };
     if (!Array.isArray(doc.devices)) throw new Error('no devices array');
     deviceIds = doc.devices.map((d) => {
       if (typeof d?.deviceId !== 'string') throw new Error('a device batch has no deviceId string');
       deviceIdToBytes(d.deviceId); // throws on anything but XXXX_ZZZZ
+      if (Array.isArray(d.readings)) readingCount += d.readings.length;
       return d.deviceId;
     });
   } catch (e) {
     return { status: 'refused', code: WindowVerificationCode.DOCUMENT_MALFORMED, message: `Window document at ${url} is unreadable: ${(e as Error).message}` };
   }
-  return { status: 'sealed', cidDigest: windowDocumentDigest(bytes), deviceIds: [...new Set(deviceIds)].sort() };
+  return { status: 'sealed', cidDigest: windowDocumentDigest(bytes), deviceIds: [...new Set(deviceIds)].sort(), readingCount };
 }
 
 /** DON mode: has the DataLogger recorded this window already? */
@@ -178,16 +204,44 @@ function readDeviceKeys(runtime: Runtime<WorkflowConfig>, evm: InstanceType<type
   return table;
 }
 
+/**
+ * DON mode: the block header whose hash seeds the sample, at the same block tag as the registry read
+ * (`finalized` by default). A consensus read, so every node gets the same hash.
+ */
+function readSeedHeader(
+  runtime: Runtime<WorkflowConfig>,
+  evm: InstanceType<typeof cre.capabilities.EVMClient>,
+): { hash: Hex; number: string; timestamp: number } {
+  const reply = evm
+    .headerByNumber(runtime, {
+      blockNumber: runtime.config.registryBlock === 'latest' ? LATEST_BLOCK_NUMBER : LAST_FINALIZED_BLOCK_NUMBER,
+    })
+    .result();
+  const header = reply.header;
+  if (!header || header.hash.length !== 32) throw new Error(`headerByNumber returned no 32-byte block hash (${header ? header.hash.length : 'no header'}).`);
+  return {
+    hash: bytesToHex(header.hash).toLowerCase() as Hex,
+    number: header.blockNumber ? protoBigIntToBigint(header.blockNumber).toString() : '?',
+    timestamp: Number(header.timestamp),
+  };
+}
+
 /** Node mode: verify the bytes this node fetched; a failure is a verdict, not an exception. */
-function verifyFetched(bytes: Uint8Array | undefined, windowStart: number, windowSeconds: number, table: KeyTable): Verdict {
+function verifyFetched(
+  bytes: Uint8Array | undefined,
+  windowStart: number,
+  windowSeconds: number,
+  table: KeyTable,
+  sampling: SamplingOptions | undefined,
+): Verdict {
   if (!bytes) throw new Error('No document was fetched on this node.');
   const deviceKeys: Record<string, RegisteredDeviceKey | undefined> = {};
   for (const [id, entry] of Object.entries(table)) {
     deviceKeys[id] = entry ? { keyType: entry.keyType as 1 | 2, publicKey: fromHex(entry.publicKey), active: entry.active } : undefined;
   }
   try {
-    const { payload, cid } = verifyWindow({ documentBytes: bytes, expectedWindowStart: windowStart, windowSeconds, deviceKeys });
-    return { status: 'verified', payload, cid };
+    const { payload, cid, signaturesVerified } = verifyWindow({ documentBytes: bytes, expectedWindowStart: windowStart, windowSeconds, deviceKeys, sampling });
+    return { status: 'verified', payload, cid, signaturesVerified };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     return { status: 'refused', code: typeof code === 'string' ? code : 'WINDOW_VERIFICATION_FAILED', message: (e as Error).message };

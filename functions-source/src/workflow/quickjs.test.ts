@@ -5,10 +5,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { getTestCapabilityHandler, newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH } from '@chainlink/cre-sdk/test';
-import { fromHex, toHex } from '@gridproof/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
+import { sampleSeedOf, selectSample } from '../sampling.js';
 import { cronExecuteRequest, runInQuickJs } from '../../scripts/quickjs/host.js';
-import { LOGGER, configJson, dueTickSeconds, setUp } from '../testing/workflowFixture.js';
-import { WINDOW_START, encode, vector, vectorBytes, vectorDocument } from '../testing/windowFixture.js';
+import { LOGGER, SEAL_DELAY, configJson, dueTickSeconds, setUp } from '../testing/workflowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vector, vectorBytes, vectorDocument } from '../testing/windowFixture.js';
 
 const root = join(import.meta.dir, '..', '..');
 const bundlePath = join(root, '.build', 'workflow.quickjs-test.js');
@@ -23,9 +25,9 @@ beforeAll(async () => {
   bundle = readFileSync(bundlePath, 'utf8');
 }, 120_000);
 
-const run = (scheduled = dueTickSeconds) => {
+const run = (scheduled = dueTickSeconds, config: object = configJson) => {
   newTestRuntime(); // registers the default consensus capability (Simple + Report)
-  return runInQuickJs(bundle, cronExecuteRequest(configJson, scheduled), (id) => getTestCapabilityHandler(id)).then((out) => {
+  return runInQuickJs(bundle, cronExecuteRequest(config, scheduled), (id) => getTestCapabilityHandler(id)).then((out) => {
     if (out.result.result.case === 'error') console.error(`workflow error: ${out.result.result.value}\ncalls: ${out.calls.join(', ')}\n${out.logs.join('\n')}`);
     return out;
   });
@@ -56,6 +58,25 @@ describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
     expect(line).toContain('WINDOW_SIGNATURE_INVALID');
     expect(line).toContain('SOLR_0002#10');
     expect(line).toContain('devices[2].readings[0]');
+  });
+
+  test('sampled window: the seed comes from the finalized header, 8 of 20 signatures checked', async () => {
+    const N = 20;
+    const FORGED = 5; // signed with another device's key; outside the sample, so it passes (fraud proofs cover it)
+    const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
+    const digest = windowDocumentDigest(bytes);
+    let hash = new Uint8Array();
+    for (let i = 0; ; i++) {
+      hash = sha256(new TextEncoder().encode(`block ${i}`));
+      if (!selectSample(sampleSeedOf(toHex(hash), digest), N, 8).includes(FORGED)) break;
+    }
+    const chain = setUp({ status: 200, body: bytes }, { header: { hash, timestamp: WINDOW_START + WINDOW_SECONDS + SEAL_DELAY + 2, blockNumber: 77n } });
+    const out = await run(dueTickSeconds, { ...configJson, samplingThreshold: 10, sampleSize: 8 });
+    expect(out.result.result.case).toBe('value');
+    expect(chain.headerCalls).toEqual(['-1:0x03']);
+    expect(chain.writes).toHaveLength(1);
+    expect(out.logs.some((l) => l.includes('recorded') && l.includes('signatures 8') && l.includes(`seed ${toHex(hash)} (block 77`))).toBe(true);
   });
 
   test('404: no write', async () => {

@@ -31,18 +31,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DON = { nodeKeys: localDonKeys(), f: 1, donId: 1, configVersion: 1 };
 const WORKFLOW = localWorkflowIdentity();
 
-export interface WindowVector {
-  windowStart: number;
-  windowSeconds: number;
-  document: Hex;
-  cid: string;
-  cidDigest: Hex;
-  root: Hex;
-  report: Hex;
-  devices: { deviceId: string; keyType: number; publicKey: Hex; readings: { signed: Hex }[] }[];
-}
-
-export const windowVector: WindowVector = JSON.parse(readFileSync(join(ROOT, 'protocol/test-vectors/window.json'), 'utf8'));
+export { windowVector, type WindowVector } from './vectors.js';
+import { windowVector } from './vectors.js';
 
 export interface Stoppable {
   stop(): Promise<void>;

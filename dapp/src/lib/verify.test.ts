@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { p256 } from '@noble/curves/nist.js';
 import {
@@ -18,30 +16,10 @@ import {
   type Hex,
   type WindowDocument,
 } from '@gridproof/protocol';
+import { windowVector } from '../../test/vectors.js';
 import { verifyReading, verifySignature, type OnChainWindow, type StepId, type StepStatus, type VerificationSources } from './verify.js';
 
-interface VectorDevice {
-  deviceId: string;
-  keyType: number;
-  publicKey: Hex;
-  readings: { signed: Hex }[];
-}
-interface WindowVector {
-  windowStart: number;
-  windowSeconds: number;
-  document: Hex;
-  cid: string;
-  cidDigest: Hex;
-  root: Hex;
-  deviceCount: number;
-  readingCount: number;
-  energyWh: number;
-  devices: VectorDevice[];
-}
-
-const vector: WindowVector = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../protocol/test-vectors/window.json', import.meta.url)), 'utf8'),
-);
+const vector = windowVector;
 const vectorBytes = fromHex(vector.document);
 
 /** Stand-ins for the chain and the gateway, built from the vector: one document, one record, the vector devices. */

@@ -14,18 +14,12 @@ import {
   type ReadingProof,
   type SignedReading,
   type WindowDocument,
+  type WindowReport,
 } from '@gridproof/protocol';
 import { describeError } from './errors.js';
 
 /** What DataLogger.getWindow returns, in JS numbers (all fields stay below 2^53). */
-export interface OnChainWindow {
-  windowStart: number;
-  windowSeconds: number;
-  root: Hex;
-  cidDigest: Hex;
-  deviceCount: number;
-  readingCount: number;
-  energyWh: number;
+export interface OnChainWindow extends WindowReport {
   recordedAt: number;
 }
 

@@ -1,34 +1,18 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { DEVICE_ID_PATTERN, toHex } from '@gridproof/protocol';
+import { DEVICE_ID_PATTERN } from '@gridproof/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServiceContext } from '../context.js';
 import type { NewReadingRow } from '../db/schema/index.js';
+import { readingOut } from '../lib/readingOut.js';
 
 export const LIVE_PATH = '/v1/live';
 /** Most device ids one socket may follow. */
 export const MAX_SUBSCRIPTIONS = 1000;
 
-/**
- * What a live subscriber gets per accepted reading: the meter's own fields, its window and the
- * signed bytes to verify. Built field by field, so nothing about the device's owner (company,
- * address, installation) can ever reach the stream.
- */
+/** What a live subscriber gets per accepted reading (`readingOut`: no owner data can reach the stream). */
 export function liveMessageOf(r: NewReadingRow) {
-  return {
-    type: 'reading' as const,
-    reading: {
-      deviceId: r.deviceId,
-      counter: r.counter,
-      timestamp: r.timestamp,
-      powerW: r.powerW,
-      energyWh: r.energyWh,
-      voltageMv: r.voltageMv,
-      status: r.status === 1 ? 'ON' : 'OFF',
-      windowStart: r.windowStart,
-      signed: toHex(r.signed),
-    },
-  };
+  return { type: 'reading' as const, reading: readingOut(r) };
 }
 
 export interface LiveReadings {

@@ -2,9 +2,10 @@ import { toHex } from '@gridproof/protocol';
 import { and, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { AppEnv, ServiceContext } from '../../context.js';
-import { readings, type ReadingRow } from '../../db/schema/index.js';
+import { readings } from '../../db/schema/index.js';
 import type { DeviceListing } from '../../devices/deviceDirectory.js';
 import { ApiError } from '../../lib/errors.js';
+import { readingOut } from '../../lib/readingOut.js';
 import { parseParams } from '../../lib/query.js';
 import {
   CHART_RANGES,
@@ -16,20 +17,6 @@ import {
 } from './devices.routes.js';
 
 const KEY_TYPE_NAME: Record<number, string> = { 1: 'P256', 2: 'ED25519' };
-
-function readingOut(r: ReadingRow) {
-  return {
-    deviceId: r.deviceId,
-    counter: r.counter,
-    timestamp: r.timestamp,
-    powerW: r.powerW,
-    energyWh: r.energyWh,
-    voltageMv: r.voltageMv,
-    status: r.status === 1 ? 'ON' : 'OFF',
-    windowStart: r.windowStart,
-    signed: toHex(r.signed),
-  };
-}
 
 function deviceOut(d: DeviceListing, lastSeen: number | null) {
   return { deviceId: d.deviceId, keyType: KEY_TYPE_NAME[d.keyType] ?? String(d.keyType), publicKey: toHex(d.publicKey), active: d.active, registeredAt: d.registeredAt, lastSeen };

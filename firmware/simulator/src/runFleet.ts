@@ -1,4 +1,4 @@
-import { GatewayClient } from '@gridproof/gateway';
+import { GatewayClient, mqttTransport } from '@gridproof/gateway';
 import { createFleet, VirtualMeter, type CreateFleetParameters } from './fleet.js';
 import { postReadings, type PostReadingsResult } from './client.js';
 
@@ -17,6 +17,11 @@ export interface RunFleetParameters extends CreateFleetParameters {
    * Each gateway must have the meters' `linkPublicKey` on its allow-list (`meterLinkKeys`).
    */
   gateways?: GatewayTarget[];
+  /**
+   * Publish straight to the oracle API's MQTT broker instead (QoS 1 on
+   * `gridproof/v1/devices/{id}/readings`; the API acks after commit). Ignored for meters with a gateway.
+   */
+  mqttUrl?: string;
   /** Readings per request while catching up after an outage (default 500, the API's limit). */
   maxBatch?: number;
   /** Unix seconds; injectable for tests. */
@@ -44,7 +49,7 @@ export function meterLinkKeys(meters: { deviceId: string; linkPublicKey: Uint8Ar
  * re-sent next tick, like the firmware; during an outage the meter only buffers, and catches up
  * when the grid is back.
  */
-export function runFleet({ apiUrl, intervalSeconds = 10, gateways, maxBatch = 500, now = () => Math.floor(Date.now() / 1000), log = () => {}, ...fleet }: RunFleetParameters): FleetHandle {
+export function runFleet({ apiUrl, intervalSeconds = 10, gateways, mqttUrl, maxBatch = 500, now = () => Math.floor(Date.now() / 1000), log = () => {}, ...fleet }: RunFleetParameters): FleetHandle {
   const meters = createFleet(fleet).map((spec) => new VirtualMeter(spec));
   const buffers = new Map<string, Uint8Array[]>(meters.map((m) => [m.spec.deviceId, []]));
   const links = new Map(
@@ -55,11 +60,15 @@ export function runFleet({ apiUrl, intervalSeconds = 10, gateways, maxBatch = 50
         })
       : [],
   );
+  // One broker connection for the whole simulated fleet; each meter publishes on its own topic.
+  const broker = mqttUrl && links.size === 0 ? mqttTransport({ url: mqttUrl, clientId: `gridproof-fleet-${fleet.seed ?? 'default'}` }) : undefined;
   let running = false;
 
   const send = (meter: VirtualMeter, readings: Uint8Array[]): Promise<PostReadingsResult> => {
     const link = links.get(meter.spec.deviceId);
-    return link ? link.send(readings) : postReadings(apiUrl, readings);
+    if (link) return link.send(readings);
+    if (broker) return broker.deliver(readings) as Promise<PostReadingsResult>;
+    return postReadings(apiUrl, readings);
   };
 
   async function flush(meter: VirtualMeter, buffer: Uint8Array[]): Promise<{ accepted: number; rejected: number }> {
@@ -103,7 +112,7 @@ export function runFleet({ apiUrl, intervalSeconds = 10, gateways, maxBatch = 50
           accepted += r.accepted;
           rejected += r.rejected;
         } catch (err) {
-          log(`${meter.spec.deviceId}: ${links.has(meter.spec.deviceId) ? 'gateway' : 'API'} unreachable (${(err as Error).message}); ${buffer.length} reading(s) buffered`);
+          log(`${meter.spec.deviceId}: ${links.has(meter.spec.deviceId) ? 'gateway' : broker ? 'broker' : 'API'} unreachable (${(err as Error).message}); ${buffer.length} reading(s) buffered`);
         }
       }),
     );
@@ -117,5 +126,9 @@ export function runFleet({ apiUrl, intervalSeconds = 10, gateways, maxBatch = 50
       .then(({ accepted, rejected }) => log(`posted ${accepted} reading(s)${rejected ? `, ${rejected} refused` : ''}`))
       .finally(() => (running = false));
   }, intervalSeconds * 1000);
-  return { meters, tick, buffered: () => new Map([...buffers].map(([id, b]) => [id, b.length])), stop: () => clearInterval(timer) };
+  return { meters, tick, buffered: () => new Map([...buffers].map(([id, b]) => [id, b.length])), stop: () => {
+      clearInterval(timer);
+      void broker?.close?.();
+    },
+  };
 }

@@ -30,8 +30,8 @@ function window(n: number): Uint8Array {
   return encodeWindowDocument(buildWindowDocument({ windowStart: START, windowSeconds: SECONDS, devices }));
 }
 
-let doc = new Uint8Array();
-let bundle = new Uint8Array();
+let doc: Uint8Array = new Uint8Array();
+let bundle: Uint8Array = new Uint8Array();
 const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));

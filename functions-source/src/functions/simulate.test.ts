@@ -16,7 +16,7 @@ process.env.PATH = `${bin}:${process.env.PATH}`;
 
 const REGISTRY = '0x00000000000000000000000000000000000000c0';
 const documents = new Map<string, Uint8Array>();
-let bundle = new Uint8Array();
+let bundle: Uint8Array = new Uint8Array();
 let server: Server;
 let base = '';
 const keys = vectorKeys();

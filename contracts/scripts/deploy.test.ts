@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '../../protocol/src/generated/contracts.js';
-import { ANVIL_KEYS, deployContracts, localDonKeys, startAnvil, submitKeystoneReport, type AnvilHandle } from '../tooling/index.js';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle } from '../tooling/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));
@@ -20,7 +20,8 @@ const workflow = {
   workflowName: '0x6772696470726f6f6631' as Hex,
   workflowOwner: privateKeyToAddress(ANVIL_KEYS.workflowOwner),
 };
-const don = { nodeKeys: localDonKeys(4), f: 1, donId: 1, configVersion: 1 };
+// The local DON, carrying this test's own workflow identity.
+const don = { ...localDon(), identity: workflow };
 // Not the deployer: proves REGISTRAR reaches the registry.
 const registrar = privateKeyToAddress(keccak256(toHex('gridproof deploy test registrar')));
 
@@ -41,12 +42,8 @@ describe('Deploy.s.sol against anvil', () => {
       rpcUrl: anvil.rpcUrl,
       chainId,
       deployerKey: ANVIL_KEYS.deployer,
-      donSigners: don.nodeKeys.map((k) => privateKeyToAddress(k)),
-      f: don.f,
-      donId: don.donId,
-      configVersion: don.configVersion,
+      don,
       registrar,
-      ...workflow,
     });
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
@@ -93,10 +90,8 @@ describe('Deploy.s.sol against anvil', () => {
       forwarder: deployment.forwarder,
       receiver: deployment.dataLogger,
       payload: vectors.report,
-      identity: workflow,
       ...don,
       executionSeed: 1n,
-      transmitterKey: ANVIL_KEYS.transmitter,
     });
     expect(result.ok, result.ok ? undefined : result.reason).toBe(true);
     expect((await pub.waitForTransactionReceipt({ hash: result.txHash! })).status).toBe('success');

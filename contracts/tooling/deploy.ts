@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Address, Hex } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import { localDon, type DonConfig } from './devKeys.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,13 +19,8 @@ export interface DeployParameters {
   rpcUrl: string;
   chainId: number;
   deployerKey: Hex;
-  donSigners: Address[];
-  f: number;
-  donId: number;
-  configVersion: number;
-  workflowOwner: Address;
-  workflowName: Hex;
-  workflowId: Hex;
+  /** The DON the new forwarder accepts and the workflow the DataLogger accepts (default: `localDon()`). */
+  don?: Pick<DonConfig, 'nodeKeys' | 'f' | 'donId' | 'configVersion' | 'identity'>;
   /** An extra account granted REGISTRAR_ROLE on the DeviceRegistry (the deployer always is one). */
   registrar?: Address;
   log?: (line: string) => void;
@@ -49,21 +46,22 @@ export function buildContracts(log: (l: string) => void = () => {}): Promise<voi
 }
 
 /**
- * Deploys Chainlink's KeystoneForwarder (configured with the local DON), the DeviceRegistry and
+ * Deploys Chainlink's KeystoneForwarder (configured with `p.don`), the DeviceRegistry and
  * the DataLogger with contracts/script/Deploy.s.sol, and returns contracts/deployments/<chainId>.json.
  */
 export async function deployContracts(p: DeployParameters): Promise<Deployment> {
+  const don = p.don ?? localDon();
   await run(
     `${ROOT}contracts/bin/forge`,
     ['script', 'contracts/script/Deploy.s.sol', '--skip', 'test', '--rpc-url', p.rpcUrl, '--broadcast', '--private-key', p.deployerKey, '--slow'],
     {
-      DON_SIGNERS: p.donSigners.join(','),
-      DON_F: String(p.f),
-      DON_ID: String(p.donId),
-      DON_CONFIG_VERSION: String(p.configVersion),
-      WORKFLOW_OWNER: p.workflowOwner,
-      WORKFLOW_NAME: p.workflowName,
-      WORKFLOW_ID: p.workflowId,
+      DON_SIGNERS: don.nodeKeys.map((k) => privateKeyToAddress(k)).join(','),
+      DON_F: String(don.f),
+      DON_ID: String(don.donId),
+      DON_CONFIG_VERSION: String(don.configVersion),
+      WORKFLOW_OWNER: don.identity.workflowOwner,
+      WORKFLOW_NAME: don.identity.workflowName,
+      WORKFLOW_ID: don.identity.workflowId,
       ...(p.registrar ? { REGISTRAR: p.registrar } : {}),
     },
     p.log ?? (() => {}),

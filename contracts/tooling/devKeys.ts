@@ -1,6 +1,6 @@
 import { keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { workflowNameToBytes10 } from '@gridproof/protocol';
+import { workflowNameToBytes10, type KeystoneWorkflowIdentity } from '@gridproof/protocol';
 
 /** anvil's well-known dev accounts (public test mnemonic); never use them anywhere else. */
 export const ANVIL_KEYS = {
@@ -28,4 +28,21 @@ export function localWorkflowIdentity() {
     workflowName: workflowNameToBytes10(WORKFLOW_NAME_TEXT),
     workflowOwner: privateKeyToAddress(ANVIL_KEYS.workflowOwner),
   };
+}
+
+/** A DON as the forwarder is configured with it, and the workflow its reports carry. */
+export interface DonConfig {
+  /** secp256k1 keys of the nodes (their addresses are the forwarder's signers). */
+  nodeKeys: Hex[];
+  f: number;
+  donId: number;
+  configVersion: number;
+  identity: KeystoneWorkflowIdentity;
+  /** Pays gas and calls the forwarder. */
+  transmitterKey: Hex;
+}
+
+/** The local DON: 4 nodes, f = 1, DON 1 config 1, the local workflow identity, anvil's transmitter. */
+export function localDon(): DonConfig {
+  return { nodeKeys: localDonKeys(4), f: 1, donId: 1, configVersion: 1, identity: localWorkflowIdentity(), transmitterKey: ANVIL_KEYS.transmitter };
 }

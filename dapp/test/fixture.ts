@@ -15,8 +15,7 @@ import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import {
   ANVIL_KEYS,
   deployContracts,
-  localDonKeys,
-  localWorkflowIdentity,
+  localDon,
   startAnvil,
   submitKeystoneReport,
   type Deployment,
@@ -28,8 +27,7 @@ export type { Deployment };
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The local DON (4 nodes, f = 1, so the forwarder takes exactly 2 signatures) and the workflow the logger accepts. */
-const DON = { nodeKeys: localDonKeys(), f: 1, donId: 1, configVersion: 1 };
-const WORKFLOW = localWorkflowIdentity();
+const DON = localDon();
 
 export { windowVector, type WindowVector } from './vectors.js';
 import { windowVector } from './vectors.js';
@@ -69,11 +67,7 @@ export async function startChain(): Promise<Stoppable & { rpcUrl: string; chainI
       rpcUrl: anvil.rpcUrl,
       chainId: anvil.chainId,
       deployerKey: ANVIL_KEYS.deployer,
-      donSigners: DON.nodeKeys.map((k) => privateKeyToAddress(k)),
-      f: DON.f,
-      donId: DON.donId,
-      configVersion: DON.configVersion,
-      ...WORKFLOW,
+      don: DON,
     });
     return { rpcUrl: anvil.rpcUrl, chainId: anvil.chainId, deployment, stop };
   } catch (err) {
@@ -117,10 +111,8 @@ export async function anchorVectorWindow(rpcUrl: string, deployment: Deployment)
     forwarder: deployment.forwarder,
     receiver: deployment.dataLogger,
     payload: windowVector.report,
-    identity: WORKFLOW,
     ...DON,
     executionSeed: BigInt(windowVector.windowStart),
-    transmitterKey: ANVIL_KEYS.transmitter,
     gasLimit: 3_000_000n,
   });
   if (!result.ok) throw new Error(`KeystoneForwarder.report did not record the vector window: ${result.reason}`);

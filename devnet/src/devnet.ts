@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
-import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
 import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
 import { startOracleApi, type Logger } from '@gridproof/oracle-api';
 import { createFleet, meterLinkKeys, runFleet, type FleetHandle } from '@gridproof/simulator';
@@ -14,11 +14,11 @@ import {
   buildContracts,
   deployContracts,
   freePort,
-  localDonKeys,
-  localWorkflowIdentity,
+  localDon,
   startAnvil,
   type AnvilHandle,
   type Deployment,
+  type DonConfig,
 } from '@gridproof/contracts';
 import { LocalDon } from './don.js';
 import { startFunctionsPath, type FunctionsPath } from './functionsPath.js';
@@ -70,7 +70,7 @@ export interface Devnet {
   functions?: FunctionsPath;
   fleet: FleetHandle;
   /** Everything a second DON (or a test) needs to talk to the same forwarder. */
-  donConfig: { nodeKeys: Hex[]; f: number; donId: number; configVersion: number; identity: ReturnType<typeof localWorkflowIdentity>; transmitterKey: Hex };
+  donConfig: DonConfig;
   stop(): Promise<void>;
 }
 
@@ -114,20 +114,8 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     stops.push(() => anvil.stop());
     log('anvil', `chain ${chainId} at ${anvil.rpcUrl}`);
 
-    const nodeKeys = localDonKeys(4);
-    const identity = localWorkflowIdentity();
-    const donConfig = { nodeKeys, f: 1, donId: 1, configVersion: 1, identity, transmitterKey: ANVIL_KEYS.transmitter as Hex };
-    const deployment = await deployContracts({
-      rpcUrl: anvil.rpcUrl,
-      chainId,
-      deployerKey: ANVIL_KEYS.deployer,
-      donSigners: nodeKeys.map((k) => privateKeyToAddress(k)),
-      f: donConfig.f,
-      donId: donConfig.donId,
-      configVersion: donConfig.configVersion,
-      ...identity,
-      log: (l) => log('forge', l),
-    });
+    const donConfig = localDon();
+    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don: donConfig, log: (l) => log('forge', l) });
     log('contracts', `KeystoneForwarder ${deployment.forwarder}, DeviceRegistry ${deployment.deviceRegistry}, DataLogger ${deployment.dataLogger}`);
 
     // Register the fleet's devices (the installer flow comes later; the admin registers for now).

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, decodeEventLog, getAddress, http, type Abi, type Address } from 'viem';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi, decodeWindowDocument, decodeWindowReport, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
 import { ANVIL_KEYS, deployContracts } from '@gridproof/contracts';
@@ -82,11 +81,7 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
       rpcUrl: devnet.urls.rpc,
       chainId: devnet.chainId,
       deployerKey: ANVIL_KEYS.deployer,
-      donSigners: devnet.donConfig.nodeKeys.map((k) => privateKeyToAddress(k)),
-      f: devnet.donConfig.f,
-      donId: devnet.donConfig.donId,
-      configVersion: devnet.donConfig.configVersion,
-      ...devnet.donConfig.identity,
+      don: devnet.donConfig,
     });
     expect(cre.dataLogger).not.toBe(devnet.deployment.dataLogger);
     const creDon = new LocalDon({

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, freePort, localDonKeys, localWorkflowIdentity, startAnvil, type AnvilHandle } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts, freePort, startAnvil, type AnvilHandle } from '@gridproof/contracts';
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http, type Address } from 'viem';
-import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/logger.js';
@@ -37,11 +37,6 @@ describe('chain-backed device directory against anvil', () => {
       rpcUrl,
       chainId: CHAIN_ID,
       deployerKey: ANVIL_KEYS.deployer,
-      donSigners: localDonKeys().map((k) => privateKeyToAddress(k)),
-      f: 1,
-      donId: 1,
-      configVersion: 1,
-      ...localWorkflowIdentity(),
     });
     registry = deployment.deviceRegistry;
     wallet = createWalletClient({ account: admin, chain, transport: http(rpcUrl) });

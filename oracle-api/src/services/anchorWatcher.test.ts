@@ -1,4 +1,4 @@
-import { submitKeystoneReport, ANVIL_KEYS, localWorkflowIdentity } from '@gridproof/contracts';
+import { submitKeystoneReport } from '@gridproof/contracts';
 import { encodeWindowReport, KeyType } from '@gridproof/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOracleApi, type CreateOracleApiReturnType } from '../createOracleApi.js';
@@ -44,10 +44,8 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
       forwarder: chain.deployment.forwarder,
       receiver: chain.deployment.dataLogger,
       payload: encodeWindowReport({ windowStart: w.windowStart, windowSeconds: w.windowSeconds, root: w.root as `0x${string}`, cidDigest: w.cidDigest as `0x${string}`, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh }),
-      identity: localWorkflowIdentity(),
       ...chain.don,
       executionSeed: 1n,
-      transmitterKey: ANVIL_KEYS.transmitter,
     });
     expect(result).toMatchObject({ ok: true });
     expect(await api.anchors!.check()).toEqual([T0]);

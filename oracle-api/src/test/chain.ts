@@ -1,18 +1,18 @@
 /** A real chain for tests: anvil + contracts/script/Deploy.s.sol (forwarder, DeviceRegistry, DataLogger) and a registrar wallet. */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, localDonKeys, localWorkflowIdentity, startAnvil, type AnvilHandle, type Deployment } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, type AnvilHandle, type Deployment, type DonConfig } from '@gridproof/contracts';
 import { deviceIdToBytes, deviceRegistryAbi, toHex, type KeyType } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http } from 'viem';
-import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
+import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
 export interface TestChain {
   rpcUrl: string;
   chainId: number;
   deployment: Deployment;
-  /** DON settings the deployment was made with (for submitKeystoneReport). */
-  don: { nodeKeys: `0x${string}`[]; f: number; donId: number; configVersion: number };
+  /** The DON the deployment was made with (spread it into submitKeystoneReport). */
+  don: DonConfig;
   register(deviceId: string, keyType: KeyType, publicKey: Uint8Array): Promise<void>;
   stop(): Promise<void>;
 }
@@ -26,19 +26,10 @@ let next = 0;
 export async function startTestChain(): Promise<TestChain> {
   const chainId = 34_000 + ((process.pid * 4 + next++) % 2000);
   const anvil: AnvilHandle = await startAnvil({ chainId });
-  const don = { nodeKeys: localDonKeys(), f: 1, donId: 1, configVersion: 1 };
+  const don = localDon();
   const deploymentFile = fileURLToPath(new URL(`../../../contracts/deployments/${chainId}.json`, import.meta.url));
   try {
-    const deployment = await deployContracts({
-      rpcUrl: anvil.rpcUrl,
-      chainId,
-      deployerKey: ANVIL_KEYS.deployer,
-      donSigners: don.nodeKeys.map((k) => privateKeyToAddress(k)),
-      f: don.f,
-      donId: don.donId,
-      configVersion: don.configVersion,
-      ...localWorkflowIdentity(),
-    });
+    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don });
     const chain = { ...foundry, id: chainId };
     const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
     const wallet = createWalletClient({ account: admin, chain, transport: http(anvil.rpcUrl) });

@@ -21,7 +21,7 @@ import {
   type DonConfig,
 } from '@gridproof/contracts';
 import { LocalDon } from './don.js';
-import { startFunctionsPath, type FunctionsPath } from './functionsPath.js';
+import type { FunctionsPath } from './functionsPath.js';
 import { serveDapp } from './dappServer.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -190,6 +190,8 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     let don: LocalDon | undefined;
     let functions: FunctionsPath | undefined;
     if (oracle === 'functions') {
+      // Loaded only on this path: it brings the Functions toolkit (ethers v5, Deno) that the CRE path never needs.
+      const { startFunctionsPath } = await import('./functionsPath.js');
       functions = await startFunctionsPath({
         rpcUrl: anvil.rpcUrl,
         apiUrl: api.url,

@@ -1,16 +1,23 @@
+import { GridProofError } from './baseError.js';
+
+/** Stable codes of {@link ProtocolError}s (also answered as HTTP error codes by the oracle API). */
+export type ProtocolErrorCode =
+  | 'INVALID_READING'
+  | 'INVALID_DEVICE_ID'
+  | 'INVALID_SIGNATURE_FORMAT'
+  | 'INVALID_WINDOW_DOCUMENT'
+  | 'INVALID_REPORT'
+  | 'INVALID_REGISTRY_ENTRY'
+  | 'INVALID_HEX'
+  | 'INTEGER_OUT_OF_RANGE'
+  | 'INVALID_KEYSTONE_FIELD'
+  | 'EMPTY_TREE'
+  | 'LEAF_NOT_IN_TREE'
+  | 'INVALID_WINDOW_LENGTH';
+
 /** Base of every error GridProof's protocol throws: a stable `code`, a one-line `shortMessage`, and `details`. */
-export class ProtocolError extends Error {
+export class ProtocolError extends GridProofError<ProtocolErrorCode> {
   override name = 'ProtocolError';
-  /** Stable, machine-readable code (also used as the HTTP error code by the oracle API). */
-  readonly code: string;
-  readonly shortMessage: string;
-  readonly details?: Record<string, unknown>;
-  constructor(code: string, shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
-    super(shortMessage, { cause: options.cause });
-    this.code = code;
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-  }
 }
 
 /** The bytes of a reading do not follow the v1 layout. */

@@ -1,3 +1,6 @@
+export * from './baseError.js';
+export * from './errorBody.js';
+export * from './topics.js';
 export * from './errors.js';
 export * from './bytes.js';
 export * from './reading.js';

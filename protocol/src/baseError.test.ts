@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { GridProofError, walkCause } from './baseError.js';
+import { InvalidReadingError, ProtocolError } from './errors.js';
+import { asErrorBody, isApiErrorCode } from './errorBody.js';
+import { errorsTopic, parseTopic, readingsTopic } from './topics.js';
+
+describe('GridProofError', () => {
+  it('carries code, shortMessage, details and cause, and walks the cause chain', () => {
+    const root = new Error('socket hang up');
+    const mid = new InvalidReadingError('bad bytes', { length: 3 });
+    const top = new GridProofError('OUTER', 'outer failed', { cause: Object.assign(mid, { cause: root }) });
+    expect(top.code).toBe('OUTER');
+    expect(top.shortMessage).toBe('outer failed');
+    expect(top.walk()).toBe(root);
+    expect(top.walk((e) => e instanceof ProtocolError)).toBe(mid);
+    expect(top.walk((e) => (e as Error).message === 'nothing')).toBeNull();
+    expect(mid.details).toEqual({ length: 3 });
+    expect(mid.name).toBe('InvalidReadingError');
+    expect(mid).toBeInstanceOf(GridProofError);
+  });
+
+  it('walkCause stops on cycles', () => {
+    const a: { cause?: unknown } = {};
+    const b = { cause: a };
+    a.cause = b;
+    expect(walkCause(a, () => false)).toBeNull();
+  });
+});
+
+describe('error body and topics', () => {
+  it('recognises API codes and error bodies', () => {
+    expect(isApiErrorCode('BAD_SIGNATURE')).toBe(true);
+    expect(isApiErrorCode('bad_signature')).toBe(false);
+    expect(asErrorBody({ error: { code: 'X', message: 'm' } })).toEqual({ error: { code: 'X', message: 'm' } });
+    expect(asErrorBody({ error: { code: 1 } })).toBeUndefined();
+    expect(asErrorBody(null)).toBeUndefined();
+  });
+
+  it('builds and parses device topics', () => {
+    expect(readingsTopic('SOLR_0001')).toBe('gridproof/v1/devices/SOLR_0001/readings');
+    expect(parseTopic(errorsTopic('SOLR_0001'))).toEqual({ deviceId: 'SOLR_0001', kind: 'errors', valid: true });
+    expect(parseTopic('gridproof/v1/devices/bad/readings')).toEqual({ deviceId: 'bad', kind: 'readings', valid: false });
+    expect(parseTopic('gridproof/v1/other')).toBeUndefined();
+  });
+});

@@ -43,3 +43,18 @@ describe('error body and topics', () => {
     expect(parseTopic('gridproof/v1/other')).toBeUndefined();
   });
 });
+
+describe('decodeRegistryEntry', async () => {
+  const { decodeRegistryEntry } = await import('./registry.js');
+  it('maps zeroed entries to undefined and keys to bytes', () => {
+    expect(decodeRegistryEntry({ keyType: 0, publicKey: '0x', active: false })).toBeUndefined();
+    const k = decodeRegistryEntry({ keyType: 2, publicKey: `0x${'ab'.repeat(32)}`, active: true });
+    expect(k?.keyType).toBe(2);
+    expect(k?.publicKey.length).toBe(32);
+    expect(k?.active).toBe(true);
+  });
+  it('refuses unknown key types and wrong lengths', () => {
+    expect(() => decodeRegistryEntry({ keyType: 3, publicKey: '0x', active: true })).toThrow(/key type 3/);
+    expect(() => decodeRegistryEntry({ keyType: 1, publicKey: `0x${'ab'.repeat(32)}`, active: true })).toThrow(/32 bytes; expected 64/);
+  });
+});

@@ -12,3 +12,4 @@ export * from './batch.js';
 export * from './report.js';
 export * from './keystone.js';
 export * from './generated/contracts.js';
+export * from './registry.js';

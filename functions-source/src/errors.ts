@@ -51,7 +51,7 @@ export interface WindowVerificationLocation {
  * @example
  * try { verifyWindow(args) } catch (e) { if (e instanceof WindowVerificationError) log(e.code, e.message) }
  */
-export class WindowVerificationError extends ProtocolError {
+export class WindowVerificationError extends ProtocolError<WindowVerificationCode> {
   override name = 'WindowVerificationError' as const;
   declare readonly code: WindowVerificationCode;
   readonly location: WindowVerificationLocation;

@@ -16,7 +16,7 @@ export type ProtocolErrorCode =
   | 'INVALID_WINDOW_LENGTH';
 
 /** Base of every error GridProof's protocol throws: a stable `code`, a one-line `shortMessage`, and `details`. */
-export class ProtocolError extends GridProofError<ProtocolErrorCode> {
+export class ProtocolError<Code extends string = ProtocolErrorCode> extends GridProofError<Code> {
   override name = 'ProtocolError';
 }
 

@@ -32,7 +32,7 @@ export interface WorkflowConfig {
 }
 
 /** The config file failed validation. */
-export class WorkflowConfigError extends ProtocolError {
+export class WorkflowConfigError extends ProtocolError<'WORKFLOW_CONFIG_INVALID'> {
   override name = 'WorkflowConfigError' as const;
   constructor(field: string, message: string) {
     super('WORKFLOW_CONFIG_INVALID', `Workflow config field "${field}": ${message}`, { details: { field } });

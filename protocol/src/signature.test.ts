@@ -56,3 +56,31 @@ describe('reading signatures', () => {
     expect(() => verifyReadingBytes(reading, sig.slice(0, 63), { keyType: KeyType.ED25519, publicKey: publicKeyOf(KeyType.ED25519, edKey) })).toThrow();
   });
 });
+
+describe('signature policy verdicts', () => {
+  it('a high-S signature is a format refusal only when it verifies once normalised; otherwise it is just false', () => {
+    const sig = signReadingBytes(reading, KeyType.P256, p256Key);
+    const key = { keyType: KeyType.P256, publicKey: publicKeyOf(KeyType.P256, p256Key) };
+    const n = p256.Point.CURVE().n;
+    const high = sig.slice();
+    high.set(p256.Point.Fn.toBytes(n - p256.Point.Fn.fromBytes(sig.subarray(32))), 32);
+    expect(isLowS(high)).toBe(false);
+    expect(() => verifyReadingBytes(reading, high, key)).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE_FORMAT' }));
+    const changed = reading.slice();
+    changed[30] ^= 1;
+    expect(verifyReadingBytes(changed, high, key)).toBe(false);
+  });
+
+  it('the sync and async ports over the same adapter agree', async () => {
+    const { createAsyncSignatureVerifier, createSignatureVerifier } = await import('./signature.js');
+    const { nobleBackend } = await import('./verifiers/noble.js');
+    const sync = createSignatureVerifier(nobleBackend);
+    const async = createAsyncSignatureVerifier(nobleBackend);
+    for (const [keyType, priv] of [[KeyType.P256, p256Key], [KeyType.ED25519, edKey]] as const) {
+      const check = { readingBytes: reading, signature: signReadingBytes(reading, keyType, priv), key: { keyType, publicKey: publicKeyOf(keyType, priv) } };
+      expect(sync.verify(check)).toBe(true);
+      expect(await async.verify(check)).toBe(true);
+      expect(await async.verify({ ...check, signature: check.signature.subarray(1) })).toMatchObject({ code: 'INVALID_SIGNATURE_FORMAT' });
+    }
+  });
+});

@@ -9,6 +9,8 @@ import {IDataLogger} from "../src/interfaces/IDataLogger.sol";
 import {KeystoneFixture} from "./utils/KeystoneFixture.sol";
 
 contract DataLoggerTest is KeystoneFixture {
+    bytes10 internal constant OTHER_NAME = "otherflow1";
+
     function setUp() public {
         _setUpKeystone();
     }
@@ -51,7 +53,7 @@ contract DataLoggerTest is KeystoneFixture {
     function test_forwarder_reportsFailureForWrongWorkflowIdentity() public {
         bytes[3] memory raws = [
             _rawReport(keccak256("e1"), WORKFLOW_ID, WORKFLOW_NAME, makeAddr("intruder"), _defaultPayload()),
-            _rawReport(keccak256("e2"), WORKFLOW_ID, bytes10("otherflow1"), _workflowOwner, _defaultPayload()),
+            _rawReport(keccak256("e2"), WORKFLOW_ID, OTHER_NAME, _workflowOwner, _defaultPayload()),
             _rawReport(keccak256("e3"), keccak256("other id"), WORKFLOW_NAME, _workflowOwner, _defaultPayload())
         ];
         bytes32[3] memory executionIds = [keccak256("e1"), keccak256("e2"), keccak256("e3")];
@@ -134,7 +136,7 @@ contract DataLoggerTest is KeystoneFixture {
     }
 
     function test_RevertWhen_workflowNameWrong() public {
-        bytes10 name = bytes10("otherflow1");
+        bytes10 name = OTHER_NAME;
         _expectRejected(
             _metadata(WORKFLOW_ID, name, _workflowOwner),
             _defaultPayload(),
@@ -275,7 +277,7 @@ contract DataLoggerTest is KeystoneFixture {
 
     function test_setWorkflowIdentity_switchesAcceptedWorkflow() public {
         bytes32 newId = keccak256("v2");
-        bytes10 newName = bytes10("gridproof2");
+        bytes10 newName = "gridproof2";
         address newOwner = makeAddr("newOwner");
         vm.expectEmit(true, false, false, true, address(_logger));
         emit IDataLogger.WorkflowIdentityUpdated(newId, newName, newOwner);

@@ -11,8 +11,8 @@ contract DeviceRegistryTest is Test {
     bytes internal constant P256_KEY =
         hex"d0c4d9baac5fa544f1b42fe07f602e89a443a6de60443fb1e03fa2033d915f7a2aaf33a698f45437bbc2add93fb835e2dea620466192f23229b00550cfa55cce";
     bytes internal constant ED25519_KEY = hex"e9616dd9c948f64bd2cecb9e161fc975ec74d80b6c1bc2fa66ddb6cfc20fd1ce";
-    bytes9 internal constant SOLR_0001 = bytes9("SOLR_0001");
-    bytes9 internal constant INDU_0042 = bytes9("INDU_0042");
+    bytes9 internal constant SOLR_0001 = "SOLR_0001";
+    bytes9 internal constant INDU_0042 = "INDU_0042";
 
     DeviceRegistry internal _registry;
     address internal _admin = makeAddr("admin");
@@ -57,7 +57,7 @@ contract DeviceRegistryTest is Test {
 
         bytes9[] memory ids = new bytes9[](3);
         ids[0] = INDU_0042;
-        ids[1] = bytes9("NONE_0000");
+        ids[1] = "NONE_0000";
         ids[2] = SOLR_0001;
         IDeviceRegistry.Device[] memory ds = _registry.getDevices(ids);
         assertEq(ds.length, 3);
@@ -171,6 +171,8 @@ contract DeviceRegistryTest is Test {
             c = 0x41; // letters are not allowed in the number part
         }
         id[position] = bytes1(c);
+        // `id` is exactly 9 bytes (built above).
+        // forge-lint: disable-next-line(unsafe-typecast)
         bytes9 deviceId = bytes9(id);
         vm.expectRevert(abi.encodeWithSelector(IDeviceRegistry.DeviceRegistryInvalidDeviceId.selector, deviceId));
         vm.prank(_admin);
@@ -182,11 +184,14 @@ contract DeviceRegistryTest is Test {
         bytes memory id = new bytes(9);
         for (uint256 i; i < 9; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
-            id[i] = i < 4 ? alphabet[r % 36] : (i == 4 ? bytes1("_") : alphabet[r % 10]);
+            id[i] = i < 4 ? alphabet[r % 36] : (i == 4 ? bytes1(0x5f) : alphabet[r % 10]); // 0x5f: "_"
         }
+        // `id` is exactly 9 bytes (built above).
+        // forge-lint: disable-next-line(unsafe-typecast)
+        bytes9 deviceId = bytes9(id);
         vm.prank(_admin);
-        _registry.registerDevice(bytes9(id), 2, ED25519_KEY, _owner);
-        assertTrue(_registry.isActive(bytes9(id)));
+        _registry.registerDevice(deviceId, 2, ED25519_KEY, _owner);
+        assertTrue(_registry.isActive(deviceId));
     }
 
     function test_revokeDevice_deactivates() public {

@@ -22,7 +22,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
     uint32 internal constant RETRY_AFTER = 600;
     uint32 internal constant CALLBACK_GAS = 300_000;
     uint64 internal constant SUBSCRIPTION_ID = 7;
-    bytes32 internal constant DON = bytes32("fun-local-1");
+    bytes32 internal constant DON = "fun-local-1";
 
     FunctionsRouterStub internal _router;
     DataLogger internal _functionsLogger;

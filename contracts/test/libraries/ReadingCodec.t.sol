@@ -6,6 +6,9 @@ import {ReadingCodec} from "../../src/libraries/ReadingCodec.sol";
 import {ReadingCodecHarness} from "../utils/ReadingCodecHarness.sol";
 
 contract ReadingCodecTest is Test {
+    bytes9 internal constant DEVICE_ID = "AB12_0042";
+    bytes9 internal constant LOWERCASE_ID = "sOLR_0001";
+
     // readings.json case 0: SOLR_0001, counter 1, 1767225610, 1520 W, 100000 Wh, 229007 mV, ON.
     bytes internal constant READING =
         hex"01534f4c525f303030310000000000000001000000006955b90a000005f000000000000186a000037e8f01";
@@ -25,10 +28,10 @@ contract ReadingCodecTest is Test {
         bool on
     ) public view {
         bytes memory b = abi.encodePacked(
-            uint8(1), bytes9("AB12_0042"), counter, timestamp, powerW, energyWh, voltageMv, on ? uint8(1) : 0
+            uint8(1), DEVICE_ID, counter, timestamp, powerW, energyWh, voltageMv, on ? uint8(1) : 0
         );
         ReadingCodec.Reading memory r = _codec.decode(b);
-        assertEq(r.deviceId, bytes9("AB12_0042"));
+        assertEq(r.deviceId, DEVICE_ID);
         assertEq(r.counter, counter);
         assertEq(r.timestamp, timestamp);
         assertEq(r.powerW, powerW);
@@ -61,7 +64,7 @@ contract ReadingCodecTest is Test {
     function test_RevertWhen_deviceIdLowercase() public {
         bytes memory b = READING;
         b[1] = "s";
-        vm.expectRevert(abi.encodeWithSelector(ReadingCodec.ReadingCodecInvalidDeviceId.selector, bytes9("sOLR_0001")));
+        vm.expectRevert(abi.encodeWithSelector(ReadingCodec.ReadingCodecInvalidDeviceId.selector, LOWERCASE_ID));
         _codec.decode(b);
     }
 

@@ -12,7 +12,7 @@ abstract contract KeystoneFixture is Test {
     uint32 internal constant CONFIG_VERSION = 1;
     uint8 internal constant F = 1;
     bytes32 internal constant WORKFLOW_ID = keccak256("gridproof window workflow");
-    bytes10 internal constant WORKFLOW_NAME = bytes10("gridproof1");
+    bytes10 internal constant WORKFLOW_NAME = "gridproof1";
     bytes2 internal constant REPORT_ID = 0x0001;
     uint64 internal constant WINDOW_START = 1_767_225_600; // 2026-01-01T00:00:00Z
     uint32 internal constant WINDOW_SECONDS = 300;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IDataLogger} from "../../src/interfaces/IDataLogger.sol";
 import {DeviceRegistry} from "../../src/DeviceRegistry.sol";
 import {KeystoneFixture} from "./KeystoneFixture.sol";
@@ -108,7 +109,15 @@ abstract contract WindowFixture is KeystoneFixture {
             _summaryProofs.push(MerkleBuilder.proof(summaryLeaves, summaryLeaves[d]));
         }
         _deliver(
-            _payload(WINDOW_START, WINDOW_SECONDS, root, keccak256("document"), uint32(n), uint32(readingCount), 0)
+            _payload(
+                WINDOW_START,
+                WINDOW_SECONDS,
+                root,
+                keccak256("document"),
+                SafeCast.toUint32(n),
+                SafeCast.toUint32(readingCount),
+                0
+            )
         );
     }
 

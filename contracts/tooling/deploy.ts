@@ -23,6 +23,8 @@ export interface DeployParameters {
   don?: Pick<DonConfig, 'nodeKeys' | 'f' | 'donId' | 'configVersion' | 'identity'>;
   /** An extra account granted REGISTRAR_ROLE on the DeviceRegistry (the deployer always is one). */
   registrar?: Address;
+  /** Window length in seconds, fixed at deployment (Deploy.s.sol `WINDOW_SECONDS`; default there: 300). Pass the length the API seals and the DON reports. */
+  windowSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -63,6 +65,7 @@ export async function deployContracts(p: DeployParameters): Promise<Deployment> 
       WORKFLOW_NAME: don.identity.workflowName,
       WORKFLOW_ID: don.identity.workflowId,
       ...(p.registrar ? { REGISTRAR: p.registrar } : {}),
+      ...(p.windowSeconds !== undefined ? { WINDOW_SECONDS: String(p.windowSeconds) } : {}),
     },
     p.log ?? (() => {}),
   );

@@ -1,0 +1,255 @@
+import { deviceIdFromBytes, fromHex } from '@gridproof/protocol';
+import type { Address, Hex, PublicClient } from 'viem';
+import { findDeploymentBlock } from './deploymentBlock.js';
+import type { AnyIndexedLog, ContractKey, IndexedLog } from './eventLists.js';
+import { createLogCache, type LogCache, type LogCacheStatus, type SyncResult } from './logCache.js';
+
+/** Where a fact was written on chain. */
+export interface ChainPosition {
+  blockNumber: bigint;
+  transactionHash: Hex;
+}
+
+/** A DataLogger `WindowRecorded` event, with what became of the window. */
+export interface RecordedWindow extends ChainPosition {
+  windowStart: number;
+  /** From the event when it carries it; the DataLogger's event of today does not. */
+  windowSeconds: number | undefined;
+  root: Hex;
+  cidDigest: Hex;
+  deviceCount: number;
+  readingCount: number;
+  energyWh: number;
+  /** Block timestamp of the recording (= `WindowRecord.recordedAt`). */
+  recordedAt: number;
+  /** Set once the WindowChallenger proved the window fraudulent. */
+  frozen: FrozenWindow | null;
+}
+
+/** A DataLogger `WindowFrozen` event (the WindowChallenger calls `freezeWindow`). */
+export interface FrozenWindow extends ChainPosition {
+  windowStart: number;
+  /** WindowChallenger reason code (1 bad signature … 6 device not registered when recorded). */
+  reason: number;
+  challenger: Address;
+  leaf: Hex;
+  frozenAt: number;
+}
+
+/** A device as the DeviceRegistry's `DeviceRegistered` / `DeviceRevoked` events describe it. */
+export interface DeviceRecord extends ChainPosition {
+  deviceId: string;
+  keyType: number;
+  publicKey: Hex;
+  owner: Address;
+  active: boolean;
+  /** Block timestamp of the registration (= `Device.registeredAt`). */
+  registeredAt: number;
+  revokedAt: number | null;
+}
+
+export interface ListQuery {
+  /** 'asc' (default): chain order; 'desc': newest first. */
+  order?: 'asc' | 'desc';
+  offset?: number;
+  limit?: number;
+}
+
+export interface WindowQuery extends ListQuery {
+  /** Only these windows. */
+  windowStarts?: readonly number[];
+}
+
+export interface DeviceQuery extends ListQuery {
+  deviceIds?: readonly string[];
+}
+
+/** One page of a list, and how far the chain was indexed when it was read. */
+export interface Page<T> {
+  items: T[];
+  /** Items matching the query before offset/limit. */
+  total: number;
+  syncedTo: bigint;
+}
+
+export interface IndexerStatus extends LogCacheStatus {
+  /** Unix ms of the last completed sync, or null. */
+  syncedAt: number | null;
+}
+
+/**
+ * The one way to read GridProof's lists from the chain. Queries answer from a cache brought up to
+ * date (head − confirmations) first when it is older than `maxAgeMs`; `sync()` forces that. The
+ * RPC adapter is `createRpcIndexer`; a subgraph adapter can implement the same interface.
+ */
+export interface Indexer {
+  sync(): Promise<SyncResult>;
+  recordedWindows(query?: WindowQuery): Promise<Page<RecordedWindow>>;
+  frozenWindows(query?: WindowQuery): Promise<Page<FrozenWindow>>;
+  /** Registered devices, revoked ones included (`active: false`), in registration order. */
+  devices(query?: DeviceQuery): Promise<Page<DeviceRecord>>;
+  status(): IndexerStatus;
+}
+
+/** The addresses of a deployment (contracts/deployments/<chainId>.json has these names). */
+export type IndexerContracts = Partial<Record<ContractKey, Address>>;
+
+export interface CreateRpcIndexerParameters {
+  client: PublicClient;
+  contracts: IndexerContracts;
+  /**
+   * First block to read: the deployment's `startBlock` (contracts/deployments/<chainId>.json).
+   * Omitted: found once with `findDeploymentBlock` (bisection over eth_getCode; needs historical state).
+   */
+  startBlock?: bigint | number;
+  /** Most blocks per eth_getLogs (default 10,000). */
+  pageBlocks?: number;
+  /** Blocks below the head left unindexed (default 0). */
+  confirmations?: number;
+  /** A query syncs first when the last sync is older than this (default 1,000 ms; 0: every query). */
+  maxAgeMs?: number;
+  /** Milliseconds clock (tests). */
+  nowMs?: () => number;
+}
+
+function page<T>(all: T[], q: ListQuery, syncedTo: bigint): Page<T> {
+  const ordered = q.order === 'desc' ? [...all].reverse() : all;
+  const offset = q.offset ?? 0;
+  return { items: ordered.slice(offset, q.limit === undefined ? undefined : offset + q.limit), total: all.length, syncedTo };
+}
+
+const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): ChainPosition => ({ blockNumber: l.blockNumber, transactionHash: l.transactionHash });
+
+/**
+ * The RPC adapter: viem `getLogs` over the deployment's contracts from its start block, in pages,
+ * at a confirmation depth, reorg-safe and incremental (see `createLogCache`).
+ * @example
+ * const indexer = createRpcIndexer({ client, contracts: deployment, startBlock: deployment.startBlock });
+ * const { items } = await indexer.recordedWindows({ order: 'desc', limit: 50 });
+ */
+export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
+  const maxAgeMs = params.maxAgeMs ?? 1000;
+  const nowMs = params.nowMs ?? Date.now;
+  const contracts: IndexerContracts = { dataLogger: params.contracts.dataLogger, deviceRegistry: params.contracts.deviceRegistry };
+  let cache: LogCache | undefined;
+  let cacheReady: Promise<LogCache> | undefined;
+  let syncedAt: number | null = null;
+
+  function ready(): Promise<LogCache> {
+    cacheReady ??= (async () => {
+      let startBlock: bigint;
+      if (params.startBlock !== undefined) startBlock = BigInt(params.startBlock);
+      else {
+        const followed = Object.values(contracts).filter((a): a is Address => a !== undefined);
+        const blocks = await Promise.all(followed.map((a) => findDeploymentBlock(params.client, a)));
+        startBlock = blocks.reduce((a, b) => (b < a ? b : a));
+      }
+      cache = createLogCache({ client: params.client, contracts, startBlock, pageBlocks: params.pageBlocks, confirmations: params.confirmations });
+      return cache;
+    })().catch((err) => {
+      cacheReady = undefined;
+      throw err;
+    });
+    return cacheReady;
+  }
+
+  async function sync(): Promise<SyncResult> {
+    const c = await ready();
+    const result = await c.sync();
+    syncedAt = nowMs();
+    return result;
+  }
+
+  async function fresh(): Promise<LogCache> {
+    const c = await ready();
+    if (syncedAt === null || nowMs() - syncedAt >= maxAgeMs) await sync();
+    return c;
+  }
+
+  // Projections, recomputed only when the cache changed.
+  let memo: { version: number; windows: RecordedWindow[]; frozen: FrozenWindow[]; devices: DeviceRecord[] } | undefined;
+  function project(c: LogCache) {
+    if (memo?.version === c.version) return memo;
+    const has = (l: string) => c.lists().includes(l as never);
+    const frozen: FrozenWindow[] = has('windowFrozen')
+      ? c.logs('windowFrozen').map((l) => ({
+          ...position(l),
+          windowStart: Number(l.args.windowStart),
+          reason: l.args.reason,
+          challenger: l.args.challenger,
+          leaf: l.args.leaf,
+          frozenAt: l.blockTimestamp,
+        }))
+      : [];
+    const frozenBy = new Map(frozen.map((f) => [f.windowStart, f]));
+    const windows: RecordedWindow[] = has('windowRecorded')
+      ? c.logs('windowRecorded').map((l) => {
+          const a = l.args as typeof l.args & { windowSeconds?: number };
+          const windowStart = Number(a.windowStart);
+          return {
+            ...position(l),
+            windowStart,
+            windowSeconds: a.windowSeconds === undefined ? undefined : Number(a.windowSeconds),
+            root: a.root,
+            cidDigest: a.cidDigest,
+            deviceCount: a.deviceCount,
+            readingCount: a.readingCount,
+            energyWh: Number(a.energyWh),
+            recordedAt: l.blockTimestamp,
+            frozen: frozenBy.get(windowStart) ?? null,
+          };
+        })
+      : [];
+    const devicesById = new Map<string, DeviceRecord>();
+    if (has('deviceRegistered')) {
+      // Registrations and revocations in chain order: the last event about a device decides its state.
+      const events: AnyIndexedLog[] = [...c.logs('deviceRegistered'), ...c.logs('deviceRevoked')];
+      events.sort((x, y) =>
+        x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1,
+      );
+      for (const l of events) {
+        if (l.list !== 'deviceRegistered' && l.list !== 'deviceRevoked') continue;
+        const deviceId = deviceIdFromBytes(fromHex(l.args.deviceId));
+        if (l.list === 'deviceRegistered') {
+          const a = l.args;
+          devicesById.delete(deviceId);
+          devicesById.set(deviceId, { ...position(l), deviceId, keyType: a.keyType, publicKey: a.publicKey, owner: a.owner, active: true, registeredAt: l.blockTimestamp, revokedAt: null });
+        } else {
+          const d = devicesById.get(deviceId);
+          if (d) devicesById.set(deviceId, { ...d, active: false, revokedAt: l.blockTimestamp });
+        }
+      }
+    }
+    memo = { version: c.version, windows, frozen, devices: [...devicesById.values()] };
+    return memo;
+  }
+
+  const syncedTo = () => cache!.status().syncedTo;
+
+  return {
+    sync,
+    async recordedWindows(q = {}) {
+      const c = await fresh();
+      c.logs('windowRecorded');
+      const only = q.windowStarts ? new Set(q.windowStarts) : undefined;
+      const all = project(c).windows.filter((w) => !only || only.has(w.windowStart));
+      return page(all, q, syncedTo());
+    },
+    async frozenWindows(q = {}) {
+      const c = await fresh();
+      c.logs('windowFrozen');
+      const only = q.windowStarts ? new Set(q.windowStarts) : undefined;
+      return page(project(c).frozen.filter((w) => !only || only.has(w.windowStart)), q, syncedTo());
+    },
+    async devices(q = {}) {
+      const c = await fresh();
+      c.logs('deviceRegistered');
+      const only = q.deviceIds ? new Set(q.deviceIds) : undefined;
+      return page(project(c).devices.filter((d) => !only || only.has(d.deviceId)), q, syncedTo());
+    },
+    status() {
+      const s = cache?.status() ?? { startBlock: BigInt(params.startBlock ?? 0), syncedTo: -1n, pageBlocks: params.pageBlocks ?? 10_000, confirmations: params.confirmations ?? 0, reorgs: 0, getLogsRequests: 0 };
+      return { ...s, syncedAt };
+    },
+  };
+}

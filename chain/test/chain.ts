@@ -1,0 +1,98 @@
+/** A real chain for the indexer tests: anvil, contracts/script/Deploy.s.sol, and the writes the indexer reads. */
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/contracts';
+import { deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, toHex, type Hex } from '@gridproof/protocol';
+import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+
+/** 2026-01-01T00:00Z: windows of 300 s from here are closed on anvil's clock. */
+export const T0 = 1767225600;
+const WINDOW_SECONDS = 300;
+
+export interface TestChain {
+  rpcUrl: string;
+  chainId: number;
+  deployment: Deployment;
+  client(transport?: Transport): PublicClient;
+  /** Records window `T0 + 300·k` through the KeystoneForwarder with f+1 DON signatures. */
+  recordWindow(k: number, energyWh?: number): Promise<void>;
+  register(deviceId: string, publicKeySeed?: string): Promise<void>;
+  revoke(deviceId: string): Promise<void>;
+  mine(blocks: number): Promise<void>;
+  blockNumber(): Promise<bigint>;
+  snapshot(): Promise<Hex>;
+  revert(id: Hex): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let next = 0;
+let seed = 1n;
+
+/** anvil with a chain id of this process's own (36xxx: no other suite's), so its deployment file is its own; removed on stop. */
+export async function startTestChain(): Promise<TestChain> {
+  const chainId = 36_000 + ((process.pid * 4 + next++) % 1000);
+  const anvil = await startAnvil({ chainId });
+  const deploymentFile = fileURLToPath(new URL(`../../contracts/deployments/${chainId}.json`, import.meta.url));
+  const stop = async () => {
+    await anvil.stop();
+    await rm(deploymentFile, { force: true });
+  };
+  try {
+    const don = localDon();
+    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don });
+    const chain = { ...foundry, id: chainId };
+    const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
+    const wallet = createWalletClient({ account: admin, chain, transport: http(anvil.rpcUrl) });
+    const reader = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
+    const rpc = (method: string, params: unknown[] = []) => reader.request({ method: method as never, params: params as never }) as Promise<unknown>;
+    const send = async (functionName: 'registerDevice' | 'revokeDevice', args: readonly unknown[]) => {
+      const hash = await wallet.writeContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName, args } as never);
+      await reader.waitForTransactionReceipt({ hash });
+    };
+    return {
+      rpcUrl: anvil.rpcUrl,
+      chainId,
+      deployment,
+      client: (transport) => createPublicClient({ chain, transport: transport ?? http(anvil.rpcUrl) }) as PublicClient,
+      async recordWindow(k, energyWh = 1000 + k) {
+        const windowStart = T0 + WINDOW_SECONDS * k;
+        const result = await submitKeystoneReport({
+          rpcUrl: anvil.rpcUrl,
+          forwarder: deployment.forwarder,
+          receiver: deployment.dataLogger,
+          payload: encodeWindowReport({
+            windowStart,
+            windowSeconds: WINDOW_SECONDS,
+            root: keccak256(stringToHex(`root ${windowStart} ${energyWh}`)),
+            cidDigest: keccak256(stringToHex(`cid ${windowStart} ${energyWh}`)),
+            deviceCount: 1,
+            readingCount: 2,
+            energyWh,
+          }),
+          ...don,
+          executionSeed: seed++,
+        });
+        if (!result.ok) throw new Error(`window ${windowStart} not recorded: ${result.reason}`);
+      },
+      async register(deviceId, publicKeySeed = deviceId) {
+        // Ed25519 (key type 2): any 32 bytes are accepted by the registry.
+        await send('registerDevice', [toHex(deviceIdToBytes(deviceId)), 2, keccak256(stringToHex(publicKeySeed)), admin.address]);
+      },
+      revoke: (deviceId) => send('revokeDevice', [toHex(deviceIdToBytes(deviceId))]),
+      async mine(blocks) {
+        await rpc('anvil_mine', [`0x${blocks.toString(16)}`]);
+      },
+      blockNumber: () => reader.getBlockNumber({ cacheTime: 0 }),
+      snapshot: () => rpc('evm_snapshot') as Promise<Hex>,
+      async revert(id) {
+        if ((await rpc('evm_revert', [id])) !== true) throw new Error(`evm_revert ${id} failed`);
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

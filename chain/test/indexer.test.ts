@@ -1,0 +1,218 @@
+import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { freePort } from '@gridproof/contracts';
+import { HttpRequestError, http, keccak256, stringToHex } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChainError, countRequests, createRpcIndexer, findDeploymentBlock } from '../src/index.js';
+import { startTestChain, T0, type TestChain } from './chain.js';
+
+describe('RPC indexer against anvil: lists from events', () => {
+  let chain: TestChain;
+  beforeAll(async () => {
+    chain = await startTestChain();
+    await chain.register('SOLR_0001');
+    await chain.register('WIND_0002');
+    await chain.recordWindow(0);
+    await chain.recordWindow(1);
+    await chain.revoke('WIND_0002');
+    await chain.recordWindow(2);
+  });
+  afterAll(() => chain?.stop());
+
+  it('lists recorded windows and devices as the contracts store them, with no eth_call', async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const client = chain.client(counter.transport);
+    const indexer = createRpcIndexer({ client, contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const windows = await indexer.recordedWindows();
+    expect(windows.items.map((w) => w.windowStart)).toEqual([T0, T0 + 300, T0 + 600]);
+    expect(windows.total).toBe(3);
+    const devices = await indexer.devices();
+    expect(devices.items.map((d) => [d.deviceId, d.active])).toEqual([
+      ['SOLR_0001', true],
+      ['WIND_0002', false],
+    ]);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(1); // both queries from one page of logs
+
+    // The same facts as the contracts' views.
+    const direct = chain.client();
+    for (const w of windows.items) {
+      const r = await direct.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(w.windowStart)] });
+      expect({ root: w.root, cidDigest: w.cidDigest, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh, recordedAt: w.recordedAt, frozen: w.frozen }).toEqual({
+        root: r.root,
+        cidDigest: r.cidDigest,
+        deviceCount: r.deviceCount,
+        readingCount: r.readingCount,
+        energyWh: Number(r.energyWh),
+        recordedAt: Number(r.recordedAt),
+        frozen: null,
+      });
+    }
+    for (const d of devices.items) {
+      const r = await direct.readContract({ address: chain.deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'getDevice', args: [toHex(deviceIdToBytes(d.deviceId))] });
+      expect({ keyType: d.keyType, publicKey: d.publicKey, owner: d.owner, active: d.active, registeredAt: d.registeredAt }).toEqual({
+        keyType: r.keyType,
+        publicKey: r.publicKey,
+        owner: r.owner,
+        active: r.active,
+        registeredAt: Number(r.registeredAt),
+      });
+    }
+    expect(devices.items[0].publicKey).toBe(keccak256(stringToHex('SOLR_0001')));
+    expect(devices.items[1].revokedAt).toBeGreaterThanOrEqual(devices.items[1].registeredAt);
+  });
+
+  it('answers queries: newest first, offset and limit, by window start, by device id', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const page = await indexer.recordedWindows({ order: 'desc', offset: 1, limit: 1 });
+    expect(page.items.map((w) => w.windowStart)).toEqual([T0 + 300]);
+    expect(page.total).toBe(3);
+    expect(page.syncedTo).toBe(await chain.blockNumber());
+    expect((await indexer.recordedWindows({ windowStarts: [T0 + 600, T0 + 900] })).items.map((w) => w.windowStart)).toEqual([T0 + 600]);
+    expect((await indexer.devices({ deviceIds: ['WIND_0002'] })).items).toMatchObject([{ deviceId: 'WIND_0002', active: false }]);
+    expect((await indexer.frozenWindows()).items).toEqual([]);
+  });
+
+  it('reads in pages of pageBlocks blocks and gets the same lists', async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const start = chain.deployment.startBlock;
+    const head = await chain.blockNumber();
+    const indexer = createRpcIndexer({ client: chain.client(counter.transport), contracts: chain.deployment, startBlock: start, pageBlocks: 2 });
+    expect((await indexer.recordedWindows()).items.map((w) => w.windowStart)).toEqual([T0, T0 + 300, T0 + 600]);
+    const blocks = Number(head) - start + 1;
+    expect(counter.counts.eth_getLogs).toBe(Math.ceil(blocks / 2));
+    const ranges = counter.calls('eth_getLogs').map((p) => {
+      const f = (p as [{ fromBlock: string; toBlock: string }])[0];
+      return [Number(f.fromBlock), Number(f.toBlock)];
+    });
+    expect(ranges[0]).toEqual([start, start + 1]);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i][0]).toBe(ranges[i - 1][1] + 1);
+    expect(ranges.at(-1)![1]).toBe(Number(head));
+  });
+
+  it('halves the page while the node refuses a range, and still reads everything', async () => {
+    const inner = http(chain.rpcUrl);
+    const refusing: typeof inner = (options) => {
+      const t = inner(options);
+      return {
+        ...t,
+        request: (async (args: { method: string; params?: [{ fromBlock: string; toBlock: string }] }) => {
+          if (args.method === 'eth_getLogs') {
+            const f = args.params![0];
+            if (Number(f.toBlock) - Number(f.fromBlock) + 1 > 3) throw new Error('query exceeds max block range 3');
+          }
+          return (t.request as (a: unknown) => Promise<unknown>)(args);
+        }) as typeof t.request,
+      };
+    };
+    const indexer = createRpcIndexer({ client: chain.client(refusing), contracts: chain.deployment, startBlock: 0 });
+    expect((await indexer.recordedWindows()).items).toHaveLength(3);
+    expect(indexer.status().pageBlocks).toBeLessThanOrEqual(3);
+  });
+
+  it('finds the start block itself when it is not given', async () => {
+    const found = await findDeploymentBlock(chain.client(), chain.deployment.dataLogger);
+    expect(found).toBeGreaterThanOrEqual(BigInt(chain.deployment.startBlock));
+    expect(await chain.client().getCode({ address: chain.deployment.dataLogger, blockNumber: found - 1n })).toBeUndefined();
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment });
+    expect((await indexer.devices()).total).toBe(2);
+    expect(indexer.status().startBlock).toBeLessThanOrEqual(found);
+    await expect(findDeploymentBlock(chain.client(), '0x000000000000000000000000000000000000dEaD')).rejects.toMatchObject({ code: 'NO_CONTRACT_CODE' });
+  });
+
+  it('refuses bad parameters and queries of a contract it does not follow', async () => {
+    await expect(createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: 0, pageBlocks: 0 }).sync()).rejects.toMatchObject({ code: 'INVALID_INDEXER_PARAMETERS' });
+    const windowsOnly = createRpcIndexer({ client: chain.client(), contracts: { dataLogger: chain.deployment.dataLogger }, startBlock: 0 });
+    await expect(windowsOnly.devices()).rejects.toBeInstanceOf(ChainError);
+    await expect(windowsOnly.devices()).rejects.toMatchObject({ code: 'CONTRACT_NOT_INDEXED' });
+  });
+
+  it('rejects when the RPC is unreachable (never an empty list)', async () => {
+    const dead = createRpcIndexer({ client: chain.client(http(`http://127.0.0.1:${await freePort()}`, { retryCount: 0 })), contracts: chain.deployment, startBlock: 0 });
+    const err = await dead.recordedWindows().catch((e) => e);
+    expect(err).toBeInstanceOf(HttpRequestError);
+  });
+});
+
+describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => {
+  let chain: TestChain;
+  beforeAll(async () => {
+    chain = await startTestChain();
+  });
+  afterAll(() => chain?.stop());
+
+  it('later syncs read only the new blocks; nothing new costs no eth_getLogs', async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const indexer = createRpcIndexer({ client: chain.client(counter.transport), contracts: chain.deployment, startBlock: chain.deployment.startBlock, maxAgeMs: 0 });
+    await chain.recordWindow(10);
+    expect((await indexer.recordedWindows()).total).toBe(1);
+    const first = await chain.blockNumber();
+    counter.reset();
+    expect((await indexer.recordedWindows()).total).toBe(1);
+    expect(counter.counts.eth_getLogs).toBeUndefined();
+    await chain.recordWindow(11);
+    const sync = await indexer.sync();
+    expect(sync.added.map((l) => l.list)).toEqual(['windowRecorded']);
+    expect(counter.calls('eth_getLogs').map((p) => Number((p as [{ fromBlock: string }])[0].fromBlock))).toEqual([Number(first) + 1]);
+    expect((await indexer.recordedWindows()).items.map((w) => w.windowStart)).toEqual([T0 + 3000, T0 + 3300]);
+  });
+
+  it('leaves the newest `confirmations` blocks unindexed', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock, confirmations: 3, maxAgeMs: 0 });
+    await chain.mine(3); // the earlier windows are confirmed
+    const before = (await indexer.recordedWindows()).total;
+    await chain.recordWindow(20);
+    const recordedIn = await chain.blockNumber();
+    expect((await indexer.recordedWindows()).total).toBe(before);
+    await chain.mine(2);
+    const page = await indexer.recordedWindows();
+    expect(page.total).toBe(before);
+    expect(page.syncedTo).toBe(recordedIn - 1n);
+    await chain.mine(1);
+    const confirmed = await indexer.recordedWindows();
+    expect(confirmed.total).toBe(before + 1);
+    expect(confirmed.items.at(-1)!.windowStart).toBe(T0 + 6000);
+    expect(confirmed.syncedTo).toBe(recordedIn);
+  });
+
+  it('drops the logs of blocks a reorg removed and reads the new branch', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock, maxAgeMs: 0 });
+    await indexer.sync();
+    const snapshot = await chain.snapshot();
+    await chain.recordWindow(30, 111);
+    await chain.register('SOLR_0030');
+    expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000] })).items).toMatchObject([{ energyWh: 111 }]);
+    expect((await indexer.devices()).items.map((d) => d.deviceId)).toContain('SOLR_0030');
+
+    // Another branch from the snapshot, longer than the old one: window 30 with other contents, no device.
+    await chain.revert(snapshot);
+    await chain.recordWindow(30, 222);
+    await chain.recordWindow(31);
+    await chain.mine(1);
+    const sync = await indexer.sync();
+    expect(sync.reorgFrom).not.toBeNull();
+    expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceRegistered', 'windowRecorded']);
+    expect(sync.added.map((l) => l.list)).toEqual(['windowRecorded', 'windowRecorded']);
+    expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000, T0 + 9300] })).items.map((w) => [w.windowStart, w.energyWh])).toEqual([
+      [T0 + 9000, 222],
+      [T0 + 9300, 1031],
+    ]);
+    expect((await indexer.devices()).items.map((d) => d.deviceId)).not.toContain('SOLR_0030');
+    expect(indexer.status().reorgs).toBe(1);
+
+    // A fresh indexer over the canonical chain agrees.
+    const fresh = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    expect((await fresh.recordedWindows()).items).toEqual((await indexer.recordedWindows()).items);
+  });
+
+  it('handles a chain that got shorter (revert, no new blocks)', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock, maxAgeMs: 0 });
+    const snapshot = await chain.snapshot();
+    const before = (await indexer.recordedWindows()).total;
+    await chain.recordWindow(40);
+    expect((await indexer.recordedWindows()).total).toBe(before + 1);
+    await chain.revert(snapshot);
+    const page = await indexer.recordedWindows();
+    expect(page.total).toBe(before);
+    expect(page.syncedTo).toBe(await chain.blockNumber());
+  });
+});

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { InvalidSignatureFormatError, isLowS, KeyType, SIGNATURE_LENGTH, toHex, verifyReadingBytes, type DeviceKey } from '@gridproof/protocol';
-import { verifyReadingSignature } from './verifySignature.js';
+import { InvalidSignatureFormatError, KeyType, normalizeP256Signature, signatureFormatProblem, toHex, type DeviceKey } from '@gridproof/protocol';
+import { readingSignatureVerdict } from './verifySignature.js';
 
 export interface VerifyItem {
   readingBytes: Uint8Array;
@@ -8,7 +8,7 @@ export interface VerifyItem {
   key: DeviceKey;
 }
 
-/** Per item: true/false, or the format error protocol would throw. */
+/** Per item: the protocol's verdict: true/false, or the format error (400). */
 export type VerifyOutcome = boolean | InvalidSignatureFormatError;
 
 export interface VerifyPool {
@@ -20,27 +20,22 @@ export interface VerifyPool {
 /** Below this many P-256 signatures a batch is verified inline: a round trip to a worker costs more. */
 const MIN_OFFLOAD = 32;
 
-/** The checks protocol's verifyReadingBytes makes before the curve math (lengths, low S), for P-256. */
-function p256FormatError(item: VerifyItem): InvalidSignatureFormatError | undefined {
-  if (item.signature.length !== SIGNATURE_LENGTH) return new InvalidSignatureFormatError(`Signature must be 64 bytes, got ${item.signature.length}.`);
-  if (item.key.publicKey.length !== 64) return new InvalidSignatureFormatError('A P-256 public key is 64 bytes x‖y.');
-  if (!isLowS(item.signature)) return new InvalidSignatureFormatError('P-256 signature is not low-S (s > n/2); normalise it first.');
-  return undefined;
-}
-
-function verifyInline(item: VerifyItem): VerifyOutcome {
-  try {
-    return item.key.keyType === KeyType.P256 ? verifyReadingSignature(item.readingBytes, item.signature, item.key) : verifyReadingBytes(item.readingBytes, item.signature, item.key);
-  } catch (err) {
-    if (err instanceof InvalidSignatureFormatError) return err;
-    throw err;
-  }
+/**
+ * How a P-256 item goes to a worker, which runs plain ECDSA only: `as-is` when it passes the
+ * policy's format checks; `high-s` (sent normalised) when only low-S fails, since the policy then
+ * answers a format error if it verifies and `false` if not; undefined: answered inline.
+ */
+function offloadKind(item: VerifyItem): { kind: 'as-is' } | { kind: 'high-s'; message: string } | undefined {
+  if (item.key.keyType !== KeyType.P256) return undefined;
+  const problem = signatureFormatProblem(item.key.keyType, item.key.publicKey, item.signature);
+  if (!problem) return { kind: 'as-is' };
+  return problem.rule === 'P256_HIGH_S' ? { kind: 'high-s', message: problem.message } : undefined;
 }
 
 /**
  * Signature verification for ingest. P-256 work of a large batch is split over `threads` worker
- * threads (node:crypto, same rules as `verifyReadingSignature`; format and low-S checks stay
- * here), so parsing, the database and HTTP on the main thread overlap with the curve math.
+ * threads (node:crypto; the policy's format checks stay here, so verdicts are those of
+ * `readingSignatureVerdict`), so parsing, the database and HTTP on the main thread overlap with the curve math.
  * `threads: 0` verifies everything inline.
  */
 export function createVerifyPool(threads: number): VerifyPool {
@@ -90,26 +85,31 @@ export function createVerifyPool(threads: number): VerifyPool {
     threads,
     async verifyMany(items) {
       const out: VerifyOutcome[] = new Array(items.length);
-      const offload: number[] = [];
-      items.forEach((item, i) => {
-        if (item.key.keyType !== KeyType.P256 || workers.length === 0) return;
-        const formatError = p256FormatError(item);
-        if (formatError) out[i] = formatError;
-        else offload.push(i);
-      });
+      const offload: { i: number; how: NonNullable<ReturnType<typeof offloadKind>> }[] = [];
+      if (workers.length > 0) {
+        items.forEach((item, i) => {
+          const how = offloadKind(item);
+          if (how) offload.push({ i, how });
+        });
+      }
       if (offload.length < MIN_OFFLOAD) offload.length = 0;
-      const offloaded = new Set(offload);
+      const offloaded = new Set(offload.map((o) => o.i));
       // Each worker takes an equal slice; the rest is verified here meanwhile.
       const slice = Math.ceil(offload.length / workers.length);
       const jobs = workers
-        .map((w, j) => ({ w, idx: offload.slice(j * slice, (j + 1) * slice) }))
-        .filter((job) => job.idx.length > 0)
-        .map(async ({ w, idx }) => {
-          const ok = await runOn(w, idx.map((i) => items[i]));
-          idx.forEach((i, k) => (out[i] = ok[k] === 1));
+        .map((w, j) => ({ w, part: offload.slice(j * slice, (j + 1) * slice) }))
+        .filter((job) => job.part.length > 0)
+        .map(async ({ w, part }) => {
+          const sent = part.map(({ i, how }) => (how.kind === 'as-is' ? items[i] : { ...items[i], signature: normalizeP256Signature(items[i].signature) }));
+          const ok = await runOn(w, sent);
+          part.forEach(({ i, how }, k) => {
+            const valid = ok[k] === 1;
+            if (how.kind === 'as-is') out[i] = valid;
+            else out[i] = valid ? new InvalidSignatureFormatError(how.message, { rule: 'P256_HIGH_S' }) : false;
+          });
         });
       items.forEach((item, i) => {
-        if (out[i] === undefined && !offloaded.has(i)) out[i] = verifyInline(item);
+        if (!offloaded.has(i)) out[i] = readingSignatureVerdict(item.readingBytes, item.signature, item.key);
       });
       await Promise.all(jobs);
       return out;

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { encodeReading, KeyType, publicKeyOf, signReadingBytes, verifyReadingBytes } from '@gridproof/protocol';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { encodeReading, fromHex, InvalidSignatureFormatError, KeyType, publicKeyOf, signReadingBytes, verifyReadingBytes, type SignatureVerdict } from '@gridproof/protocol';
 import { describe, expect, it } from 'vitest';
-import { verifyReadingSignature } from './verifySignature.js';
+import { readingSignatureVerdict, verifyReadingSignature } from './verifySignature.js';
+
+const projectVectors: { name: string; keyType: number; publicKey: string; reading: string; signature: string; expected: string }[] = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('@gridproof/protocol/test-vectors/signatures.json'), 'utf8'),
+).cases;
+const outcome = (v: SignatureVerdict) => (v instanceof InvalidSignatureFormatError ? 'format' : v ? 'valid' : 'invalid');
 
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const reading = (counter: number) =>
@@ -14,7 +21,19 @@ function highS(sig: Uint8Array): Uint8Array {
   return out;
 }
 
-describe('verifyReadingSignature (node:crypto P-256)', () => {
+describe('verifyReadingSignature (protocol policy on node:crypto)', () => {
+  it('gives the expected verdict on every project signature vector, both key types', () => {
+    const got = projectVectors.map((v) => [v.name, outcome(readingSignatureVerdict(fromHex(v.reading), fromHex(v.signature), { keyType: v.keyType as KeyType, publicKey: fromHex(v.publicKey) }))]);
+    expect(got).toEqual(projectVectors.map((v) => [v.name, v.expected]));
+    expect(got.find(([name]) => (name as string).startsWith('ed25519: R shifted by a small-order point'))![1]).toBe('invalid');
+  });
+
+  it('a high-S signature that would not verify normalised either is a bad signature (false), not a format error', () => {
+    const priv = new Uint8Array(32).fill(5);
+    const key = { keyType: KeyType.P256, publicKey: publicKeyOf(KeyType.P256, priv) } as const;
+    expect(verifyReadingSignature(reading(2), highS(signReadingBytes(reading(1), KeyType.P256, priv)), key)).toBe(false);
+  });
+
   it('agrees with protocol verifyReadingBytes on valid, tampered and wrong-key signatures', () => {
     for (let i = 0; i < 40; i++) {
       const priv = randomBytes(32);
@@ -57,7 +76,7 @@ describe('verifyReadingSignature (node:crypto P-256)', () => {
     expect(verifyReadingSignature(reading(2), zeroR, key)).toBe(false);
   });
 
-  it('passes Ed25519 through to protocol', () => {
+  it('verifies Ed25519 too (OpenSSL with the policy checks)', () => {
     const priv = new Uint8Array(32).fill(9);
     const key = { keyType: KeyType.ED25519, publicKey: publicKeyOf(KeyType.ED25519, priv) } as const;
     const sig = signReadingBytes(reading(3), KeyType.ED25519, priv);
@@ -67,7 +86,7 @@ describe('verifyReadingSignature (node:crypto P-256)', () => {
 });
 
 describe('verify pool (worker thread)', () => {
-  it('gives the inline answers for a large mixed batch: valid, tampered, high-S, bogus key, Ed25519', async () => {
+  it('gives the inline answers for a large mixed batch: valid, tampered, high-S (valid and not), bogus key, Ed25519, Ed25519 for a P-256 key', async () => {
     const { createVerifyPool } = await import('./verifyPool.js');
     const pool = createVerifyPool(1);
     const inline = createVerifyPool(0);
@@ -82,13 +101,16 @@ describe('verify pool (worker thread)', () => {
         if (i === 11) return { readingBytes: reading(i + 1), signature: sig, key };
         if (i === 13) return { readingBytes: bytes, signature: sig, key: { keyType: KeyType.P256, publicKey: new Uint8Array(64).fill(1) } as const };
         if (i === 17) return { readingBytes: bytes, signature: signReadingBytes(bytes, KeyType.ED25519, new Uint8Array(32).fill(9)), key: ed };
+        if (i === 19) return { readingBytes: reading(i + 1), signature: highS(sig), key };
+        if (i === 23) return { readingBytes: bytes, signature: signReadingBytes(bytes, KeyType.ED25519, new Uint8Array(32).fill(i)), key };
         return { readingBytes: bytes, signature: sig, key };
       });
       const [viaWorker, viaInline] = await Promise.all([pool.verifyMany(items), inline.verifyMany(items)]);
       expect(viaWorker.map(String)).toEqual(viaInline.map(String));
-      expect(viaWorker.filter((o) => o === true)).toHaveLength(77);
+      expect(viaWorker.filter((o) => o === true)).toHaveLength(75);
       expect(viaWorker[7]).toMatchObject({ code: 'INVALID_SIGNATURE_FORMAT' });
-      expect([viaWorker[11], viaWorker[13], viaWorker[17]]).toEqual([false, false, true]);
+      expect([viaWorker[11], viaWorker[13], viaWorker[17], viaWorker[19], viaWorker[23]]).toEqual([false, false, true, false, false]);
+      expect(viaWorker.map(outcome)).toEqual(items.map((it) => outcome(readingSignatureVerdict(it.readingBytes, it.signature, it.key))));
     } finally {
       await pool.close();
       await inline.close();

@@ -11,7 +11,7 @@ import {
   encodeWindowReport,
   fromHex,
   readingLeaf,
-  verifyReadingBytes,
+  nobleSignatureVerifier,
   windowDocumentCid,
   windowDocumentDigest,
   READING_LENGTH,
@@ -110,13 +110,12 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
   return next.value;
 }
 
-/** Checks one signature with noble (protocol's `verifyReadingBytes`): the reference every other verifier must match. */
+/**
+ * Checks one signature with protocol's reference verifier (noble; protocol/SIGNATURES.md): the
+ * policy every other adapter matches, and what QuickJS runs in the CRE DON.
+ */
 export function verifySignatureWithNoble(check: SignatureCheck): SignatureVerdict {
-  try {
-    return verifyReadingBytes(check.readingBytes, check.signature, { keyType: check.key.keyType, publicKey: check.key.publicKey });
-  } catch (cause) {
-    return cause instanceof Error ? cause : new Error(String(cause));
-  }
+  return nobleSignatureVerifier().verify({ readingBytes: check.readingBytes, signature: check.signature, key: { keyType: check.key.keyType, publicKey: check.key.publicKey } });
 }
 
 /**

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex, uintToBytes, bytesToUint, type WindowDocument } from '@gridproof/protocol';
+import { concatBytes, encodeReading, encodeSignedReading, fromHex, readingDigest, toHex, uintToBytes, bytesToUint, type WindowDocument } from '@gridproof/protocol';
+import { projectSignatureVectors } from '@gridproof/protocol/verifiers/test-vectors';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { verifyWindow } from './verifyWindow.js';
 import { nobleVerifier, verifyWindowAsync, webCryptoVerifier } from './verifyWindowAsync.js';
-import { WINDOW_SECONDS, WINDOW_START, encode, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, fixtureDevices, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
 
 const params = (documentBytes: Uint8Array) => ({ documentBytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() });
 const outcome = async (f: () => unknown) => {
@@ -56,5 +59,48 @@ describe('verifyWindowAsync (WebCrypto P-256) agrees with verifyWindow (noble)',
     const web = await outcome(() => verifyWindowAsync({ ...p, verifier: webCryptoVerifier(crypto.subtle) }));
     expect(web).toEqual(await outcome(() => verifyWindow(p)));
     expect(web.code).toBe('WINDOW_SIGNATURE_INVALID');
+  });
+});
+
+describe('one signature policy in both DON paths', () => {
+  /** INDU_0042's reading signed with R shifted by a point of order 8 and S recomputed for that R: cofactored verifiers accept it. */
+  function shiftedR(readingBytes: Uint8Array): Uint8Array {
+    const { Point } = ed25519;
+    const { scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(fixtureDevices.INDU_0042.privateKey);
+    let T = Point.ZERO;
+    for (let i = 1; T.multiplyUnsafe(4n).is0(); i++) {
+      try {
+        const p = Point.fromBytes(Uint8Array.of(i, ...new Uint8Array(31)));
+        T = p.multiplyUnsafe(Point.Fn.ORDER - 1n).add(p);
+      } catch {
+        // not a point
+      }
+    }
+    const le = (b: Uint8Array) => bytesToUint(b.slice().reverse());
+    const r = 12345678901234567890n;
+    const R = Point.BASE.multiply(r).add(T).toBytes();
+    const k = Point.Fn.create(le(sha512(concatBytes(R, pointBytes, readingDigest(readingBytes)))));
+    return concatBytes(R, uintToBytes(Point.Fn.create(r + k * scalar), 32).reverse());
+  }
+
+  it('a window holding an Ed25519 signature whose R is shifted by a small-order point is refused by noble and WebCrypto alike', async () => {
+    const bytes = encodeReading(reading('INDU_0042', 1, WINDOW_START + 1, 10));
+    const forged = shiftedR(bytes);
+    expect(ed25519.verify(forged, readingDigest(bytes), vectorKeys().INDU_0042!.publicKey)).toBe(true); // what the DON used to accept
+    const honest = buildWindow([{ deviceId: 'INDU_0042', readings: [signed(reading('INDU_0042', 1, WINDOW_START + 1, 10))] }]);
+    expect((await outcome(() => verifyWindow(params(honest)))).ok).toBeDefined();
+    const doc = buildWindow([{ deviceId: 'INDU_0042', readings: [encodeSignedReading(bytes, forged)] }]);
+    const sync = await outcome(() => verifyWindow(params(doc)));
+    expect(sync.code).toBe('WINDOW_SIGNATURE_INVALID');
+    expect(await outcome(() => verifyWindowAsync({ ...params(doc), verifier: webCryptoVerifier(crypto.subtle) }))).toEqual(sync);
+    expect(await outcome(() => verifyWindowAsync({ ...params(doc), verifier: nobleVerifier }))).toEqual(sync);
+  });
+
+  it('webCryptoVerifier and nobleVerifier give the same verdicts on every project signature vector', async () => {
+    const checks = projectSignatureVectors().map((v) => ({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: v.keyType as 1 | 2, publicKey: fromHex(v.publicKey), active: true } }));
+    const kind = (x: unknown) => (x instanceof Error ? 'format' : x ? 'valid' : 'invalid');
+    const web = (await webCryptoVerifier(crypto.subtle)(checks)).map(kind);
+    expect(web).toEqual((await nobleVerifier(checks)).map(kind));
+    expect(web).toEqual(projectSignatureVectors().map((v) => v.expected));
   });
 });

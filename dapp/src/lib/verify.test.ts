@@ -16,6 +16,8 @@ import {
   type Hex,
   type WindowDocument,
 } from '@gridproof/protocol';
+import { nobleSignatureVerifier } from '@gridproof/protocol';
+import { projectSignatureVectors } from '@gridproof/protocol/verifiers/test-vectors';
 import { windowVector } from '../../test/vectors.js';
 import { verifyReading, verifySignature, type OnChainWindow, type StepId, type StepStatus, type VerificationSources } from './verify.js';
 
@@ -282,7 +284,7 @@ describe('verifySignature', () => {
     );
     expect(webcryptoAlone).toBe(true);
     const r = await verifySignature(crypto.subtle, 1, publicKey, signed.readingBytes, highS);
-    expect(r).toMatchObject({ valid: false, reason: expect.stringContaining('high-S') });
+    expect(r).toMatchObject({ valid: false, reason: expect.stringContaining('not low-S') });
   });
 
   it('rejects a one-bit change of the reading', async () => {
@@ -294,12 +296,45 @@ describe('verifySignature', () => {
   it('rejects malformed keys and unknown key types with a reason', async () => {
     expect(await verifySignature(crypto.subtle, 1, publicKey.subarray(0, 32), signed.readingBytes, signed.signature)).toMatchObject({
       valid: false,
-      reason: expect.stringContaining('not 64'),
+      reason: expect.stringContaining('64 bytes x‖y, got 32'),
     });
     expect(await verifySignature(crypto.subtle, 7, publicKey, signed.readingBytes, signed.signature)).toMatchObject({
       valid: false,
       reason: 'Unknown key type 7.',
     });
     expect(toHex(signed.signature)).toHaveLength(130);
+  });
+});
+
+describe('verifySignature agrees with the DON (noble reference), both ways', () => {
+  const noble = nobleSignatureVerifier();
+  const readings = [
+    ...projectSignatureVectors().map((v) => ({ name: v.name, keyType: v.keyType, publicKey: fromHex(v.publicKey), readingBytes: fromHex(v.reading), signature: fromHex(v.signature) })),
+    ...vector.devices.flatMap((d) =>
+      d.readings.map((r) => {
+        const s = decodeSignedReading(fromHex(r.signed));
+        return { name: `${d.deviceId} #${s.reading.counter}`, keyType: d.keyType, publicKey: fromHex(d.publicKey), readingBytes: s.readingBytes, signature: s.signature };
+      }),
+    ),
+  ];
+
+  it('every project vector reading noble accepts, the dApp accepts; every one noble refuses, the dApp refuses', async () => {
+    const pairs = await Promise.all(
+      readings.map(async (r) => {
+        const don = noble.verify({ readingBytes: r.readingBytes, signature: r.signature, key: { keyType: r.keyType as 1 | 2, publicKey: r.publicKey } });
+        const dapp = await verifySignature(crypto.subtle, r.keyType, r.publicKey, r.readingBytes, r.signature);
+        return [r.name, don === true, dapp.valid];
+      }),
+    );
+    expect(pairs.filter(([, don, dapp]) => don !== dapp)).toEqual([]);
+    expect(pairs.filter(([, don]) => don).length).toBeGreaterThan(vector.readingCount);
+    expect(pairs.filter(([, don]) => !don).length).toBeGreaterThan(20);
+  });
+
+  it('the held-out Ed25519 case (R shifted by a small-order point) is refused, and WebCrypto Ed25519 is used in Node', async () => {
+    const v = projectSignatureVectors().find((x) => x.name.startsWith('ed25519: R shifted'))!;
+    const r = await verifySignature(crypto.subtle, 2, fromHex(v.publicKey), fromHex(v.reading), fromHex(v.signature));
+    expect(r).toEqual({ valid: false, method: 'WebCrypto Ed25519 over SHA-256(reading)' });
+    expect(noble.verify({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: 2, publicKey: fromHex(v.publicKey) } })).toBe(false);
   });
 });

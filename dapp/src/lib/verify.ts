@@ -1,21 +1,20 @@
 import {
+  InvalidSignatureFormatError,
   KeyType,
   cidFromDigest,
-  concatBytes,
   decodeSignedReading,
   decodeWindowDocument,
   fromHex,
-  isLowS,
   merkleProofPath,
   readingProofOf,
   toHex,
-  verifyReadingBytes,
   type Hex,
   type ReadingProof,
   type SignedReading,
   type WindowDocument,
   type WindowReport,
 } from '@gridproof/protocol';
+import { webCryptoSignatureVerifier } from '@gridproof/protocol/verifiers/webcrypto';
 import { describeError } from './errors.js';
 
 /** What DataLogger.getWindow returns, in JS numbers (all fields stay below 2^53). */
@@ -294,11 +293,14 @@ export interface SignatureCheck {
   reason?: string;
 }
 
+const verifiers = new WeakMap<SubtleCrypto, ReturnType<typeof webCryptoSignatureVerifier>>();
+
 /**
- * Checks a meter's signature with WebCrypto. P-256: ECDSA/SHA-256 over the 43 reading bytes
- * (WebCrypto hashes them, giving the digest the meter signed), low-S as the protocol requires.
- * Ed25519: over the 32-byte SHA-256 digest. Falls back to @noble/curves only if this browser's
- * WebCrypto has no Ed25519, and says so.
+ * Checks a meter's signature with protocol's WebCrypto adapter, under the one policy the API and
+ * the DON apply (protocol/SIGNATURES.md), so the browser never refuses what the DON accepted, nor
+ * the reverse. P-256: WebCrypto ECDSA/SHA-256 over the 43 reading bytes, low-S. Ed25519: over the
+ * 32-byte SHA-256 digest, RFC 8032 strict; on WebCrypto only if this browser's Ed25519 gives the
+ * protocol's known answers, else on @noble/curves, and `method` says which.
  */
 export async function verifySignature(
   subtle: SubtleCrypto,
@@ -307,34 +309,14 @@ export async function verifySignature(
   readingBytes: Uint8Array,
   signature: Uint8Array,
 ): Promise<SignatureCheck> {
-  if (signature.length !== 64) return { valid: false, method: 'none', reason: `Signature is ${signature.length} bytes, not 64.` };
-  if (keyType === KeyType.P256) {
-    const method = 'WebCrypto ECDSA P-256 / SHA-256';
-    if (publicKey.length !== 64) return { valid: false, method, reason: `P-256 key is ${publicKey.length} bytes, not 64 (x‖y).` };
-    if (!isLowS(signature)) return { valid: false, method, reason: 'P-256 signature is high-S; the protocol accepts only low-S.' };
-    const key = await subtle.importKey(
-      'raw',
-      concatBytes(Uint8Array.of(4), publicKey) as BufferSource,
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['verify'],
-    );
-    const valid = await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as BufferSource, readingBytes as BufferSource);
-    return { valid, method };
+  if (keyType !== KeyType.P256 && keyType !== KeyType.ED25519) return { valid: false, method: 'none', reason: `Unknown key type ${keyType}.` };
+  let verifier = verifiers.get(subtle);
+  if (!verifier) {
+    verifier = webCryptoSignatureVerifier(subtle);
+    verifiers.set(subtle, verifier);
   }
-  if (keyType === KeyType.ED25519) {
-    if (publicKey.length !== 32) return { valid: false, method: 'Ed25519', reason: `Ed25519 key is ${publicKey.length} bytes, not 32.` };
-    const digest = await subtle.digest('SHA-256', readingBytes as BufferSource);
-    let key: CryptoKey;
-    try {
-      key = await subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
-    } catch (error) {
-      if ((error as Error)?.name !== 'NotSupportedError') throw error;
-      const valid = verifyReadingBytes(readingBytes, signature, { keyType: KeyType.ED25519, publicKey });
-      return { valid, method: 'Ed25519 via @noble/curves (this browser has no WebCrypto Ed25519)' };
-    }
-    const valid = await subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, digest);
-    return { valid, method: 'WebCrypto Ed25519 over SHA-256(reading)' };
-  }
-  return { valid: false, method: 'none', reason: `Unknown key type ${keyType}.` };
+  const verdict = await verifier.verify({ readingBytes, signature, key: { keyType, publicKey } });
+  const method = verifier.method(keyType);
+  if (verdict instanceof InvalidSignatureFormatError) return { valid: false, method, reason: verdict.shortMessage };
+  return { valid: verdict, method };
 }

@@ -6,7 +6,6 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {KeystoneForwarder} from "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol";
 import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
 import {IDataLogger} from "../src/interfaces/IDataLogger.sol";
-import {IKeystoneReceiver} from "../src/interfaces/IKeystoneReceiver.sol";
 import {KeystoneFixture} from "./utils/KeystoneFixture.sol";
 
 contract DataLoggerTest is KeystoneFixture {
@@ -120,7 +119,7 @@ contract DataLoggerTest is KeystoneFixture {
     function test_RevertWhen_onReportNotFromForwarder() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                IKeystoneReceiver.KeystoneReceiverUnauthorizedForwarder.selector, address(this), address(_forwarder)
+                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(this), address(_forwarder)
             )
         );
         _logger.onReport(_metadataOk(), _defaultPayload());
@@ -132,9 +131,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(WORKFLOW_ID, WORKFLOW_NAME, intruder),
             _defaultPayload(),
-            abi.encodeWithSelector(
-                IKeystoneReceiver.KeystoneReceiverInvalidWorkflowOwner.selector, intruder, _workflowOwner
-            )
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowOwner.selector, intruder, _workflowOwner)
         );
     }
 
@@ -143,7 +140,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(WORKFLOW_ID, name, _workflowOwner),
             _defaultPayload(),
-            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowName.selector, name, WORKFLOW_NAME)
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowName.selector, name, WORKFLOW_NAME)
         );
     }
 
@@ -152,7 +149,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(id, WORKFLOW_NAME, _workflowOwner),
             _defaultPayload(),
-            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector, id, WORKFLOW_ID)
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, id, WORKFLOW_ID)
         );
     }
 
@@ -160,7 +157,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             bytes.concat(_metadataOk(), hex"00"),
             _defaultPayload(),
-            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidMetadataLength.selector, 65)
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidMetadataLength.selector, 65)
         );
     }
 
@@ -283,7 +280,7 @@ contract DataLoggerTest is KeystoneFixture {
         bytes10 newName = "gridproof2";
         address newOwner = makeAddr("newOwner");
         vm.expectEmit(true, false, false, true, address(_logger));
-        emit IKeystoneReceiver.WorkflowIdentityUpdated(newId, newName, newOwner);
+        emit IDataLogger.WorkflowIdentityUpdated(newId, newName, newOwner);
         vm.prank(_admin);
         _logger.setWorkflowIdentity(newId, newName, newOwner);
         (bytes32 id, bytes10 name, address owner) = _logger.workflowIdentity();
@@ -295,7 +292,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadataOk(),
             _defaultPayload(),
-            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector, WORKFLOW_ID, newId)
+            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, WORKFLOW_ID, newId)
         );
         vm.prank(address(_forwarder));
         _logger.onReport(_metadata(newId, newName, newOwner), _defaultPayload());
@@ -305,13 +302,13 @@ contract DataLoggerTest is KeystoneFixture {
     function test_setForwarder_movesAuthorization() public {
         address newForwarder = makeAddr("newForwarder");
         vm.expectEmit(true, true, false, false, address(_logger));
-        emit IKeystoneReceiver.ForwarderUpdated(address(_forwarder), newForwarder);
+        emit IDataLogger.ForwarderUpdated(address(_forwarder), newForwarder);
         vm.prank(_admin);
         _logger.setForwarder(newForwarder);
         assertEq(_logger.forwarder(), newForwarder);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IKeystoneReceiver.KeystoneReceiverUnauthorizedForwarder.selector, address(_forwarder), newForwarder
+                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(_forwarder), newForwarder
             )
         );
         vm.prank(address(_forwarder));
@@ -327,9 +324,9 @@ contract DataLoggerTest is KeystoneFixture {
 
     function test_RevertWhen_configZeroAddress() public {
         vm.startPrank(_admin);
-        vm.expectRevert(IKeystoneReceiver.KeystoneReceiverZeroAddress.selector);
+        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
         _logger.setForwarder(address(0));
-        vm.expectRevert(IKeystoneReceiver.KeystoneReceiverZeroAddress.selector);
+        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
         _logger.setWorkflowIdentity(WORKFLOW_ID, WORKFLOW_NAME, address(0));
         vm.stopPrank();
     }
@@ -391,10 +388,10 @@ contract DataLoggerTest is KeystoneFixture {
         vm.prank(address(_forwarder));
         vm.expectPartialRevert(
             workflowId != WORKFLOW_ID
-                ? IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector
+                ? IDataLogger.DataLoggerInvalidWorkflowId.selector
                 : workflowName != WORKFLOW_NAME
-                    ? IKeystoneReceiver.KeystoneReceiverInvalidWorkflowName.selector
-                    : IKeystoneReceiver.KeystoneReceiverInvalidWorkflowOwner.selector
+                    ? IDataLogger.DataLoggerInvalidWorkflowName.selector
+                    : IDataLogger.DataLoggerInvalidWorkflowOwner.selector
         );
         _logger.onReport(_metadata(workflowId, workflowName, workflowOwner), _defaultPayload());
         assertFalse(_logger.isRecorded(WINDOW_START));

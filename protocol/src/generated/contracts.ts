@@ -1025,7 +1025,7 @@ export const dataLoggerAbi = [
         "internalType": "bool"
       }
     ],
-    "stateMutability": "view"
+    "stateMutability": "pure"
   },
   {
     "type": "function",
@@ -1513,6 +1513,17 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
+    "name": "DataLoggerInvalidMetadataLength",
+    "inputs": [
+      {
+        "name": "length",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DataLoggerInvalidReportLength",
     "inputs": [
       {
@@ -1530,6 +1541,54 @@ export const dataLoggerAbi = [
         "name": "windowSeconds",
         "type": "uint32",
         "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerInvalidWorkflowId",
+    "inputs": [
+      {
+        "name": "workflowId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "expected",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerInvalidWorkflowName",
+    "inputs": [
+      {
+        "name": "workflowName",
+        "type": "bytes10",
+        "internalType": "bytes10"
+      },
+      {
+        "name": "expected",
+        "type": "bytes10",
+        "internalType": "bytes10"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerInvalidWorkflowOwner",
+    "inputs": [
+      {
+        "name": "workflowOwner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "expected",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -1568,6 +1627,22 @@ export const dataLoggerAbi = [
   {
     "type": "error",
     "name": "DataLoggerUnauthorizedChallenger",
+    "inputs": [
+      {
+        "name": "sender",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "expected",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerUnauthorizedForwarder",
     "inputs": [
       {
         "name": "sender",
@@ -1658,82 +1733,7 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
-    "name": "KeystoneReceiverInvalidMetadataLength",
-    "inputs": [
-      {
-        "name": "length",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "KeystoneReceiverInvalidWorkflowId",
-    "inputs": [
-      {
-        "name": "workflowId",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "expected",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "KeystoneReceiverInvalidWorkflowName",
-    "inputs": [
-      {
-        "name": "workflowName",
-        "type": "bytes10",
-        "internalType": "bytes10"
-      },
-      {
-        "name": "expected",
-        "type": "bytes10",
-        "internalType": "bytes10"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "KeystoneReceiverInvalidWorkflowOwner",
-    "inputs": [
-      {
-        "name": "workflowOwner",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "expected",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "KeystoneReceiverUnauthorizedForwarder",
-    "inputs": [
-      {
-        "name": "sender",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "expected",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "KeystoneReceiverZeroAddress",
+    "name": "DataLoggerZeroAddress",
     "inputs": []
   },
   {

@@ -14,14 +14,15 @@ import {DeployWindowChallenger} from "./DeployWindowChallenger.s.sol";
 /// @notice Deploys GridProof on one network: KeystoneForwarder (local chains only, unless FORWARDER is given),
 /// DeviceRegistry, DataLogger, WindowChallenger (freeze right on the logger) and, when FUNCTIONS_SUBSCRIPTION_ID is
 /// set, the FunctionsWindowAnchor (recorder on the logger). Writes contracts/deployments/<chainId>.json = {chainId,
-/// network, forwarder, deviceRegistry, dataLogger, windowChallenger, functionsAnchor, startBlock} on a broadcast only;
-/// a dry run (no --broadcast) writes nothing and returns the would-be addresses.
+/// network, forwarder, deviceRegistry, dataLogger, windowChallenger, functionsAnchor, windowSeconds, startBlock} on a
+/// broadcast only; a dry run (no --broadcast) writes nothing and returns the would-be addresses.
 /// @dev Env: NETWORK (contracts/script/networks/<NETWORK>.json; default "anvil"), WORKFLOW_OWNER, WORKFLOW_NAME
-/// (bytes10 hex), WORKFLOW_ID (bytes32 hex), FORWARDER (overrides the network's KeystoneForwarder), DON_SIGNERS /
-/// DON_F / DON_ID / DON_CONFIG_VERSION (a local forwarder), REGISTRAR (extra REGISTRAR_ROLE).
+/// (bytes10 hex), WORKFLOW_ID (bytes32 hex), WINDOW_SECONDS (300; the window length the logger fixes for good and the
+/// Functions anchor uses), FORWARDER (overrides the network's KeystoneForwarder), DON_SIGNERS / DON_F / DON_ID /
+/// DON_CONFIG_VERSION (a local forwarder), REGISTRAR (extra REGISTRAR_ROLE).
 /// Functions path: FUNCTIONS_SUBSCRIPTION_ID, ORACLE_API_URL, FUNCTIONS_SOURCE or FUNCTIONS_SOURCE_FILE (path from
 /// the repo root, under functions-source/), FUNCTIONS_ROUTER / FUNCTIONS_DON_ID (override the network's),
-/// FUNCTIONS_CALLBACK_GAS (300000), WINDOW_SECONDS (300), SEAL_DELAY_SECONDS (30), RETRY_AFTER_SECONDS (600),
+/// FUNCTIONS_CALLBACK_GAS (300000), SEAL_DELAY_SECONDS (30), RETRY_AFTER_SECONDS (600),
 /// AUTOMATION_FORWARDER (may be set later with setUpkeepForwarder).
 /// `NETWORK=sepolia npx forge script contracts/script/Deploy.s.sol --rpc-url <url> --broadcast --private-key <key>`
 contract Deploy is
@@ -39,6 +40,7 @@ contract Deploy is
         address dataLogger;
         address windowChallenger;
         address functionsAnchor;
+        uint32 windowSeconds;
         uint256 startBlock;
     }
 
@@ -51,6 +53,9 @@ contract Deploy is
         address functionsRouter;
         string functionsDonId;
     }
+
+    /// @notice Thrown when WINDOW_SECONDS does not fit uint32 (the logger then checks it divides 3600).
+    error DeployInvalidWindowSeconds(uint256 windowSeconds);
 
     /// @notice Thrown when WORKFLOW_NAME is not 10 bytes.
     error DeployInvalidWorkflowName(bytes workflowName);
@@ -83,6 +88,7 @@ contract Deploy is
 
         d.chainId = block.chainid;
         d.network = net.name;
+        d.windowSeconds = _windowSeconds();
         // Contracts land in a later block; indexers may start here without missing events.
         d.startBlock = block.number;
 
@@ -90,12 +96,12 @@ contract Deploy is
         (, address deployer,) = vm.readCallers();
         d.forwarder = forwarder == address(0) ? _deployLocalForwarder() : forwarder;
         DeviceRegistry registry = _deployDeviceRegistry(deployer, vm.envOr("REGISTRAR", address(0)));
-        DataLogger logger = _deployLogger(deployer, d.forwarder);
+        DataLogger logger = _deployLogger(deployer, d.forwarder, d.windowSeconds);
         d.deviceRegistry = address(registry);
         d.dataLogger = address(logger);
         d.windowChallenger = address(_deployWindowChallenger(logger, registry));
         if (vm.envOr("FUNCTIONS_SUBSCRIPTION_ID", uint256(0)) != 0) {
-            d.functionsAnchor = _deployAnchor(net, deployer, logger, address(registry));
+            d.functionsAnchor = _deployAnchor(net, deployer, logger, address(registry), d.windowSeconds);
         }
         vm.stopBroadcast();
 
@@ -128,21 +134,33 @@ contract Deploy is
         );
     }
 
-    function _deployLogger(address owner, address forwarder) internal returns (DataLogger) {
+    /// @notice WINDOW_SECONDS (default 300, the protocol vectors' length).
+    function _windowSeconds() internal view returns (uint32) {
+        uint256 windowSeconds = vm.envOr("WINDOW_SECONDS", uint256(300));
+        if (windowSeconds > type(uint32).max) revert DeployInvalidWindowSeconds(windowSeconds);
+        // Range-checked just above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint32(windowSeconds);
+    }
+
+    function _deployLogger(address owner, address forwarder, uint32 windowSeconds) internal returns (DataLogger) {
         bytes memory name = vm.envBytes("WORKFLOW_NAME");
         if (name.length != 10) revert DeployInvalidWorkflowName(name);
         // Length checked just above.
         // forge-lint: disable-next-line(unsafe-typecast)
         bytes10 workflowName = bytes10(name);
         return _deployDataLogger(
-            owner, forwarder, vm.envBytes32("WORKFLOW_ID"), workflowName, vm.envAddress("WORKFLOW_OWNER")
+            owner, forwarder, vm.envBytes32("WORKFLOW_ID"), workflowName, vm.envAddress("WORKFLOW_OWNER"), windowSeconds
         );
     }
 
-    function _deployAnchor(NetworkConfig memory net, address owner, DataLogger logger, address registry)
-        internal
-        returns (address)
-    {
+    function _deployAnchor(
+        NetworkConfig memory net,
+        address owner,
+        DataLogger logger,
+        address registry,
+        uint32 windowSeconds
+    ) internal returns (address) {
         address router = vm.envOr("FUNCTIONS_ROUTER", net.functionsRouter);
         if (router == address(0)) revert DeployMissingFunctionsRouter(net.name);
         string memory donId = vm.envOr("FUNCTIONS_DON_ID", net.functionsDonId);
@@ -153,7 +171,7 @@ contract Deploy is
             // 1..32 bytes, checked just above: bytes32() right-pads, as Functions DON ids are encoded.
             // forge-lint: disable-next-line(unsafe-typecast)
             donId: bytes32(bytes(donId)),
-            windowSeconds: uint32(vm.envOr("WINDOW_SECONDS", uint256(300))),
+            windowSeconds: windowSeconds,
             sealDelaySeconds: uint32(vm.envOr("SEAL_DELAY_SECONDS", uint256(30))),
             retryAfterSeconds: uint32(vm.envOr("RETRY_AFTER_SECONDS", uint256(600))),
             deviceRegistry: registry,
@@ -185,6 +203,7 @@ contract Deploy is
         vm.serializeAddress(key, "dataLogger", d.dataLogger);
         vm.serializeAddress(key, "windowChallenger", d.windowChallenger);
         vm.serializeAddress(key, "functionsAnchor", d.functionsAnchor);
+        vm.serializeUint(key, "windowSeconds", d.windowSeconds);
         string memory json = vm.serializeUint(key, "startBlock", d.startBlock);
         string memory dir = string.concat(vm.projectRoot(), "/contracts/deployments");
         vm.createDir(dir, true);

@@ -4,7 +4,7 @@ pragma solidity 0.8.34;
 import {Script} from "forge-std/Script.sol";
 import {DataLogger} from "../src/DataLogger.sol";
 
-/// @notice Deploys the DataLogger bound to a forwarder and one CRE workflow identity.
+/// @notice Deploys the DataLogger bound to a forwarder, one CRE workflow identity and one window length.
 abstract contract DeployDataLogger is Script {
     /// @dev MUST run inside a broadcast.
     function _deployDataLogger(
@@ -12,8 +12,9 @@ abstract contract DeployDataLogger is Script {
         address forwarder,
         bytes32 workflowId,
         bytes10 workflowName,
-        address workflowOwner
+        address workflowOwner,
+        uint32 windowSeconds
     ) internal returns (DataLogger logger) {
-        logger = new DataLogger(owner, forwarder, workflowId, workflowName, workflowOwner);
+        logger = new DataLogger(owner, forwarder, workflowId, workflowName, workflowOwner, windowSeconds);
     }
 }

@@ -23,6 +23,7 @@ interface Planned {
   dataLogger: Address;
   windowChallenger: Address;
   functionsAnchor: Address;
+  windowSeconds: number;
   startBlock: bigint;
 }
 
@@ -37,6 +38,7 @@ const deploymentType = [
       { name: 'dataLogger', type: 'address' },
       { name: 'windowChallenger', type: 'address' },
       { name: 'functionsAnchor', type: 'address' },
+      { name: 'windowSeconds', type: 'uint32' },
       { name: 'startBlock', type: 'uint256' },
     ],
   },
@@ -106,6 +108,7 @@ describe('Deploy.s.sol dry run per network', () => {
       expect(d.forwarder).toBe(forwarder);
       for (const a of [d.deviceRegistry, d.dataLogger, d.windowChallenger]) expect(a).not.toBe(zeroAddress);
       expect(d.functionsAnchor).toBe(zeroAddress);
+      expect(d.windowSeconds).toBe(300);
 
       // Dry run: nothing on chain but the forwarder, and no deployment file written.
       const pub = createPublicClient({ transport: http(anvil.rpcUrl) });
@@ -124,9 +127,19 @@ describe('Deploy.s.sol dry run per network', () => {
       FUNCTIONS_SUBSCRIPTION_ID: '42',
       ORACLE_API_URL: 'https://oracle.gridproof.example',
       FUNCTIONS_SOURCE: 'return Functions.encodeString("x");',
+      // The anchor's constructor refuses any length but the logger's: both get this one.
+      WINDOW_SECONDS: '60',
     });
     expect(code, output.slice(-3000)).toBe(0);
-    expect(planned(output).functionsAnchor).not.toBe(zeroAddress);
+    expect(planned(output)).toMatchObject({ windowSeconds: 60, functionsAnchor: expect.not.stringMatching(zeroAddress) });
+  }, 180_000);
+
+  it('refuses a window length that does not divide the hour', async () => {
+    anvil = await startAnvil({ chainId: 11155111 });
+    const forwarder = await deployForwarder(anvil);
+    const { code, output } = await dryRun(anvil.rpcUrl, { NETWORK: 'sepolia', FORWARDER: forwarder, WINDOW_SECONDS: '7' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('DataLoggerInvalidWindowSeconds(7)');
   }, 180_000);
 
   it('refuses a network whose forwarder is still a TODO unless FORWARDER is given', async () => {

@@ -44,6 +44,7 @@ describe('Deploy.s.sol against anvil', () => {
       deployerKey: ANVIL_KEYS.deployer,
       don,
       registrar,
+      windowSeconds: vectors.windowSeconds,
     });
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
@@ -56,14 +57,19 @@ describe('Deploy.s.sol against anvil', () => {
       'network',
       'startBlock',
       'windowChallenger',
+      'windowSeconds',
     ]);
     expect(deployment.chainId).toBe(chainId);
     expect(deployment.network).toBe('anvil');
+    expect(deployment.windowSeconds).toBe(vectors.windowSeconds);
     // No FUNCTIONS_SUBSCRIPTION_ID: the CRE path only.
     expect(deployment.functionsAnchor).toBe('0x0000000000000000000000000000000000000000');
 
     const chain = { id: chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
     const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowSeconds' })).toBe(
+      vectors.windowSeconds,
+    );
     expect(
       await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'workflowIdentity' }),
     ).toEqual([workflow.workflowId, workflow.workflowName, workflow.workflowOwner]);
@@ -104,5 +110,24 @@ describe('Deploy.s.sol against anvil', () => {
     expect(record.root).toBe(vectors.root);
     expect(record.cidDigest).toBe(vectors.cidDigest);
     expect(record.readingCount).toBe(vectors.readingCount);
+  }, 180_000);
+
+  it('fixes the window length it is given: a report of another length is refused, naming both', async () => {
+    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don, windowSeconds: 60 });
+    expect(deployment.windowSeconds).toBe(60);
+    const pub = createPublicClient({ transport: http(anvil.rpcUrl) });
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowSeconds' })).toBe(60);
+    expect(await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'windowSeconds' })).toBe(60);
+    const result = await submitKeystoneReport({
+      rpcUrl: anvil.rpcUrl,
+      forwarder: deployment.forwarder,
+      receiver: deployment.dataLogger,
+      payload: vectors.report,
+      ...don,
+      executionSeed: 2n,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.reason).toContain(`DataLoggerWindowLengthMismatch(${vectors.windowSeconds}, 60)`);
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' })).toBe(0n);
   }, 180_000);
 });

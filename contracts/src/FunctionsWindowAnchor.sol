@@ -15,9 +15,6 @@ import {IFunctionsWindowAnchor} from "./interfaces/IFunctionsWindowAnchor.sol";
 contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownable2Step {
     using FunctionsRequest for FunctionsRequest.Request;
 
-    /// @notice Windows tile the hour: their length divides this.
-    uint32 public constant HOUR_SECONDS = 3600;
-
     struct WindowRequest {
         bytes32 requestId;
         uint64 requestedAt;
@@ -251,8 +248,11 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     }
 
     function _setAnchorConfig(AnchorConfig memory config) private {
-        if (config.windowSeconds == 0 || HOUR_SECONDS % config.windowSeconds != 0) {
-            revert FunctionsWindowAnchorInvalidWindowSeconds(config.windowSeconds);
+        // The logger's length is fixed at its deployment: asking for windows of another length would only get
+        // every answer refused.
+        uint32 loggerSeconds = _logger.windowSeconds();
+        if (config.windowSeconds != loggerSeconds) {
+            revert FunctionsWindowAnchorWindowLengthMismatch(config.windowSeconds, loggerSeconds);
         }
         if (config.callbackGasLimit == 0) revert FunctionsWindowAnchorInvalidCallbackGasLimit(config.callbackGasLimit);
         if (config.deviceRegistry == address(0)) revert FunctionsWindowAnchorZeroAddress();

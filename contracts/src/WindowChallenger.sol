@@ -25,6 +25,8 @@ contract WindowChallenger is IWindowChallenger {
 
     IDataLogger private immutable _logger;
     IDeviceRegistry private immutable _registry;
+    /// @dev The logger's length is immutable too, so this copy agrees with every window it ever records.
+    uint32 private immutable _windowSeconds;
 
     /// @param logger The DataLogger whose windows are challenged (its owner must make this contract the challenger).
     /// @param registry The DeviceRegistry with the certified device keys.
@@ -32,6 +34,7 @@ contract WindowChallenger is IWindowChallenger {
         if (address(logger) == address(0) || address(registry) == address(0)) revert WindowChallengerZeroAddress();
         _logger = logger;
         _registry = registry;
+        _windowSeconds = logger.windowSeconds();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -76,12 +79,12 @@ contract WindowChallenger is IWindowChallenger {
         IDataLogger.DeviceSummary calldata summary,
         bytes32[] calldata summaryProof
     ) external {
-        IDataLogger.WindowRecord memory record = _logger.getWindow(windowStart);
+        // Unknown and frozen windows revert in the logger's verifyReading, with the logger's error.
         bytes32 leaf = _proveInclusion(windowStart, signedReading, readingProof, summary, summaryProof);
         (ReadingCodec.Reading memory r,,) = ReadingCodec.decodeSigned(signedReading);
 
         // uint256 sum: a window near 2^64 must not wrap into "inside".
-        if (r.timestamp < windowStart || r.timestamp >= uint256(windowStart) + record.windowSeconds) {
+        if (r.timestamp < windowStart || r.timestamp >= uint256(windowStart) + _windowSeconds) {
             _freeze(windowStart, REASON_TIMESTAMP_OUTSIDE_WINDOW, leaf);
         } else if (r.counter < summary.firstCounter || r.counter > summary.lastCounter) {
             _freeze(windowStart, REASON_COUNTER_OUTSIDE_SUMMARY, leaf);
@@ -98,7 +101,6 @@ contract WindowChallenger is IWindowChallenger {
         IDataLogger.DeviceSummary calldata summary,
         bytes32[] calldata summaryProof
     ) external {
-        _logger.getWindow(windowStart);
         bytes32 leafA = _proveInclusion(windowStart, a.signedReading, a.readingProof, summary, summaryProof);
         bytes32 leafB = _proveInclusion(windowStart, b.signedReading, b.readingProof, summary, summaryProof);
         if (leafA == leafB) revert WindowChallengerSameReading(leafA);
@@ -127,6 +129,11 @@ contract WindowChallenger is IWindowChallenger {
     /// @inheritdoc IWindowChallenger
     function deviceRegistry() external view returns (IDeviceRegistry) {
         return _registry;
+    }
+
+    /// @inheritdoc IWindowChallenger
+    function windowSeconds() external view returns (uint32) {
+        return _windowSeconds;
     }
 
     /*//////////////////////////////////////////////////////////////

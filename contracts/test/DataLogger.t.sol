@@ -5,7 +5,9 @@ import "forge-std/Test.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {KeystoneForwarder} from "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol";
 import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+import {DataLogger} from "../src/DataLogger.sol";
 import {IDataLogger} from "../src/interfaces/IDataLogger.sol";
+import {IKeystoneReceiver} from "../src/interfaces/IKeystoneReceiver.sol";
 import {KeystoneFixture} from "./utils/KeystoneFixture.sol";
 
 contract DataLoggerTest is KeystoneFixture {
@@ -119,7 +121,7 @@ contract DataLoggerTest is KeystoneFixture {
     function test_RevertWhen_onReportNotFromForwarder() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(this), address(_forwarder)
+                IKeystoneReceiver.KeystoneReceiverUnauthorizedForwarder.selector, address(this), address(_forwarder)
             )
         );
         _logger.onReport(_metadataOk(), _defaultPayload());
@@ -131,7 +133,9 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(WORKFLOW_ID, WORKFLOW_NAME, intruder),
             _defaultPayload(),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowOwner.selector, intruder, _workflowOwner)
+            abi.encodeWithSelector(
+                IKeystoneReceiver.KeystoneReceiverInvalidWorkflowOwner.selector, intruder, _workflowOwner
+            )
         );
     }
 
@@ -140,7 +144,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(WORKFLOW_ID, name, _workflowOwner),
             _defaultPayload(),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowName.selector, name, WORKFLOW_NAME)
+            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowName.selector, name, WORKFLOW_NAME)
         );
     }
 
@@ -149,7 +153,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadata(id, WORKFLOW_NAME, _workflowOwner),
             _defaultPayload(),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, id, WORKFLOW_ID)
+            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector, id, WORKFLOW_ID)
         );
     }
 
@@ -157,7 +161,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             bytes.concat(_metadataOk(), hex"00"),
             _defaultPayload(),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidMetadataLength.selector, 65)
+            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidMetadataLength.selector, 65)
         );
     }
 
@@ -210,17 +214,48 @@ contract DataLoggerTest is KeystoneFixture {
         );
     }
 
-    function test_RevertWhen_windowSecondsInvalid() public {
-        _expectRejected(
-            _metadataOk(),
-            _payload(WINDOW_START, 0, keccak256("root"), bytes32(0), 1, 1, 0),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, 0)
+    function test_RevertWhen_windowOfAnotherLength() public {
+        uint32[4] memory others = [uint32(0), 60, 600, 7200];
+        for (uint256 i; i < others.length; ++i) {
+            _expectRejected(
+                _metadataOk(),
+                _payload(WINDOW_START, others[i], keccak256("root"), bytes32(0), 1, 1, 0),
+                abi.encodeWithSelector(IDataLogger.DataLoggerWindowLengthMismatch.selector, others[i], WINDOW_SECONDS)
+            );
+        }
+    }
+
+    function test_RevertWhen_windowOverlapsARecordedOne() public {
+        _deliver(_defaultPayload());
+        vm.startPrank(address(_forwarder));
+        // Longer, over the recorded window (WINDOW_START is a multiple of 600 too).
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataLogger.DataLoggerWindowLengthMismatch.selector, 600, WINDOW_SECONDS)
         );
-        _expectRejected(
-            _metadataOk(),
-            _payload(WINDOW_START, 7200, keccak256("root"), bytes32(0), 1, 1, 0),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, 7200)
+        _logger.onReport(_metadataOk(), _payload(WINDOW_START, 600, keccak256("x"), bytes32(0), 1, 1, 0));
+        // Shorter, inside it.
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerWindowLengthMismatch.selector, 60, WINDOW_SECONDS));
+        _logger.onReport(_metadataOk(), _payload(WINDOW_START + 60, 60, keccak256("x"), bytes32(0), 1, 1, 0));
+        // Same length, shifted half a window.
+        vm.expectRevert(
+            abi.encodeWithSelector(IDataLogger.DataLoggerMisalignedWindow.selector, WINDOW_START + 150, WINDOW_SECONDS)
         );
+        _logger.onReport(_metadataOk(), _payload(WINDOW_START + 150, 300, keccak256("x"), bytes32(0), 1, 1, 0));
+        vm.stopPrank();
+        assertEq(_logger.windowCount(), 1);
+        assertEq(_logger.getWindow(WINDOW_START).root, keccak256("root"));
+        // The next window, adjacent, is fine.
+        _deliver(_payload(WINDOW_START + 300, 300, keccak256("next"), bytes32(0), 1, 1, 0));
+        assertEq(_logger.windowCount(), 2);
+    }
+
+    function test_windowSeconds_isFixedAtDeployment() public {
+        assertEq(_logger.windowSeconds(), WINDOW_SECONDS);
+        uint32[3] memory invalid = [uint32(0), 7, 7200];
+        for (uint256 i; i < invalid.length; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, invalid[i]));
+            new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, invalid[i]);
+        }
     }
 
     function test_RevertWhen_windowAlreadyRecorded() public {
@@ -280,7 +315,7 @@ contract DataLoggerTest is KeystoneFixture {
         bytes10 newName = "gridproof2";
         address newOwner = makeAddr("newOwner");
         vm.expectEmit(true, false, false, true, address(_logger));
-        emit IDataLogger.WorkflowIdentityUpdated(newId, newName, newOwner);
+        emit IKeystoneReceiver.WorkflowIdentityUpdated(newId, newName, newOwner);
         vm.prank(_admin);
         _logger.setWorkflowIdentity(newId, newName, newOwner);
         (bytes32 id, bytes10 name, address owner) = _logger.workflowIdentity();
@@ -292,7 +327,7 @@ contract DataLoggerTest is KeystoneFixture {
         _expectRejected(
             _metadataOk(),
             _defaultPayload(),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWorkflowId.selector, WORKFLOW_ID, newId)
+            abi.encodeWithSelector(IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector, WORKFLOW_ID, newId)
         );
         vm.prank(address(_forwarder));
         _logger.onReport(_metadata(newId, newName, newOwner), _defaultPayload());
@@ -302,13 +337,13 @@ contract DataLoggerTest is KeystoneFixture {
     function test_setForwarder_movesAuthorization() public {
         address newForwarder = makeAddr("newForwarder");
         vm.expectEmit(true, true, false, false, address(_logger));
-        emit IDataLogger.ForwarderUpdated(address(_forwarder), newForwarder);
+        emit IKeystoneReceiver.ForwarderUpdated(address(_forwarder), newForwarder);
         vm.prank(_admin);
         _logger.setForwarder(newForwarder);
         assertEq(_logger.forwarder(), newForwarder);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IDataLogger.DataLoggerUnauthorizedForwarder.selector, address(_forwarder), newForwarder
+                IKeystoneReceiver.KeystoneReceiverUnauthorizedForwarder.selector, address(_forwarder), newForwarder
             )
         );
         vm.prank(address(_forwarder));
@@ -324,9 +359,9 @@ contract DataLoggerTest is KeystoneFixture {
 
     function test_RevertWhen_configZeroAddress() public {
         vm.startPrank(_admin);
-        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
+        vm.expectRevert(IKeystoneReceiver.KeystoneReceiverZeroAddress.selector);
         _logger.setForwarder(address(0));
-        vm.expectRevert(IDataLogger.DataLoggerZeroAddress.selector);
+        vm.expectRevert(IKeystoneReceiver.KeystoneReceiverZeroAddress.selector);
         _logger.setWorkflowIdentity(WORKFLOW_ID, WORKFLOW_NAME, address(0));
         vm.stopPrank();
     }
@@ -340,6 +375,10 @@ contract DataLoggerTest is KeystoneFixture {
         return divisors[bound(seed, 0, divisors.length - 1)];
     }
 
+    function _useLoggerOfLength(uint32 windowSeconds) internal {
+        _logger = new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, windowSeconds);
+    }
+
     function testFuzz_onReport_recordsExactlyTheReportedFields(
         uint256 secondsSeed,
         uint64 windowIndex,
@@ -351,6 +390,7 @@ contract DataLoggerTest is KeystoneFixture {
         uint256 lateness
     ) public {
         uint32 windowSeconds = _divisorOf3600(secondsSeed);
+        _useLoggerOfLength(windowSeconds);
         uint64 windowStart = uint64(bound(windowIndex, 0, (type(uint64).max - 7200) / windowSeconds)) * windowSeconds;
         root = bytes32(bound(uint256(root), 1, type(uint256).max));
         deviceCount = uint32(bound(deviceCount, 1, type(uint32).max));
@@ -371,14 +411,67 @@ contract DataLoggerTest is KeystoneFixture {
         assertEq(_logger.windowCount(), 1);
     }
 
-    function testFuzz_RevertWhen_windowSecondsDoesNotDivideHour(uint32 windowSeconds) public {
+    function testFuzz_RevertWhen_deployedWithLengthNotDividingHour(uint32 windowSeconds) public {
         windowSeconds = uint32(bound(windowSeconds, 1, type(uint32).max));
         if (3600 % windowSeconds == 0) windowSeconds = 7; // 7 does not divide 3600
+        vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, windowSeconds));
+        new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, windowSeconds);
+    }
+
+    function testFuzz_RevertWhen_reportLengthIsNotTheFixedOne(uint256 fixedSeed, uint32 reported, uint64 index) public {
+        uint32 fixedSeconds = _divisorOf3600(fixedSeed);
+        _useLoggerOfLength(fixedSeconds);
+        if (reported == fixedSeconds) reported = fixedSeconds == 3600 ? 1800 : 3600;
+        // Aligned to the reported length when it has one, so only the length is wrong.
+        uint64 start = reported == 0 ? WINDOW_START : uint64(bound(index, 0, WINDOW_START / reported)) * reported;
         _expectRejected(
             _metadataOk(),
-            _payload(0, windowSeconds, keccak256("root"), bytes32(0), 1, 1, 0),
-            abi.encodeWithSelector(IDataLogger.DataLoggerInvalidWindowSeconds.selector, windowSeconds)
+            _payload(start, reported, keccak256("root"), bytes32(0), 1, 1, 0),
+            abi.encodeWithSelector(IDataLogger.DataLoggerWindowLengthMismatch.selector, reported, fixedSeconds)
         );
+    }
+
+    /// @notice Whatever starts and lengths are reported, the recorded windows are of the fixed length, aligned, and
+    /// pairwise disjoint; a report is recorded exactly when it has the fixed length, is aligned and is new.
+    function testFuzz_onReport_recordedWindowsNeverOverlap(
+        uint256 fixedSeed,
+        uint256[8] memory lengthSeeds,
+        uint256[8] memory offsets,
+        bool[8] memory misalign
+    ) public {
+        uint32 fixedSeconds = _divisorOf3600(fixedSeed);
+        _useLoggerOfLength(fixedSeconds);
+        // Every window below has closed.
+        vm.warp(WINDOW_START + 6 hours);
+        for (uint256 i; i < 8; ++i) {
+            uint32 length = lengthSeeds[i] % 2 == 0 ? fixedSeconds : _divisorOf3600(lengthSeeds[i] >> 1);
+            // Within four hours of WINDOW_START, aligned to the reported length unless shifted.
+            uint64 start = WINDOW_START + uint64(bound(offsets[i], 0, 4 * 3600 / length)) * length;
+            if (misalign[i] && length > 1) start += 1;
+            bool fresh = !_logger.isRecorded(start);
+            bool valid = length == fixedSeconds && start % fixedSeconds == 0 && fresh;
+            vm.prank(address(_forwarder));
+            (bool ok,) = address(_logger)
+                .call(
+                    abi.encodeCall(
+                        _logger.onReport,
+                        (_metadataOk(), _payload(start, length, keccak256(abi.encode(i)), bytes32(0), 1, 1, 0))
+                    )
+                );
+            assertEq(ok, valid);
+        }
+        uint256 n = _logger.windowCount();
+        for (uint256 i; i < n; ++i) {
+            IDataLogger.WindowRecord memory a = _logger.getWindow(_logger.windowStartAt(i));
+            assertEq(a.windowSeconds, fixedSeconds);
+            assertEq(a.windowStart % fixedSeconds, 0);
+            for (uint256 j = i + 1; j < n; ++j) {
+                IDataLogger.WindowRecord memory b = _logger.getWindow(_logger.windowStartAt(j));
+                bool disjoint = uint256(a.windowStart) + a.windowSeconds <= b.windowStart
+                    || uint256(b.windowStart) + b.windowSeconds <= a.windowStart;
+                assertTrue(disjoint);
+            }
+        }
     }
 
     function testFuzz_RevertWhen_identityDiffers(bytes32 workflowId, bytes10 workflowName, address workflowOwner)
@@ -388,10 +481,10 @@ contract DataLoggerTest is KeystoneFixture {
         vm.prank(address(_forwarder));
         vm.expectPartialRevert(
             workflowId != WORKFLOW_ID
-                ? IDataLogger.DataLoggerInvalidWorkflowId.selector
+                ? IKeystoneReceiver.KeystoneReceiverInvalidWorkflowId.selector
                 : workflowName != WORKFLOW_NAME
-                    ? IDataLogger.DataLoggerInvalidWorkflowName.selector
-                    : IDataLogger.DataLoggerInvalidWorkflowOwner.selector
+                    ? IKeystoneReceiver.KeystoneReceiverInvalidWorkflowName.selector
+                    : IKeystoneReceiver.KeystoneReceiverInvalidWorkflowOwner.selector
         );
         _logger.onReport(_metadata(workflowId, workflowName, workflowOwner), _defaultPayload());
         assertFalse(_logger.isRecorded(WINDOW_START));

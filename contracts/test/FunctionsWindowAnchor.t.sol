@@ -47,7 +47,8 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         _setUpKeystone();
         _router = new FunctionsRouterStub();
         // The Functions path gets its own logger so the CRE logger of the fixture can record the same payload.
-        _functionsLogger = new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner);
+        _functionsLogger =
+            new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, WINDOW_SECONDS);
         _anchor = new FunctionsWindowAnchor(_admin, address(_router), _functionsLogger, _config(), SOURCE, _upkeep);
         vm.prank(_admin);
         _functionsLogger.setRecorder(address(_anchor));
@@ -331,7 +332,9 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         vm.startPrank(_admin);
         c.windowSeconds = 7;
         vm.expectRevert(
-            abi.encodeWithSelector(IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidWindowSeconds.selector, 7)
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorWindowLengthMismatch.selector, 7, WINDOW_SECONDS
+            )
         );
         _anchor.setAnchorConfig(c);
         c = _config();
@@ -355,9 +358,37 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         new FunctionsWindowAnchor(_admin, address(0), _functionsLogger, _config(), SOURCE, _upkeep);
     }
 
+    function test_RevertWhen_deployedForAnotherWindowLength() public {
+        IFunctionsWindowAnchor.AnchorConfig memory c = _config();
+        c.windowSeconds = 600;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorWindowLengthMismatch.selector, 600, WINDOW_SECONDS
+            )
+        );
+        new FunctionsWindowAnchor(_admin, address(_router), _functionsLogger, c, SOURCE, _upkeep);
+    }
+
+    function testFuzz_setAnchorConfig_acceptsOnlyTheLoggersLength(uint32 windowSeconds) public {
+        IFunctionsWindowAnchor.AnchorConfig memory c = _config();
+        c.windowSeconds = windowSeconds;
+        if (windowSeconds != WINDOW_SECONDS) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IFunctionsWindowAnchor.FunctionsWindowAnchorWindowLengthMismatch.selector,
+                    windowSeconds,
+                    WINDOW_SECONDS
+                )
+            );
+        }
+        vm.prank(_admin);
+        _anchor.setAnchorConfig(c);
+        assertEq(_anchor.anchorConfig().windowSeconds, WINDOW_SECONDS);
+    }
+
     function test_setters_updateConfiguration() public {
         IFunctionsWindowAnchor.AnchorConfig memory c = _config();
-        c.windowSeconds = 900;
+        c.sealDelaySeconds = 45;
         c.apiUrl = "https://oracle.example";
         address newUpkeep = makeAddr("new upkeep");
         vm.startPrank(_admin);

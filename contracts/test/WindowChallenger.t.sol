@@ -372,6 +372,9 @@ contract WindowChallengerTest is WindowFixture {
     function test_views_andConstructorChecks() public {
         assertEq(address(_challenger.dataLogger()), address(_logger));
         assertEq(address(_challenger.deviceRegistry()), address(_registry));
+        // The timestamp rule's length is the logger's fixed one.
+        assertEq(_challenger.windowSeconds(), _logger.windowSeconds());
+        assertEq(_challenger.windowSeconds(), WINDOW_SECONDS);
         vm.expectRevert(IWindowChallenger.WindowChallengerZeroAddress.selector);
         new WindowChallenger(IDataLogger(address(0)), _registry);
         vm.expectRevert(IWindowChallenger.WindowChallengerZeroAddress.selector);

@@ -12,6 +12,10 @@ export interface Deployment {
   forwarder: Address;
   deviceRegistry: Address;
   dataLogger: Address;
+  windowChallenger: Address;
+  functionsAnchor: Address;
+  /** The window length the DataLogger fixed at deployment. */
+  windowSeconds: number;
   startBlock: number;
 }
 
@@ -23,7 +27,7 @@ export interface DeployParameters {
   don?: Pick<DonConfig, 'nodeKeys' | 'f' | 'donId' | 'configVersion' | 'identity'>;
   /** An extra account granted REGISTRAR_ROLE on the DeviceRegistry (the deployer always is one). */
   registrar?: Address;
-  /** Window length in seconds, fixed at deployment (Deploy.s.sol `WINDOW_SECONDS`; default there: 300). Pass the length the API seals and the DON reports. */
+  /** Window length in seconds, fixed for good in the DataLogger (Deploy.s.sol `WINDOW_SECONDS`, default 300): pass the length the API seals and the DON reports, or every report is refused. */
   windowSeconds?: number;
   log?: (line: string) => void;
 }

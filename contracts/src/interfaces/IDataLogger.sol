@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+import {IKeystoneReceiver} from "./IKeystoneReceiver.sol";
 
 /// @title IDataLogger
 /// @notice Stores one record per sealed window of meter readings, written by a Chainlink DON through the
 /// KeystoneForwarder (CRE) or through the authorised recorder (the Chainlink Functions anchor), and proves single
 /// readings against the stored Merkle root. A window proven fraudulent by the authorised challenger is frozen: it
 /// stays readable (getWindow) but no reading or summary can be proven against it any more.
-interface IDataLogger is IReceiver {
+/// @dev onReport (IKeystoneReceiver: configured forwarder and workflow id, name and owner) takes `report` =
+/// abi.encode(uint64 windowStart, uint32 windowSeconds, bytes32 root, bytes32 cidDigest, uint32 deviceCount,
+/// uint32 readingCount, uint64 energyWh); recordWindow takes the same bytes from the recorder.
+interface IDataLogger is IKeystoneReceiver {
     /// @notice What the DON attested for one window.
     /// @param root Merkle root over the window's device summary leaves.
     /// @param cidDigest SHA-256 of the window document (the digest of its IPFS CID).
     /// @param windowStart Unix seconds, aligned to windowSeconds.
-    /// @param windowSeconds Window length; divides 3600.
+    /// @param windowSeconds Window length: the logger's fixed `windowSeconds()`.
     /// @param deviceCount Devices with readings in the window.
     /// @param readingCount Readings in the window.
     /// @param energyWh Energy produced in the window over all devices, Wh.
@@ -65,18 +68,6 @@ interface IDataLogger is IReceiver {
     /// @notice Emitted after the owner changes the challenger allowed to call freezeWindow.
     event ChallengerUpdated(address indexed previousChallenger, address indexed newChallenger);
 
-    /// @notice Emitted after the owner changes the forwarder allowed to call onReport.
-    event ForwarderUpdated(address indexed previousForwarder, address indexed newForwarder);
-
-    /// @notice Emitted after the owner changes the workflow whose reports are accepted.
-    event WorkflowIdentityUpdated(bytes32 workflowId, bytes10 workflowName, address indexed workflowOwner);
-
-    /// @notice Thrown when onReport is called by anything but the configured forwarder.
-    error DataLoggerUnauthorizedForwarder(address sender, address expected);
-
-    /// @notice Thrown when the forwarder metadata is not 64 bytes (id ‖ name ‖ owner ‖ report id).
-    error DataLoggerInvalidMetadataLength(uint256 length);
-
     /// @notice Thrown when recordWindow is called by anything but the configured recorder.
     error DataLoggerUnauthorizedRecorder(address sender, address expected);
 
@@ -89,25 +80,20 @@ interface IDataLogger is IReceiver {
     /// @notice Thrown when proving against, or freezing again, a window that is frozen.
     error DataLoggerWindowFrozen(uint64 windowStart, uint8 reason);
 
-    /// @notice Thrown when the report comes from another workflow id.
-    error DataLoggerInvalidWorkflowId(bytes32 workflowId, bytes32 expected);
-
-    /// @notice Thrown when the report comes from another workflow name.
-    error DataLoggerInvalidWorkflowName(bytes10 workflowName, bytes10 expected);
-
-    /// @notice Thrown when the report comes from another workflow owner.
-    error DataLoggerInvalidWorkflowOwner(address workflowOwner, address expected);
-
     /// @notice Thrown when the report is not 224 bytes.
     error DataLoggerInvalidReportLength(uint256 length);
 
     /// @notice Thrown when a report word does not fit its type (index 0..6 in report order).
     error DataLoggerReportFieldOverflow(uint256 index, uint256 value);
 
-    /// @notice Thrown when windowSeconds is zero or does not divide 3600.
+    /// @notice Thrown at deployment when the window length is zero or does not divide 3600.
     error DataLoggerInvalidWindowSeconds(uint32 windowSeconds);
 
-    /// @notice Thrown when windowStart is not a multiple of windowSeconds.
+    /// @notice Thrown when a report's windowSeconds is not the length fixed at deployment (windows of another length
+    /// would overlap recorded ones).
+    error DataLoggerWindowLengthMismatch(uint32 windowSeconds, uint32 expected);
+
+    /// @notice Thrown when windowStart is not a multiple of the fixed window length.
     error DataLoggerMisalignedWindow(uint64 windowStart, uint32 windowSeconds);
 
     /// @notice Thrown when the window has not ended yet at this block.
@@ -128,18 +114,8 @@ interface IDataLogger is IReceiver {
     /// @notice Thrown when an index is past the end of the window list.
     error DataLoggerIndexOutOfBounds(uint256 index, uint256 count);
 
-    /// @notice Thrown when the owner sets the zero address as forwarder or workflow owner.
-    error DataLoggerZeroAddress();
-
     /// @notice Thrown when verifyReading gets a reading of another device than the summary.
     error DataLoggerDeviceMismatch(bytes9 readingDeviceId, bytes9 summaryDeviceId);
-
-    /// @notice Records a window report delivered by the forwarder.
-    /// @dev MUST be called by the configured forwarder. `metadata` = workflowId (32) ‖ workflowName (10) ‖
-    /// workflowOwner (20) ‖ reportId (2); all three identity fields MUST match the configuration. `report` =
-    /// abi.encode(uint64 windowStart, uint32 windowSeconds, bytes32 root, bytes32 cidDigest, uint32 deviceCount,
-    /// uint32 readingCount, uint64 energyWh).
-    function onReport(bytes calldata metadata, bytes calldata report) external;
 
     /// @notice Records a window report delivered by the Chainlink Functions anchor (second oracle path).
     /// @dev MUST be called by the configured recorder. Same report bytes and same checks as onReport, so both paths
@@ -159,6 +135,9 @@ interface IDataLogger is IReceiver {
 
     /// @notice The record of a window; reverts DataLoggerUnknownWindow if it was never recorded.
     function getWindow(uint64 windowStart) external view returns (WindowRecord memory);
+
+    /// @notice The length of every window, fixed at deployment (divides 3600). Windows start at multiples of it.
+    function windowSeconds() external view returns (uint32);
 
     /// @notice True when the window is recorded.
     function isRecorded(uint64 windowStart) external view returns (bool);
@@ -189,12 +168,6 @@ interface IDataLogger is IReceiver {
         bytes32[] calldata summaryProof
     ) external view returns (bool);
 
-    /// @notice The forwarder allowed to call onReport.
-    function forwarder() external view returns (address);
-
-    /// @notice The workflow whose reports are accepted.
-    function workflowIdentity() external view returns (bytes32 workflowId, bytes10 workflowName, address workflowOwner);
-
     /// @notice The account allowed to call recordWindow (zero: none).
     function recorder() external view returns (address);
 
@@ -206,10 +179,4 @@ interface IDataLogger is IReceiver {
 
     /// @notice Changes the challenger (the WindowChallenger); zero disables freezing. Owner only.
     function setChallenger(address newChallenger) external;
-
-    /// @notice Changes the forwarder. Owner only.
-    function setForwarder(address newForwarder) external;
-
-    /// @notice Changes the accepted workflow. Owner only.
-    function setWorkflowIdentity(bytes32 workflowId, bytes10 workflowName, address workflowOwner) external;
 }

@@ -21,7 +21,7 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @param subscriptionId Functions subscription paying for the requests.
     /// @param callbackGasLimit Gas the router gives fulfillRequest (recording a window needs about 170k).
     /// @param donId Functions DON id (e.g. bytes32("fun-ethereum-sepolia-1")).
-    /// @param windowSeconds Window length; divides 3600.
+    /// @param windowSeconds Window length: MUST be the DataLogger's fixed `windowSeconds()`.
     /// @param sealDelaySeconds How long after a window's end the oracle API has sealed it.
     /// @param retryAfterSeconds How long a request may stay unanswered (or answered with an error) before the
     /// upkeep asks again for the same window.
@@ -83,8 +83,8 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @notice Reason (in WindowResponseRejected) when the DON answered for another window than requested.
     error FunctionsWindowAnchorWindowMismatch(uint64 requested, uint256 reported);
 
-    /// @notice Thrown when windowSeconds is zero or does not divide 3600.
-    error FunctionsWindowAnchorInvalidWindowSeconds(uint32 windowSeconds);
+    /// @notice Thrown when the configured windowSeconds is not the DataLogger's fixed window length.
+    error FunctionsWindowAnchorWindowLengthMismatch(uint32 windowSeconds, uint32 expected);
 
     /// @notice Thrown when the callback gas limit is zero.
     error FunctionsWindowAnchorInvalidCallbackGasLimit(uint32 callbackGasLimit);

@@ -78,4 +78,7 @@ interface IWindowChallenger {
 
     /// @notice The DeviceRegistry holding the certified keys.
     function deviceRegistry() external view returns (IDeviceRegistry);
+
+    /// @notice The window length the timestamp rule uses: the logger's, read at deployment (both are immutable).
+    function windowSeconds() external view returns (uint32);
 }

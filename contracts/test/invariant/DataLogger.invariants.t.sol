@@ -31,10 +31,26 @@ contract DataLoggerInvariants is KeystoneFixture {
         }
     }
 
+    /// @notice Recorded windows all have the fixed length and never overlap.
+    function invariant_recordedWindowsNeverOverlap() public view {
+        uint256 n = _logger.windowCount();
+        for (uint256 i; i < n; ++i) {
+            IDataLogger.WindowRecord memory a = _logger.getWindow(_logger.windowStartAt(i));
+            assertEq(a.windowSeconds, _logger.windowSeconds());
+            for (uint256 j = i + 1; j < n; ++j) {
+                uint64 b = _logger.windowStartAt(j);
+                assertTrue(
+                    uint256(a.windowStart) + a.windowSeconds <= b || uint256(b) + a.windowSeconds <= a.windowStart
+                );
+            }
+        }
+    }
+
     function invariant_callSummary() public view {
         console.log("recordWindow", _handler.calls("recordWindow"));
         console.log("recordMisaligned", _handler.calls("recordMisaligned"));
         console.log("recordUnclosed", _handler.calls("recordUnclosed"));
+        console.log("recordOtherLength", _handler.calls("recordOtherLength"));
         console.log("recordForeignWorkflow", _handler.calls("recordForeignWorkflow"));
         console.log("recorded", _handler.ghost_recordedCount());
     }

@@ -33,7 +33,8 @@ abstract contract KeystoneFixture is Test {
             signers[i] = vm.addr(_donKeys[i]);
         }
         _forwarder.setConfig(DON_ID, CONFIG_VERSION, F, signers);
-        _logger = new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner);
+        _logger =
+            new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, WINDOW_SECONDS);
         // Every test starts after the default window has closed.
         vm.warp(WINDOW_START + 3600);
     }

@@ -647,6 +647,11 @@ export const dataLoggerAbi = [
         "name": "workflowOwner",
         "type": "address",
         "internalType": "address"
+      },
+      {
+        "name": "windowSeconds_",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ],
     "stateMutability": "nonpayable"
@@ -1025,7 +1030,7 @@ export const dataLoggerAbi = [
         "internalType": "bool"
       }
     ],
-    "stateMutability": "pure"
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -1201,6 +1206,19 @@ export const dataLoggerAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "windowSeconds",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ],
     "stateMutability": "view"
@@ -1513,17 +1531,6 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
-    "name": "DataLoggerInvalidMetadataLength",
-    "inputs": [
-      {
-        "name": "length",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "DataLoggerInvalidReportLength",
     "inputs": [
       {
@@ -1541,54 +1548,6 @@ export const dataLoggerAbi = [
         "name": "windowSeconds",
         "type": "uint32",
         "internalType": "uint32"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "DataLoggerInvalidWorkflowId",
-    "inputs": [
-      {
-        "name": "workflowId",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "expected",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "DataLoggerInvalidWorkflowName",
-    "inputs": [
-      {
-        "name": "workflowName",
-        "type": "bytes10",
-        "internalType": "bytes10"
-      },
-      {
-        "name": "expected",
-        "type": "bytes10",
-        "internalType": "bytes10"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "DataLoggerInvalidWorkflowOwner",
-    "inputs": [
-      {
-        "name": "workflowOwner",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "expected",
-        "type": "address",
-        "internalType": "address"
       }
     ]
   },
@@ -1627,22 +1586,6 @@ export const dataLoggerAbi = [
   {
     "type": "error",
     "name": "DataLoggerUnauthorizedChallenger",
-    "inputs": [
-      {
-        "name": "sender",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "expected",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "DataLoggerUnauthorizedForwarder",
     "inputs": [
       {
         "name": "sender",
@@ -1712,6 +1655,22 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
+    "name": "DataLoggerWindowLengthMismatch",
+    "inputs": [
+      {
+        "name": "windowSeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "expected",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DataLoggerWindowNotClosed",
     "inputs": [
       {
@@ -1733,7 +1692,82 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
-    "name": "DataLoggerZeroAddress",
+    "name": "KeystoneReceiverInvalidMetadataLength",
+    "inputs": [
+      {
+        "name": "length",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KeystoneReceiverInvalidWorkflowId",
+    "inputs": [
+      {
+        "name": "workflowId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "expected",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KeystoneReceiverInvalidWorkflowName",
+    "inputs": [
+      {
+        "name": "workflowName",
+        "type": "bytes10",
+        "internalType": "bytes10"
+      },
+      {
+        "name": "expected",
+        "type": "bytes10",
+        "internalType": "bytes10"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KeystoneReceiverInvalidWorkflowOwner",
+    "inputs": [
+      {
+        "name": "workflowOwner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "expected",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KeystoneReceiverUnauthorizedForwarder",
+    "inputs": [
+      {
+        "name": "sender",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "expected",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "KeystoneReceiverZeroAddress",
     "inputs": []
   },
   {
@@ -2766,6 +2800,19 @@ export const windowChallengerAbi = [
     "stateMutability": "view"
   },
   {
+    "type": "function",
+    "name": "windowSeconds",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
     "type": "error",
     "name": "ReadingCodecInvalidDeviceId",
     "inputs": [
@@ -2963,19 +3010,6 @@ export const functionsWindowAnchorAbi = [
       }
     ],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "HOUR_SECONDS",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -3649,17 +3683,6 @@ export const functionsWindowAnchorAbi = [
   },
   {
     "type": "error",
-    "name": "FunctionsWindowAnchorInvalidWindowSeconds",
-    "inputs": [
-      {
-        "name": "windowSeconds",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "FunctionsWindowAnchorMisalignedWindow",
     "inputs": [
       {
@@ -3719,6 +3742,22 @@ export const functionsWindowAnchorAbi = [
         "name": "windowStart",
         "type": "uint64",
         "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FunctionsWindowAnchorWindowLengthMismatch",
+    "inputs": [
+      {
+        "name": "windowSeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "expected",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ]
   },

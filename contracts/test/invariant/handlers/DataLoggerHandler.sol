@@ -5,8 +5,8 @@ import {KeystoneFixture} from "../../utils/KeystoneFixture.sol";
 import {KeystoneForwarder} from "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol";
 import {DataLogger} from "../../../src/DataLogger.sol";
 
-/// @notice Sends windows through the real forwarder: valid ones, replays, misaligned and unclosed ones, and
-/// reports of a foreign workflow. Ghosts track what must have been recorded.
+/// @notice Sends windows through the real forwarder: valid ones, replays, misaligned and unclosed ones, windows of
+/// other lengths over the same hours, and reports of a foreign workflow. Ghosts track what must have been recorded.
 contract DataLoggerHandler is KeystoneFixture {
     uint64[] public ghost_recordedStarts;
     mapping(uint64 windowStart => bytes32 root) public ghost_rootOf;
@@ -38,6 +38,15 @@ contract DataLoggerHandler is KeystoneFixture {
         calls["recordMisaligned"]++;
         uint64 start = WINDOW_START + uint64(_bound(index, 0, 50)) * WINDOW_SECONDS + uint64(_bound(offset, 1, 299));
         _deliver(_payload(start, WINDOW_SECONDS, keccak256("x"), bytes32(0), 1, 1, 0));
+    }
+
+    /// @dev A length that divides 3600 but is not the fixed 300, at a start aligned to it (so only the length is off).
+    function recordOtherLength(uint256 lengthSeed, uint256 index) external {
+        calls["recordOtherLength"]++;
+        uint32[6] memory others = [uint32(60), 100, 600, 900, 1800, 3600];
+        uint32 length = others[_bound(lengthSeed, 0, others.length - 1)];
+        uint64 start = WINDOW_START + uint64(_bound(index, 0, 50 * WINDOW_SECONDS / length)) * length;
+        _deliver(_payload(start, length, keccak256("x"), bytes32(0), 1, 1, 0));
     }
 
     function recordUnclosed(uint256 ahead) external {

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { countRequests } from '@gridproof/chain';
 import { ANVIL_KEYS, deployContracts, freePort, startAnvil, type AnvilHandle } from '@gridproof/contracts';
-import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
-import { createPublicClient, createWalletClient, http, type Address } from 'viem';
+import { deviceIdToBytes, deviceRegistryAbi, KeyType, toHex } from '@gridproof/protocol';
+import { createPublicClient, createWalletClient, http, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,31 @@ describe('chain-backed device directory against anvil', () => {
     expect((await devices.get('WIND_0002'))?.active).toBe(true);
     ms = 1000;
     expect((await devices.get('WIND_0002'))?.active).toBe(false);
+  });
+
+  it('lists devices from the registry events: one eth_getLogs, no view call per device, revoked ones inactive', async () => {
+    const counter = countRequests(http(rpcUrl));
+    const client = createPublicClient({ chain, transport: counter.transport }) as PublicClient;
+    let ms = 0;
+    const devices = createChainDeviceDirectory({ client, address: registry, knownTtlMs: 1000, nowMs: () => ms });
+    const listed = await devices.list!();
+    expect(listed.map((d) => [d.deviceId, d.active])).toEqual([
+      ['SOLR_0001', true],
+      ['WIND_0002', false], // revoked by the test above
+    ]);
+    expect(listed[0]).toMatchObject({ keyType: meters.solar.keyType, publicKey: keyEntry(meters.solar).publicKey });
+    const onChain = await publicClient().readContract({ address: registry, abi: deviceRegistryAbi, functionName: 'getDevice', args: [toHex(deviceIdToBytes('SOLR_0001'))] });
+    expect(listed[0].registeredAt).toBe(Number(onChain.registeredAt));
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(1);
+    // Within the TTL the listing is served from memory; after it, only new blocks are read.
+    await devices.list!();
+    expect(counter.counts.eth_getLogs).toBe(1);
+    await send('registerDevice', [toHex(deviceIdToBytes('LIST_0003')), KeyType.ED25519, toHex(new Uint8Array(32).fill(0x11)), admin.address]);
+    ms = 1000;
+    expect((await devices.list!()).map((d) => d.deviceId)).toEqual(['SOLR_0001', 'WIND_0002', 'LIST_0003']);
+    expect(counter.counts.eth_getLogs).toBe(2);
+    expect(counter.counts.eth_call).toBeUndefined();
   });
 
   it('rejects (never answers "unknown") when the RPC is unreachable', async () => {

@@ -1,5 +1,6 @@
-import { deviceIdToBytes, deviceRegistryAbi, toHex, type KeyType } from '@gridproof/protocol';
-import { createPublicClient, hexToBytes, http, type Address, type PublicClient } from 'viem';
+import { createRpcIndexer, type Indexer } from '@gridproof/chain';
+import { decodeRegistryEntry, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { createPublicClient, http, type Address, type PublicClient } from 'viem';
 import type { DeviceDirectory, DeviceEntry, DeviceListing } from './deviceDirectory.js';
 
 export interface CreateChainDeviceDirectoryParameters {
@@ -16,6 +17,10 @@ export interface CreateChainDeviceDirectoryParameters {
   maxEntries?: number;
   /** Milliseconds clock, injectable for tests. */
   nowMs?: () => number;
+  /** Where `list()` reads the registry's events; default an indexer over `client` made here. */
+  indexer?: Indexer;
+  /** The deployment's `startBlock` for that indexer; omitted, it finds the registry's deployment block once. */
+  startBlock?: bigint | number;
 }
 
 export interface ChainDeviceDirectory extends DeviceDirectory {
@@ -33,11 +38,16 @@ interface CacheEntry {
  * same tick are coalesced into one `getDevices(bytes9[])` call (unknown ids come back zeroed,
  * keyType 0), concurrent lookups of one id share a promise, and answers are cached: known
  * devices for `knownTtlMs`, unknown ids for `unknownTtlMs`. When the RPC fails a stale known
- * entry is served rather than rejecting a device that exists.
+ * entry is served rather than rejecting a device that exists. Keys are always this direct view
+ * read (security-critical: ingestion trusts them). `list()` is not: it comes from the registry's
+ * `DeviceRegistered`/`DeviceRevoked` events through the `@gridproof/chain` indexer (one
+ * eth_getLogs for the new blocks, no view call per device).
  * @example const devices = createChainDeviceDirectory({ rpcUrl: 'http://127.0.0.1:8545', address: '0x…' })
  */
 export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryParameters): ChainDeviceDirectory {
-  const client = params.client ?? createPublicClient({ transport: http(params.rpcUrl) });
+  const client = params.client ?? (createPublicClient({ transport: http(params.rpcUrl) }) as PublicClient);
+  const indexer =
+    params.indexer ?? createRpcIndexer({ client, contracts: { deviceRegistry: params.address }, startBlock: params.startBlock, maxAgeMs: 0 });
   const knownTtlMs = params.knownTtlMs ?? 10_000;
   const unknownTtlMs = params.unknownTtlMs ?? 5_000;
   const maxEntries = params.maxEntries ?? 100_000;
@@ -65,11 +75,7 @@ export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryPar
         args: [batch.map((q) => toHex(deviceIdToBytes(q.deviceId)))],
       });
       batch.forEach((q, i) => {
-        const d = devices[i];
-        const entry: DeviceEntry | undefined =
-          d && d.keyType !== 0
-            ? { keyType: d.keyType as KeyType, publicKey: hexToBytes(d.publicKey), active: d.active }
-            : undefined;
+        const entry: DeviceEntry | undefined = devices[i] ? decodeRegistryEntry(devices[i]) : undefined;
         remember(q.deviceId, entry);
         q.resolve(entry);
       });
@@ -84,22 +90,8 @@ export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryPar
 
   let listing: { at: number; devices: Promise<DeviceListing[]> } | undefined;
   async function readAll(): Promise<DeviceListing[]> {
-    const count = Number(await client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'deviceCount' }));
-    const ids = await Promise.all(
-      Array.from({ length: Math.min(count, maxEntries) }, (_, i) =>
-        client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'deviceIdAt', args: [BigInt(i)] }),
-      ),
-    );
-    const out: DeviceListing[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const devices = await client.readContract({ address: params.address, abi: deviceRegistryAbi, functionName: 'getDevices', args: [chunk] });
-      devices.forEach((d, j) => {
-        const deviceId = new TextDecoder().decode(hexToBytes(chunk[j]));
-        out.push({ deviceId, keyType: d.keyType as KeyType, publicKey: hexToBytes(d.publicKey), active: d.active, registeredAt: Number(d.registeredAt) });
-      });
-    }
-    return out;
+    const { items } = await indexer.devices();
+    return items.map((d) => ({ deviceId: d.deviceId, ...decodeRegistryEntry(d)!, registeredAt: d.registeredAt }));
   }
 
   return {

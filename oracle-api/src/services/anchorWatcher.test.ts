@@ -1,8 +1,12 @@
+import { countRequests } from '@gridproof/chain';
 import { submitKeystoneReport } from '@gridproof/contracts';
 import { encodeWindowReport, KeyType } from '@gridproof/protocol';
+import { createPublicClient, http, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOracleApi, type CreateOracleApiReturnType } from '../createOracleApi.js';
 import { silentLogger } from '../lib/logger.js';
+import { windows, type WindowRow as Sealed } from '../db/schema/index.js';
+import { createAnchorWatcher } from './anchorWatcher.js';
 import { startTestChain, type TestChain } from '../test/chain.js';
 import { hexOf, keyEntry, meters, signed, T0 } from '../test/fixtures.js';
 
@@ -10,6 +14,19 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
   let chain: TestChain;
   let api: CreateOracleApiReturnType;
   const clock = { t: T0 + 302, now() { return this.t; } };
+
+  let seed = 1n;
+  const anchor = (w: Sealed) =>
+    submitKeystoneReport({
+      rpcUrl: chain.rpcUrl,
+      forwarder: chain.deployment.forwarder,
+      receiver: chain.deployment.dataLogger,
+      payload: encodeWindowReport({ windowStart: w.windowStart, windowSeconds: w.windowSeconds, root: w.root as `0x${string}`, cidDigest: w.cidDigest as `0x${string}`, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh }),
+      ...chain.don,
+      executionSeed: seed++,
+    });
+  const rpc = (method: string, params: unknown[] = []) => createPublicClient({ transport: http(chain.rpcUrl) }).request({ method: method as never, params: params as never }) as Promise<unknown>;
+  let sealed: Sealed[] = [];
 
   beforeAll(async () => {
     chain = await startTestChain();
@@ -32,26 +49,44 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
     const post = await api.app.request('/v1/readings', { method: 'POST', body: JSON.stringify({ readings: [hexOf(signed(meters.solar, 1, T0 + 1)), hexOf(signed(meters.solar, 2, T0 + 301))] }) });
     expect(post.status).toBe(200);
     clock.t = T0 + 700;
-    const sealed = await api.sealer.sealDueWindows();
+    sealed = await api.sealer.sealDueWindows();
     expect(sealed.map((w) => w.windowStart)).toEqual([T0, T0 + 300]);
     expect(await api.anchors!.check()).toEqual([]);
     const pending = async () => (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; anchored: boolean }[]; anchoring: string };
     expect(await pending()).toMatchObject({ anchoring: 'watched', windows: [{ windowStart: T0 + 300, anchored: false }, { windowStart: T0, anchored: false }] });
 
-    const w = sealed[0];
-    const result = await submitKeystoneReport({
-      rpcUrl: chain.rpcUrl,
-      forwarder: chain.deployment.forwarder,
-      receiver: chain.deployment.dataLogger,
-      payload: encodeWindowReport({ windowStart: w.windowStart, windowSeconds: w.windowSeconds, root: w.root as `0x${string}`, cidDigest: w.cidDigest as `0x${string}`, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh }),
-      ...chain.don,
-      executionSeed: 1n,
-    });
-    expect(result).toMatchObject({ ok: true });
+    expect(await anchor(sealed[0])).toMatchObject({ ok: true });
     expect(await api.anchors!.check()).toEqual([T0]);
     expect((await pending()).windows.map((x) => x.windowStart)).toEqual([T0 + 300]);
     expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ anchored: true, anchoredAt: T0 + 700 });
     const health = await (await api.app.request('/health')).json();
     expect(health.checks.chain).toMatchObject({ status: 'ok', anchoring: 'watched', blockNumber: expect.any(Number) });
+  });
+
+  it('puts a window back to pending when a reorg drops its recording, and anchors it again when it lands', async () => {
+    const pendingStarts = async () => ((await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number }[] }).windows.map((w) => w.windowStart);
+    const snapshot = await rpc('evm_snapshot');
+    expect(await anchor(sealed[1])).toMatchObject({ ok: true });
+    expect(await api.anchors!.check()).toEqual([T0 + 300]);
+    expect(await pendingStarts()).toEqual([]);
+    expect(await rpc('evm_revert', [snapshot])).toBe(true);
+    await rpc('anvil_mine', ['0x3']); // the other branch is longer
+    expect(await api.anchors!.check()).toEqual([]);
+    expect(await pendingStarts()).toEqual([T0 + 300]);
+    expect(await anchor(sealed[1])).toMatchObject({ ok: true });
+    expect(await api.anchors!.check()).toEqual([T0 + 300]);
+  });
+
+  it('costs one eth_getLogs per check and no eth_call, however many windows are pending', async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const watcher = createAnchorWatcher(api.ctx, { address: chain.deployment.dataLogger, client: createPublicClient({ transport: counter.transport }) as PublicClient, startBlock: chain.deployment.startBlock });
+    await api.ctx.db.update(windows).set({ anchoredAt: null });
+    expect(await watcher.check()).toEqual([T0, T0 + 300]);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(1);
+    await rpc('anvil_mine', ['0x1']);
+    expect(await watcher.check()).toEqual([]);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(2);
   });
 });

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorVectorWindow,
+  recordListWindow,
   startChain,
   startGateway,
   startStaticServer,
@@ -34,6 +35,7 @@ let browser: Browser;
 let appUrl: string;
 let tamperingGatewayUrl: string;
 let deployment: Deployment;
+let rpcUrl: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -41,6 +43,7 @@ beforeAll(async () => {
   const chain = await startChain();
   stops.push(chain);
   deployment = chain.deployment;
+  rpcUrl = chain.rpcUrl;
   await anchorVectorWindow(chain.rpcUrl, deployment);
 
   const gateway = await startGateway();
@@ -61,6 +64,7 @@ beforeAll(async () => {
       gatewayUrl: gateway.url,
       deviceRegistry: deployment.deviceRegistry,
       dataLogger: deployment.dataLogger,
+      startBlock: deployment.startBlock,
     },
     APP_PREFIX,
   );
@@ -107,9 +111,27 @@ describe('dApp in Chromium', () => {
     await page.close();
   });
 
+  it('the window list refreshes by itself when a window is recorded; the devices page lists the registry', async () => {
+    const page = await openPage(appUrl);
+    const rows = page.locator('[data-testid="window-row"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(1);
+    const later = windowVector.windowStart + 3000;
+    await recordListWindow(rpcUrl, deployment, later);
+    await page.locator(`[data-testid="window-row"][data-window-start="${later}"]`).waitFor({ timeout: 15_000 });
+    expect(await rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.windowStart)))).toEqual([later, windowVector.windowStart]);
+
+    await page.locator('nav a[href="#/devices"]').click();
+    const devices = page.locator('[data-testid="device-row"]');
+    await devices.first().waitFor({ timeout: 30_000 });
+    expect(await devices.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.device))).toEqual(windowVector.devices.map((d) => d.deviceId).reverse());
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
   it('opens the window from the list and verifies a P-256 and an Ed25519 reading: every step passes', async () => {
     const page = await openPage(appUrl);
-    await page.locator('[data-testid="window-row"] a').first().click();
+    await page.locator(`[data-testid="window-row"][data-window-start="${windowVector.windowStart}"] a`).click();
     await page.waitForURL(`**#/window/${windowVector.windowStart}`);
     const readings = page.locator('[data-testid="reading-row"]');
     await readings.first().waitFor({ timeout: 30_000 });

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import {
   ANVIL_KEYS,
@@ -21,7 +21,7 @@ import {
   type Deployment,
 } from '@gridproof/contracts';
 import { serveDapp } from '@gridproof/devnet';
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentCid } from '@gridproof/protocol';
+import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, fromHex, toHex, windowDocumentCid } from '@gridproof/protocol';
 
 export type { Deployment };
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -125,6 +125,23 @@ export async function anchorVectorWindow(rpcUrl: string, deployment: Deployment)
   });
   if (!recorded) throw new Error('The forwarder delivered the report but the DataLogger did not record the window');
   return result.txHash;
+}
+
+/**
+ * Records a made-up window (no document behind it) through the forwarder: for the list tests,
+ * which read only the on-chain record. `windowStart` must be aligned to the vector's 300 s.
+ */
+export async function recordListWindow(rpcUrl: string, deployment: Deployment, windowStart: number, energyWh = 1000): Promise<void> {
+  const tag = (t: string) => keccak256(stringToHex(`${t} ${windowStart} ${energyWh}`));
+  const result = await submitKeystoneReport({
+    rpcUrl,
+    forwarder: deployment.forwarder,
+    receiver: deployment.dataLogger,
+    payload: encodeWindowReport({ windowStart, windowSeconds: windowVector.windowSeconds, root: tag('root'), cidDigest: tag('cid'), deviceCount: 1, readingCount: 2, energyWh }),
+    ...DON,
+    executionSeed: BigInt(windowStart) * 1000n + BigInt(energyWh % 1000),
+  });
+  if (!result.ok) throw new Error(`window ${windowStart} not recorded: ${result.reason}`);
 }
 
 /** A trustless gateway (`GET /ipfs/<cid>?format=raw`) whose blocks the test can swap (e.g. for tampered bytes). */

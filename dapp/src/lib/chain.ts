@@ -1,25 +1,43 @@
-import { readContract, type Config } from '@wagmi/core';
+import { createRpcIndexer, type DeviceRecord, type Indexer, type Page } from '@gridproof/chain';
+import { getPublicClient, readContract, type Config } from '@wagmi/core';
 import { deviceIdToBytes, toHex, type ReadingProof } from '@gridproof/protocol';
-import { hexToString } from 'viem';
+import { hexToString, type PublicClient } from 'viem';
 import type { AppConfig } from './config.js';
 import { GatewayFetchError } from './errors.js';
 import { dataLoggerAbi, deviceRegistryAbi } from './contracts.js';
 import type { OnChainDevice, OnChainWindow } from './verify.js';
 
-/** Reads the chain through the app's wagmi config; every call is an eth_call, no wallet. */
+/** A recorded window as the list shows it. */
+export interface ListedWindow extends OnChainWindow {
+  /** Proven fraudulent by the WindowChallenger. */
+  frozen: boolean;
+}
+
+export interface ListQuery {
+  offset?: number;
+  limit: number;
+}
+
+/**
+ * Reads the chain through the app's wagmi config, no wallet. Lists come from events through the
+ * `@gridproof/chain` indexer (one eth_getLogs per page, only new blocks on a refresh); one window,
+ * one device and the on-chain proof check are direct view calls (what verification trusts).
+ */
 export interface ChainReader {
   readWindow(windowStart: number): Promise<OnChainWindow>;
-  /** Newest first (recording order reversed), at most `limit`. */
-  readRecentWindows(limit: number): Promise<OnChainWindow[]>;
+  /** Recorded windows, newest first. */
+  listWindows(query: ListQuery): Promise<Page<ListedWindow>>;
+  /** Registered devices (revoked ones with `active: false`), newest first. */
+  listDevices(query: ListQuery): Promise<Page<DeviceRecord>>;
   readDevice(deviceId: string): Promise<OnChainDevice>;
   verifyOnChain(windowStart: number, proof: ReadingProof): Promise<boolean>;
 }
 
 /**
  * Binds the DataLogger and DeviceRegistry reads to one wagmi config.
- * @example const chain = createChainReader(wagmi, app); const windows = await chain.readRecentWindows(50);
+ * @example const chain = createChainReader(wagmi, app); const { items } = await chain.listWindows({ limit: 50 });
  */
-export function createChainReader(wagmi: Config, app: AppConfig): ChainReader {
+export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexer = createAppIndexer(wagmi, app)): ChainReader {
   const readWindow = async (windowStart: number): Promise<OnChainWindow> => {
     const r = await readContract(wagmi, { address: app.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(windowStart)] });
     return {
@@ -33,16 +51,35 @@ export function createChainReader(wagmi: Config, app: AppConfig): ChainReader {
       recordedAt: Number(r.recordedAt),
     };
   };
+  // Today's WindowRecorded event does not carry the window length, and the DataLogger fixes one
+  // length per deployment: it is read once per page load from one record, not once per window.
+  let windowSeconds: Promise<number> | undefined;
+  const deploymentWindowSeconds = (anyWindowStart: number) => {
+    windowSeconds ??= readWindow(anyWindowStart).then((w) => w.windowSeconds);
+    windowSeconds.catch(() => (windowSeconds = undefined));
+    return windowSeconds;
+  };
   return {
     readWindow,
-    async readRecentWindows(limit) {
-      const count = Number(await readContract(wagmi, { address: app.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' }));
-      const indexes = Array.from({ length: Math.min(limit, count) }, (_, i) => count - 1 - i);
-      const starts = await Promise.all(
-        indexes.map((i) => readContract(wagmi, { address: app.dataLogger, abi: dataLoggerAbi, functionName: 'windowStartAt', args: [BigInt(i)] })),
-      );
-      return Promise.all(starts.map((s) => readWindow(Number(s))));
+    async listWindows({ offset = 0, limit }) {
+      const page = await indexer.recordedWindows({ order: 'desc', offset, limit });
+      const items: ListedWindow[] = [];
+      for (const w of page.items) {
+        items.push({
+          windowStart: w.windowStart,
+          windowSeconds: w.windowSeconds ?? (await deploymentWindowSeconds(w.windowStart)),
+          root: w.root,
+          cidDigest: w.cidDigest,
+          deviceCount: w.deviceCount,
+          readingCount: w.readingCount,
+          energyWh: w.energyWh,
+          recordedAt: w.recordedAt,
+          frozen: w.frozen !== null,
+        });
+      }
+      return { ...page, items };
     },
+    listDevices: ({ offset = 0, limit }) => indexer.devices({ order: 'desc', offset, limit }),
     async readDevice(deviceId) {
       const d = await readContract(wagmi, {
         address: app.deviceRegistry,
@@ -77,6 +114,15 @@ export function createChainReader(wagmi: Config, app: AppConfig): ChainReader {
       });
     },
   };
+}
+
+/** The app's indexer: the DataLogger's and DeviceRegistry's events from the deployment's start block, through the wagmi client. */
+export function createAppIndexer(wagmi: Config, app: AppConfig): Indexer {
+  return createRpcIndexer({
+    client: getPublicClient(wagmi) as unknown as PublicClient,
+    contracts: { dataLogger: app.dataLogger, deviceRegistry: app.deviceRegistry },
+    startBlock: app.startBlock,
+  });
 }
 
 /**

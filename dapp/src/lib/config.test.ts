@@ -44,11 +44,18 @@ describe('loadAppConfig', () => {
     [{ ...file, rpcUrl: 'ftp://x' }, /rpcUrl/],
     [{ ...file, dataLogger: '0x1234' }, /dataLogger must be an address/],
     [{ ...file, deviceRegistry: '0x0000000000000000000000000000000000000000' }, /deviceRegistry is not set/],
+    [{ ...file, startBlock: -1 }, /startBlock must be a non-negative integer/],
+    [{ ...file, startBlock: '12' }, /startBlock must be a non-negative integer/],
   ])('rejects a bad config.json with the field named (%#)', async (body, message) => {
     const { fetchFn } = serving(body);
     const load = loadAppConfig({ location: new URL('http://app.example/'), fetch: fetchFn });
     await expect(load).rejects.toThrow(InvalidAppConfigError);
     await expect(load).rejects.toThrow(message);
+  });
+
+  it('takes the deployment start block when given', async () => {
+    const { fetchFn } = serving({ ...file, startBlock: 12 });
+    expect((await loadAppConfig({ location: new URL('http://app.example/'), fetch: fetchFn })).startBlock).toBe(12);
   });
 
   it('a missing config.json names the URL it tried', async () => {

@@ -9,6 +9,8 @@ export interface AppConfig {
   gatewayUrl: string;
   deviceRegistry: Address;
   dataLogger: Address;
+  /** The deployment's first block (contracts/deployments/<chainId>.json `startBlock`), where the lists' events start; omitted, it is found on chain once. */
+  startBlock?: number;
 }
 
 export interface LoadAppConfigParameters {
@@ -43,6 +45,7 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
     gatewayUrl: override('gateway') ?? raw.gatewayUrl,
     deviceRegistry: raw.deviceRegistry,
     dataLogger: raw.dataLogger,
+    startBlock: raw.startBlock,
   };
   if (!Number.isSafeInteger(config.chainId) || config.chainId <= 0) throw new InvalidAppConfigError(`config.json: chainId must be a positive integer.`);
   for (const key of ['rpcUrl', 'apiUrl', 'gatewayUrl'] as const) {
@@ -58,6 +61,9 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
       throw new InvalidAppConfigError(`config.json: ${key} is not set (zero address); write the deployment's addresses into config.json.`);
     }
   }
+  if (config.startBlock !== undefined && !(Number.isSafeInteger(config.startBlock) && (config.startBlock as number) >= 0)) {
+    throw new InvalidAppConfigError(`config.json: startBlock must be a non-negative integer when given.`, { details: { startBlock: config.startBlock } });
+  }
   return {
     chainId: config.chainId,
     rpcUrl: config.rpcUrl as string,
@@ -65,5 +71,6 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
     gatewayUrl: trimSlash(config.gatewayUrl as string),
     deviceRegistry: config.deviceRegistry as Address,
     dataLogger: config.dataLogger as Address,
+    ...(config.startBlock === undefined ? {} : { startBlock: config.startBlock as number }),
   };
 }

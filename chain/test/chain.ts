@@ -1,7 +1,7 @@
 /** A real chain for the indexer tests: anvil, contracts/script/Deploy.s.sol, and the writes the indexer reads. */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/test-support';
 import { deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, toHex, type Hex } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';

@@ -1,5 +1,5 @@
 import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
-import { freePort } from '@gridproof/contracts';
+import { freePort } from '@gridproof/test-support';
 import { HttpRequestError, http, keccak256, stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainError, countRequests, createRpcIndexer, findDeploymentBlock } from '../src/index.js';

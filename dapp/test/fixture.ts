@@ -16,11 +16,11 @@ import {
   ANVIL_KEYS,
   deployContracts,
   localDon,
+  serveDapp,
   startAnvil,
   submitKeystoneReport,
   type Deployment,
-} from '@gridproof/contracts';
-import { serveDapp } from '@gridproof/devnet';
+} from '@gridproof/test-support';
 import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, fromHex, toHex, windowDocumentCid } from '@gridproof/protocol';
 
 export type { Deployment };

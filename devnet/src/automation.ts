@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { revertReason } from '@gridproof/contracts';
+import { revertReason } from '@gridproof/test-support';
 import { TickLoop } from './tickLoop.js';
 
 const automationAbi = [

@@ -15,14 +15,14 @@ import {
   deployContracts,
   freePort,
   localDon,
+  serveDapp,
   startAnvil,
   type AnvilHandle,
   type Deployment,
   type DonConfig,
-} from '@gridproof/contracts';
+} from '@gridproof/test-support';
 import { LocalDon } from './don.js';
 import type { FunctionsPath } from './functionsPath.js';
-import { serveDapp } from './dappServer.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -11,7 +11,7 @@ import {
   type KeystoneWorkflowIdentity,
 } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
-import { submitKeystoneReport } from '@gridproof/contracts';
+import { submitKeystoneReport } from '@gridproof/test-support';
 import { TickLoop } from './tickLoop.js';
 
 export interface LocalDonParameters {

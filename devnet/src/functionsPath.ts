@@ -5,7 +5,7 @@ import { createPublicClient, createWalletClient, http, type Abi, type Address, t
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi } from '@gridproof/protocol';
 import { buildFunctionsSource, DEFAULT_FUNCTIONS_SETTINGS } from '@gridproof/functions-source/functions';
-import { freePort, type Deployment } from '@gridproof/contracts';
+import { freePort, type Deployment } from '@gridproof/test-support';
 import { LocalFunctionsDon } from './functionsDon.js';
 import { AutomationRunner } from './automation.js';
 

@@ -17,7 +17,7 @@ import {
 } from '@gridproof/protocol';
 import { startDevnet, type Devnet } from '../src/devnet.js';
 import { LocalDon } from '../src/don.js';
-import { freePort } from '@gridproof/contracts';
+import { freePort } from '@gridproof/test-support';
 
 const WINDOW = 10;
 let devnet: Devnet;

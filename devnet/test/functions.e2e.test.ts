@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dataLoggerAbi, decodeWindowDocument, decodeWindowReport, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
-import { ANVIL_KEYS, deployContracts } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts } from '@gridproof/test-support';
 import { startDevnet, type Devnet } from '../src/devnet.js';
 import { LocalDon } from '../src/don.js';
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { countRequests } from '@gridproof/chain';
-import { ANVIL_KEYS, deployContracts, freePort, startAnvil, type AnvilHandle } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts, freePort, startAnvil, type AnvilHandle } from '@gridproof/test-support';
 import { deviceIdToBytes, deviceRegistryAbi, KeyType, toHex } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';

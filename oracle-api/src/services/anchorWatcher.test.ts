@@ -1,5 +1,5 @@
 import { countRequests } from '@gridproof/chain';
-import { submitKeystoneReport } from '@gridproof/contracts';
+import { submitKeystoneReport } from '@gridproof/test-support';
 import { encodeWindowReport, KeyType } from '@gridproof/protocol';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

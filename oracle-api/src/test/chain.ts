@@ -1,7 +1,7 @@
 /** A real chain for tests: anvil + contracts/script/Deploy.s.sol (forwarder, DeviceRegistry, DataLogger) and a registrar wallet. */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, type AnvilHandle, type Deployment, type DonConfig } from '@gridproof/contracts';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, type AnvilHandle, type Deployment, type DonConfig } from '@gridproof/test-support';
 import { deviceIdToBytes, deviceRegistryAbi, toHex, type KeyType } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '../../protocol/src/generated/contracts.js';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle } from '../tooling/index.js';
+import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));

@@ -1,23 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
+import { readDeployment, type Deployment } from '@gridproof/contracts';
 import { localDon, type DonConfig } from './devKeys.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export type { Deployment };
 
-export interface Deployment {
-  chainId: number;
-  forwarder: Address;
-  deviceRegistry: Address;
-  dataLogger: Address;
-  windowChallenger: Address;
-  functionsAnchor: Address;
-  /** The window length the DataLogger fixed at deployment. */
-  windowSeconds: number;
-  startBlock: number;
-}
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface DeployParameters {
   rpcUrl: string;
@@ -73,5 +63,5 @@ export async function deployContracts(p: DeployParameters): Promise<Deployment> 
     },
     p.log ?? (() => {}),
   );
-  return JSON.parse(await readFile(`${ROOT}contracts/deployments/${p.chainId}.json`, 'utf8')) as Deployment;
+  return readDeployment(p.chainId);
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, decodeAbiParameters, getAddress, http, zeroAddress, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ANVIL_KEYS, localWorkflowIdentity, startAnvil, type AnvilHandle } from '../tooling/index.js';
+import { ANVIL_KEYS, localWorkflowIdentity, startAnvil, type AnvilHandle } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const forwarderArtifact = JSON.parse(readFileSync(resolve(root, 'contracts/out/KeystoneForwarder.sol/KeystoneForwarder.json'), 'utf8'));

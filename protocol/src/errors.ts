@@ -3,6 +3,7 @@ import { GridProofError } from './baseError.js';
 /** Stable codes of {@link ProtocolError}s (also answered as HTTP error codes by the oracle API). */
 export type ProtocolErrorCode =
   | 'INVALID_READING'
+  | 'INVALID_SIGNED_READINGS'
   | 'INVALID_DEVICE_ID'
   | 'INVALID_SIGNATURE_FORMAT'
   | 'INVALID_WINDOW_DOCUMENT'
@@ -59,5 +60,17 @@ export class InvalidReportError extends ProtocolError {
   override name = 'InvalidReportError';
   constructor(message: string, details?: Record<string, unknown>) {
     super('INVALID_REPORT', message, { details });
+  }
+}
+
+/** Why a signed-readings payload was refused (`details.reason` of {@link InvalidSignedReadingsError}). */
+export type SignedReadingsProblem = 'EMPTY' | 'TRUNCATED' | 'NOT_SIGNED_READING';
+
+/** A signed-readings concatenation is empty, not a whole number of 107-byte signed readings, or holds a piece of another length. */
+export class InvalidSignedReadingsError extends ProtocolError {
+  override name = 'InvalidSignedReadingsError';
+  declare readonly details: { reason: SignedReadingsProblem; length: number; [key: string]: unknown };
+  constructor(message: string, details: { reason: SignedReadingsProblem; length: number; [key: string]: unknown }) {
+    super('INVALID_SIGNED_READINGS', message, { details });
   }
 }

@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './bytes.js';
 export * from './reading.js';
 export * from './signature.js';
+export * from './signedReadings.js';
 export * from './merkle.js';
 export * from './leaves.js';
 export * from './window.js';

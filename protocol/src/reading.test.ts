@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { READING_LENGTH, decodeReading, encodeReading, type Reading } from './reading.js';
+import { READING_LAYOUT, READING_LENGTH, decodeReading, encodeReading, readingCounter, readingDeviceId, readingFieldBytes, readingTimestamp, type Reading } from './reading.js';
 import { toHex } from './bytes.js';
 
 const base: Reading = { deviceId: 'SOLR_0001', counter: 1, timestamp: 1767225610, powerW: 1520, energyWh: 100000, voltageMv: 230150, status: 'ON' };
@@ -38,5 +38,43 @@ describe('reading layout v1', () => {
     ['a device id byte outside the alphabet', (b: Uint8Array) => ((b[1] = 0x61), b)],
   ])('decode rejects %s', (_, mutate) => {
     expect(() => decodeReading(mutate(encodeReading(base)))).toThrow(expect.objectContaining({ code: 'INVALID_READING' }));
+  });
+});
+
+describe('reading field accessors', () => {
+  const bytes = encodeReading(base);
+  const signed = new Uint8Array([...bytes, ...new Uint8Array(64).fill(0xab)]);
+
+  it('the layout tiles the 43 bytes without gaps or overlaps', () => {
+    const fields = Object.values(READING_LAYOUT).sort((a, b) => a.offset - b.offset);
+    let next = 0;
+    for (const f of fields) {
+      expect(f.offset).toBe(next);
+      next = f.offset + f.length;
+    }
+    expect(next).toBe(READING_LENGTH);
+  });
+
+  it('read the fields of a reading and of a signed reading', () => {
+    for (const b of [bytes, signed]) {
+      expect(readingDeviceId(b)).toBe('SOLR_0001');
+      expect(readingCounter(b)).toBe(1n);
+      expect(readingTimestamp(b)).toBe(1767225610n);
+      expect(toHex(readingFieldBytes(b, 'powerW'))).toBe('0x000005f0');
+    }
+  });
+
+  it('name the counter even when it is beyond 2^53 (decodeReading refuses it)', () => {
+    const big = bytes.slice();
+    readingFieldBytes(big, 'counter').fill(0xff);
+    expect(readingCounter(big)).toBe(2n ** 64n - 1n);
+    expect(() => decodeReading(big)).toThrow(expect.objectContaining({ code: 'INVALID_READING' }));
+  });
+
+  it('refuse fewer than 43 bytes and a device id outside the pattern', () => {
+    expect(() => readingCounter(bytes.subarray(0, 42))).toThrow(expect.objectContaining({ code: 'INVALID_READING' }));
+    const bad = bytes.slice();
+    bad[READING_LAYOUT.deviceId.offset] = 0x61;
+    expect(() => readingDeviceId(bad)).toThrow(expect.objectContaining({ code: 'INVALID_READING', details: { field: 'deviceId' } }));
   });
 });

@@ -20,6 +20,19 @@ export const READING_VERSION = 1;
 export const READING_LENGTH = 43;
 export const DEVICE_ID_LENGTH = 9;
 
+/** Offset and length of each field of a v1 reading (the table above); the only place these numbers live. */
+export const READING_LAYOUT = {
+  version: { offset: 0, length: 1 },
+  deviceId: { offset: 1, length: DEVICE_ID_LENGTH },
+  counter: { offset: 10, length: 8 },
+  timestamp: { offset: 18, length: 8 },
+  powerW: { offset: 26, length: 4 },
+  energyWh: { offset: 30, length: 8 },
+  voltageMv: { offset: 38, length: 4 },
+  status: { offset: 42, length: 1 },
+} as const;
+export type ReadingField = keyof typeof READING_LAYOUT;
+
 /** Counters, timestamps and energy travel as JSON numbers in batch documents, so they stay below 2^53. */
 export const MAX_SAFE_UINT = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -81,15 +94,60 @@ export function encodeReading(reading: Reading): Uint8Array {
     throw new InvalidReadingError(`status must be "ON" or "OFF", got ${JSON.stringify(reading.status)}.`, { field: 'status' });
   }
   const out = new Uint8Array(READING_LENGTH);
-  out[0] = READING_VERSION;
-  out.set(id, 1);
-  out.set(uintToBytes(reading.counter, 8), 10);
-  out.set(uintToBytes(reading.timestamp, 8), 18);
-  out.set(uintToBytes(reading.powerW, 4), 26);
-  out.set(uintToBytes(reading.energyWh, 8), 30);
-  out.set(uintToBytes(reading.voltageMv, 4), 38);
-  out[42] = reading.status === 'ON' ? 1 : 0;
+  const put = (field: ReadingField, bytes: Uint8Array) => out.set(bytes, READING_LAYOUT[field].offset);
+  const putUint = (field: ReadingField, value: number) => put(field, uintToBytes(value, READING_LAYOUT[field].length));
+  putUint('version', READING_VERSION);
+  put('deviceId', id);
+  putUint('counter', reading.counter);
+  putUint('timestamp', reading.timestamp);
+  putUint('powerW', reading.powerW);
+  putUint('energyWh', reading.energyWh);
+  putUint('voltageMv', reading.voltageMv);
+  putUint('status', reading.status === 'ON' ? 1 : 0);
   return out;
+}
+
+/**
+ * The bytes of one field of a v1 reading (a view, not a copy). `bytes` is a reading or anything that
+ * starts with one (a signed reading); nothing else is checked, so decode the reading to trust it.
+ * @example readingFieldBytes(signed, 'counter') // 8 bytes, big-endian
+ */
+export function readingFieldBytes(bytes: Uint8Array, field: ReadingField): Uint8Array {
+  if (bytes.length < READING_LENGTH) {
+    throw new InvalidReadingError(`A v1 reading is ${READING_LENGTH} bytes, got ${bytes.length}.`, { length: bytes.length, field });
+  }
+  const { offset, length } = READING_LAYOUT[field];
+  return bytes.subarray(offset, offset + length);
+}
+
+/**
+ * The device id of a reading (or signed reading), checked against `XXXX_ZZZZ`; throws INVALID_READING otherwise.
+ * @example readingDeviceId(signed) // 'SOLR_0001'
+ */
+export function readingDeviceId(bytes: Uint8Array): string {
+  const idBytes = readingFieldBytes(bytes, 'deviceId');
+  try {
+    return deviceIdFromBytes(idBytes);
+  } catch {
+    throw new InvalidReadingError('Device id bytes are not of the form XXXX_ZZZZ.', { field: 'deviceId' });
+  }
+}
+
+/**
+ * The raw counter of a reading (or signed reading) as a u64, even when other fields are invalid
+ * (so an error can name it); `decodeReading` refuses counters above 2^53-1.
+ * @example readingCounter(signed) // 42n
+ */
+export function readingCounter(bytes: Uint8Array): bigint {
+  return bytesToUint(readingFieldBytes(bytes, 'counter'));
+}
+
+/**
+ * The raw timestamp (unix seconds, u64) of a reading (or signed reading), without decoding the rest.
+ * @example readingTimestamp(signed) // 1767225610n
+ */
+export function readingTimestamp(bytes: Uint8Array): bigint {
+  return bytesToUint(readingFieldBytes(bytes, 'timestamp'));
 }
 
 function safe(name: string, bytes: Uint8Array): number {
@@ -103,24 +161,21 @@ export function decodeReading(bytes: Uint8Array): Reading {
   if (bytes.length !== READING_LENGTH) {
     throw new InvalidReadingError(`A v1 reading is ${READING_LENGTH} bytes, got ${bytes.length}.`, { length: bytes.length });
   }
-  if (bytes[0] !== READING_VERSION) {
-    throw new InvalidReadingError(`Unknown reading layout version ${bytes[0]}.`, { version: bytes[0] });
+  const field = (name: ReadingField) => readingFieldBytes(bytes, name);
+  const version = field('version')[0];
+  if (version !== READING_VERSION) {
+    throw new InvalidReadingError(`Unknown reading layout version ${version}.`, { version });
   }
-  let deviceId: string;
-  try {
-    deviceId = deviceIdFromBytes(bytes.subarray(1, 10));
-  } catch {
-    throw new InvalidReadingError('Device id bytes are not of the form XXXX_ZZZZ.', { field: 'deviceId' });
-  }
-  const statusByte = bytes[42];
+  const deviceId = readingDeviceId(bytes);
+  const statusByte = field('status')[0];
   if (statusByte > 1) throw new InvalidReadingError(`Status byte must be 0 or 1, got ${statusByte}.`, { field: 'status' });
   const reading: Reading = {
     deviceId,
-    counter: safe('counter', bytes.subarray(10, 18)),
-    timestamp: safe('timestamp', bytes.subarray(18, 26)),
-    powerW: Number(bytesToUint(bytes.subarray(26, 30))),
-    energyWh: safe('energyWh', bytes.subarray(30, 38)),
-    voltageMv: Number(bytesToUint(bytes.subarray(38, 42))),
+    counter: safe('counter', field('counter')),
+    timestamp: safe('timestamp', field('timestamp')),
+    powerW: Number(bytesToUint(field('powerW'))),
+    energyWh: safe('energyWh', field('energyWh')),
+    voltageMv: Number(bytesToUint(field('voltageMv'))),
     status: statusByte === 1 ? 'ON' : 'OFF',
   };
   // Canonical: decoding then encoding gives the same bytes (no hidden variants).

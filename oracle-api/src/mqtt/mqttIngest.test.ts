@@ -1,4 +1,3 @@
-import { toHex } from '@gridproof/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../lib/logger.js';
@@ -6,7 +5,7 @@ import { startOracleApi, type StartOracleApiReturnType } from '../startOracleApi
 import { createTestDatabase, testBackend, type TestDatabase } from '../test/database.js';
 import { keyEntry, meters, signed } from '../test/fixtures.js';
 import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
-import { errorsTopic, readingsTopic } from './topics.js';
+import { SIGNED_READING_LENGTH, concatSignedReadings, errorsTopic, readingsTopic, toHex } from '@gridproof/protocol';
 
 /** The machine's Mosquitto (CI runs one too); the suite fails, never skips, when it is down. */
 const MOSQUITTO_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
@@ -57,13 +56,18 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
       await meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.from(one), { qos: 1 });
       if (broker === 'embedded') expect((await stored('SOLR_0001')).map((r) => r.signed)).toContain(toHex(one));
       const batch = [signed(meters.solar, base + 2, T()), signed(meters.solar, base + 3, T())];
-      await meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.concat(batch), { qos: 1 });
+      await meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.from(concatSignedReadings(batch)), { qos: 1 });
       await expect.poll(async () => (await stored('SOLR_0001')).map((r) => r.counter), { timeout: 10_000 }).toEqual(expect.arrayContaining([base + 1, base + 2, base + 3]));
     });
 
     it('refuses a reading on another device\'s topic, a bad length and a bad signature: nothing stored, each reported on the errors topic with the HTTP code', async () => {
       const errors: { topic: string; code: string }[] = [];
-      const onMessage = (topic: string, payload: Buffer) => errors.push({ topic, code: JSON.parse(payload.toString()).error.code });
+      const bodies: { error: { code: string; details?: Record<string, unknown> } }[] = [];
+      const onMessage = (topic: string, payload: Buffer) => {
+        const body = JSON.parse(payload.toString());
+        bodies.push(body);
+        errors.push({ topic, code: body.error.code });
+      };
       meter.on('message', onMessage);
       try {
         const before = (await stored('SOLR_0001')).length + (await stored('WIND_0002')).length;
@@ -80,6 +84,8 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
             { topic: errorsTopic('WIND_0002'), code: 'BAD_SIGNATURE' },
           ]),
         );
+        // The 50-byte payload is refused by protocol's splitter, which says why.
+        expect(bodies.find((b) => b.error.code === 'INVALID_READING')?.error.details).toEqual({ reason: 'TRUNCATED', length: 50, index: 0, trailing: 50 % SIGNED_READING_LENGTH });
         expect((await stored('SOLR_0001')).length + (await stored('WIND_0002')).length).toBe(before);
       } finally {
         meter.off('message', onMessage);

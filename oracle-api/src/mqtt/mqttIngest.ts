@@ -1,11 +1,16 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { SIGNED_READING_LENGTH } from '@gridproof/protocol';
+import { InvalidSignedReadingsError, ProtocolError, READINGS_SUBSCRIPTION, errorsTopic, parseTopic, readingDeviceId, signedReadingsCount, splitSignedReadings } from '@gridproof/protocol';
 import type { ComponentState, ServiceContext } from '../context.js';
 import { ApiError } from '../lib/errors.js';
 import { ingestReadings } from '../services/ingestReadings.js';
-import { deviceIdOfTopic, errorsTopic, READINGS_SUBSCRIPTION } from './topics.js';
+
+/** The device id of a readings topic (checked only against the pattern), or undefined for any other topic. */
+function deviceIdOfTopic(topic: string): { deviceId: string; valid: boolean } | undefined {
+  const parsed = parseTopic(topic);
+  return parsed?.kind === 'readings' ? parsed : undefined;
+}
 
 export interface MqttIngestOptions {
   /** mqtt://host:port of an external broker (Mosquitto, EMQX, HiveMQ); default: an embedded broker. */
@@ -40,20 +45,27 @@ async function ingestMessage(ctx: ServiceContext, commit: (readings: Uint8Array[
   const parsed = deviceIdOfTopic(topic);
   try {
     if (!parsed?.valid) throw new ApiError(400, 'INVALID_TOPIC', `Publish readings to gridproof/v1/devices/{XXXX_ZZZZ}/readings, not ${topic}.`, { topic });
-    if (payload.length === 0) throw new ApiError(400, 'EMPTY_BATCH', 'The message has no readings.');
-    if (payload.length % SIGNED_READING_LENGTH !== 0) {
-      throw new ApiError(400, 'INVALID_READING', `Payload is ${payload.length} bytes; expected a multiple of ${SIGNED_READING_LENGTH} (signed readings back to back).`, {
-        length: payload.length,
-      });
+    let count: number;
+    try {
+      count = signedReadingsCount(payload.length);
+    } catch (err) {
+      if (!(err instanceof InvalidSignedReadingsError)) throw err;
+      if (err.details.reason === 'EMPTY') throw new ApiError(400, 'EMPTY_BATCH', 'The message has no readings.');
+      throw new ApiError(400, 'INVALID_READING', err.shortMessage, err.details, err);
     }
-    const count = payload.length / SIGNED_READING_LENGTH;
     if (count > ctx.rules.maxBatch) {
       throw new ApiError(413, 'BATCH_TOO_LARGE', `A message holds at most ${ctx.rules.maxBatch} readings, got ${count}.`, { maxBatch: ctx.rules.maxBatch, count });
     }
-    const readings = Array.from({ length: count }, (_, i) => payload.subarray(i * SIGNED_READING_LENGTH, (i + 1) * SIGNED_READING_LENGTH));
+    const readings = splitSignedReadings(payload);
     readings.forEach((r, index) => {
-      // Device id bytes 1..9 of the reading; a meter may only publish its own readings on its own topic.
-      const id = Buffer.from(r.subarray(1, 10)).toString('latin1');
+      // A meter may only publish its own readings on its own topic.
+      let id: string;
+      try {
+        id = readingDeviceId(r);
+      } catch (err) {
+        if (err instanceof ProtocolError) throw new ApiError(400, 'INVALID_READING', `readings[${index}]: ${err.shortMessage}`, { index, ...err.details }, err);
+        throw err;
+      }
       if (id !== parsed.deviceId) {
         throw new ApiError(400, 'TOPIC_DEVICE_MISMATCH', `readings[${index}] is from ${id}, published on ${parsed.deviceId}'s topic.`, {
           index,

@@ -5,20 +5,21 @@ import {
   ZERO_HASH,
   assertWindowSeconds,
   buildMerkleTree,
-  decodeReading,
+  decodeSignedReading,
   decodeWindowDocument,
   deviceSummaryLeaf,
   encodeWindowReport,
   fromHex,
+  readingCounter,
   readingLeaf,
   nobleSignatureVerifier,
   windowDocumentCid,
   windowDocumentDigest,
-  READING_LENGTH,
   SIGNED_READING_LENGTH,
   type DeviceSummary,
   type Hex,
   type Reading,
+  type SignedReading,
   type WindowReport,
 } from '@gridproof/protocol';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
@@ -222,7 +223,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
     // Every reading: layout, device, window, order, energy; signatures (all, or the sampled ones) after the batch.
     const readings: Reading[] = [];
     const leaves: Hex[] = [];
-    const pending: { signed: DecodedSigned; name: string; loc: Record<string, unknown> }[] = [];
+    const pending: { signed: SignedReading; name: string; loc: Record<string, unknown> }[] = [];
     rawReadings.forEach((hex, j) => {
       const position = `${at}.readings[${j}]`;
       const signed = signedReadingAt(hex, deviceId, position);
@@ -388,15 +389,8 @@ function uint(obj: Record<string, unknown>, field: string, position: string, loc
   return v;
 }
 
-interface DecodedSigned {
-  reading: Reading;
-  readingBytes: Uint8Array;
-  signature: Uint8Array;
-  bytes: Uint8Array;
-}
-
 /** Decodes one signed reading; layout errors name the position and, when readable, the counter. */
-function signedReadingAt(hex: unknown, deviceId: string, position: string): DecodedSigned {
+function signedReadingAt(hex: unknown, deviceId: string, position: string): SignedReading {
   if (typeof hex !== 'string' || !SIGNED_READING_PATTERN.test(hex)) {
     throw new WindowVerificationError(
       Code.READING_MALFORMED,
@@ -405,15 +399,12 @@ function signedReadingAt(hex: unknown, deviceId: string, position: string): Deco
     );
   }
   const bytes = fromHex(hex);
-  const readingBytes = bytes.slice(0, READING_LENGTH);
   try {
-    return { reading: decodeReading(readingBytes), readingBytes, signature: bytes.slice(READING_LENGTH), bytes };
+    return decodeSignedReading(bytes);
   } catch (cause) {
-    // The counter field sits at a fixed offset, so it can be named even when another field is bad.
-    let counter: number | undefined;
-    let c = 0n;
-    for (const b of readingBytes.subarray(10, 18)) c = (c << 8n) | BigInt(b);
-    if (c <= BigInt(Number.MAX_SAFE_INTEGER)) counter = Number(c);
+    // The counter sits at a fixed offset, so it can be named even when another field is bad.
+    const c = readingCounter(bytes);
+    const counter = c <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(c) : undefined;
     throw new WindowVerificationError(
       Code.READING_MALFORMED,
       `Reading ${deviceId}#${counter ?? '?'} at ${position} is not a valid v1 reading: ${(cause as Error).message}`,

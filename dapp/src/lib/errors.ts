@@ -1,48 +1,61 @@
-/** Base of every error the dApp raises itself: a one-line `shortMessage`, optional `details` and `cause`. */
-export class DappError extends Error {
+import { GridProofError, walkCause } from '@gridproof/protocol';
+
+/** Stable codes of the errors the dApp raises itself. */
+export type DappErrorCode = 'INVALID_APP_CONFIG' | 'GATEWAY_FETCH_FAILED';
+
+/** Base of every error the dApp raises itself (protocol's one error base, with the dApp's codes). */
+export class DappError<Code extends DappErrorCode = DappErrorCode> extends GridProofError<Code> {
   override name = 'DappError';
-  readonly shortMessage: string;
-  readonly details?: Record<string, unknown>;
-  constructor(shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
-    super(shortMessage, { cause: options.cause });
-    this.shortMessage = shortMessage;
-    this.details = options.details;
-  }
 }
 
 /** `config.json` is missing, unreadable or lacks a field. */
-export class InvalidAppConfigError extends DappError {
+export class InvalidAppConfigError extends DappError<'INVALID_APP_CONFIG'> {
   override name = 'InvalidAppConfigError';
+  constructor(shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super('INVALID_APP_CONFIG', shortMessage, options);
+  }
 }
 
 /** The gateway did not return the block for a CID. */
-export class GatewayFetchError extends DappError {
+export class GatewayFetchError extends DappError<'GATEWAY_FETCH_FAILED'> {
   override name = 'GatewayFetchError';
+  constructor(shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super('GATEWAY_FETCH_FAILED', shortMessage, options);
+  }
+}
+
+/** What viem attaches to a decoded revert (`ContractFunctionRevertedError.data`). */
+interface DecodedRevert {
+  errorName: string;
+  args?: readonly unknown[];
+  abiItem?: { inputs?: readonly { name?: string }[] };
 }
 
 interface ErrorLike {
-  name?: string;
   shortMessage?: string;
   message?: string;
-  cause?: unknown;
-  data?: { errorName?: string; args?: readonly unknown[] };
+  functionName?: string;
+  contractAddress?: string;
+  data?: DecodedRevert;
 }
 
+const show = (v: unknown): string => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? v : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)));
+
 /**
- * One line for a person: walks `.cause` so a contract revert shows its custom error name and
- * arguments (`DeviceRegistryUnknownDevice(0x…)`) instead of viem's wrapper text.
+ * One sentence for a person. It walks `cause` (protocol's `walkCause`) so that a contract revert is
+ * named by its custom error with named arguments, not viem's wrapper text: "The contract refused
+ * registerDevice: DeviceRegistryAlreadyRegistered(deviceId: 0x…)." Anything else: its short message.
  * @example describeError(new Error('boom')) // 'boom'
  */
 export function describeError(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 10; depth++) {
-    const e = current as ErrorLike;
-    if (e.data?.errorName) {
-      const args = (e.data.args ?? []).map((a) => (typeof a === 'bigint' ? a.toString() : String(a))).join(', ');
-      return `${e.data.errorName}(${args})`;
-    }
-    current = e.cause;
+  const reverted = walkCause(error, (e) => typeof (e as ErrorLike | null)?.data?.errorName === 'string') as ErrorLike | null;
+  if (reverted?.data) {
+    const { errorName, args = [], abiItem } = reverted.data;
+    const names = abiItem?.inputs?.map((i) => i.name) ?? [];
+    const shown = args.map((a, i) => (names[i] ? `${names[i]}: ${show(a)}` : show(a))).join(', ');
+    const call = (walkCause(error, (e) => typeof (e as ErrorLike | null)?.functionName === 'string') as ErrorLike | null)?.functionName;
+    return `The contract refused${call ? ` ${call}` : ''}: ${errorName}(${shown}).`;
   }
-  const top = error as ErrorLike;
+  const top = error as ErrorLike | null;
   return top?.shortMessage ?? top?.message ?? String(error);
 }

@@ -227,7 +227,7 @@ describe('verifyReading', () => {
 
   it('contract revert: step contract fails with the custom error name', async () => {
     const revert = Object.assign(new Error('execution reverted'), {
-      cause: { data: { errorName: 'DataLoggerUnknownWindow', args: [BigInt(vector.windowStart)] } },
+      cause: { data: { errorName: 'DataLoggerUnknownWindow', args: [BigInt(vector.windowStart)], abiItem: { inputs: [{ name: 'windowStart' }] } } },
     });
     const { sources } = sourcesFor(vectorBytes, {
       verifyOnChain: async () => {
@@ -236,7 +236,7 @@ describe('verifyReading', () => {
     });
     const r = allReadings[0];
     const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
-    expect(result.steps.at(-1)).toMatchObject({ id: 'contract', status: 'fail', reason: `DataLoggerUnknownWindow(${vector.windowStart})` });
+    expect(result.steps.at(-1)).toMatchObject({ id: 'contract', status: 'fail', reason: `The contract refused: DataLoggerUnknownWindow(windowStart: ${vector.windowStart}).` });
   });
 
   it('reading not in the document: reading fails and the proofs are skipped', async () => {

@@ -1,3 +1,5 @@
+import { GridProofError, type ErrorBody } from '@gridproof/protocol';
+
 /** Stable, machine-readable codes of every refusal the gateway (or its client) can give. */
 export type GatewayErrorCode =
   | 'MALFORMED_HANDSHAKE'
@@ -23,31 +25,26 @@ export type GatewayErrorCode =
 
 /**
  * Every refusal of the gateway: HTTP `status`, stable `code`, one-line `shortMessage` and
- * `details` with the offending values. The same class is thrown on the meter side by
- * `GatewayClient` when the gateway refuses it (or the gateway's answer does not verify).
+ * `details` with the offending values (protocol's one error base). The same class is thrown on the
+ * meter side by `GatewayClient` when the gateway refuses it (or the gateway's answer does not verify).
  * @example throw new GatewayError(401, 'HANDSHAKE_EXPIRED', 'Hello timestamp 1767268000 is 800 s from the gateway clock.', { timestamp: 1767268000 })
  */
-export class GatewayError extends Error {
+export class GatewayError extends GridProofError<GatewayErrorCode> {
   override name = 'GatewayError';
-  readonly shortMessage: string;
   constructor(
     readonly status: number,
-    readonly code: GatewayErrorCode,
+    code: GatewayErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
     options: { cause?: unknown } = {},
   ) {
-    super(message, options);
-    this.shortMessage = message;
+    super(code, message, { details, cause: options.cause });
   }
 
-  /** The error body every GridProof service answers with. */
-  toBody(): ErrorBody {
+  /** The error body every GridProof service answers with (protocol's {@link ErrorBody}). */
+  toBody(): ErrorBody<GatewayErrorCode> {
     return { error: { code: this.code, message: this.shortMessage, ...(this.details ? { details: this.details } : {}) } };
   }
 }
 
-/** `{"error": {"code", "message", "details"}}`, as everywhere in GridProof. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+export type { ErrorBody };

@@ -42,51 +42,43 @@ contract WindowChallenger is IWindowChallenger {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IWindowChallenger
-    function challengeSignature(
-        uint64 windowStart,
-        bytes calldata signedReading,
-        bytes32[] calldata readingProof,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
-    ) external {
+    function challengeSignature(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
+        external
+    {
         IDataLogger.WindowRecord memory record = _logger.getWindow(windowStart);
-        bytes32 leaf = _proveInclusion(windowStart, signedReading, readingProof, summary, summaryProof);
+        bytes32 leaf = _proveInclusion(windowStart, reading, device);
 
         bytes9[] memory ids = new bytes9[](1);
-        ids[0] = summary.deviceId;
+        ids[0] = device.summary.deviceId;
         // getDevices, not getDevice: an unknown id is evidence here, not an error.
-        IDeviceRegistry.Device memory device = _registry.getDevices(ids)[0];
+        IDeviceRegistry.Device memory registered = _registry.getDevices(ids)[0];
         // Ids are never removed or reused, so "unknown now" or "registered later" means unknown at record time.
-        if (device.keyType == 0 || device.registeredAt > record.recordedAt) {
+        if (registered.keyType == 0 || registered.registeredAt > record.recordedAt) {
             _freeze(windowStart, REASON_DEVICE_NOT_REGISTERED, leaf);
             return;
         }
-        if (device.keyType != _KEY_TYPE_P256) {
-            revert WindowChallengerUnsupportedKeyType(device.deviceId, device.keyType);
+        if (registered.keyType != _KEY_TYPE_P256) {
+            revert WindowChallengerUnsupportedKeyType(registered.deviceId, registered.keyType);
         }
 
-        if (_p256Verifies(signedReading, device.publicKey)) {
+        if (_p256Verifies(reading.signedReading, registered.publicKey)) {
             revert WindowChallengerChallengeRejected(windowStart, leaf, REASON_INVALID_SIGNATURE);
         }
         _freeze(windowStart, REASON_INVALID_SIGNATURE, leaf);
     }
 
     /// @inheritdoc IWindowChallenger
-    function challengeReading(
-        uint64 windowStart,
-        bytes calldata signedReading,
-        bytes32[] calldata readingProof,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
-    ) external {
+    function challengeReading(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
+        external
+    {
         // Unknown and frozen windows revert in the logger's verifyReading, with the logger's error.
-        bytes32 leaf = _proveInclusion(windowStart, signedReading, readingProof, summary, summaryProof);
-        (ReadingCodec.Reading memory r,,) = ReadingCodec.decodeSigned(signedReading);
+        bytes32 leaf = _proveInclusion(windowStart, reading, device);
+        (ReadingCodec.Reading memory r,,) = ReadingCodec.decodeSigned(reading.signedReading);
 
         // uint256 sum: a window near 2^64 must not wrap into "inside".
         if (r.timestamp < windowStart || r.timestamp >= uint256(windowStart) + _windowSeconds) {
             _freeze(windowStart, REASON_TIMESTAMP_OUTSIDE_WINDOW, leaf);
-        } else if (r.counter < summary.firstCounter || r.counter > summary.lastCounter) {
+        } else if (r.counter < device.summary.firstCounter || r.counter > device.summary.lastCounter) {
             _freeze(windowStart, REASON_COUNTER_OUTSIDE_SUMMARY, leaf);
         } else {
             revert WindowChallengerChallengeRejected(windowStart, leaf, 0);
@@ -98,11 +90,10 @@ contract WindowChallenger is IWindowChallenger {
         uint64 windowStart,
         ReadingInclusion calldata a,
         ReadingInclusion calldata b,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
+        SummaryInclusion calldata device
     ) external {
-        bytes32 leafA = _proveInclusion(windowStart, a.signedReading, a.readingProof, summary, summaryProof);
-        bytes32 leafB = _proveInclusion(windowStart, b.signedReading, b.readingProof, summary, summaryProof);
+        bytes32 leafA = _proveInclusion(windowStart, a, device);
+        bytes32 leafB = _proveInclusion(windowStart, b, device);
         if (leafA == leafB) revert WindowChallengerSameReading(leafA);
 
         (ReadingCodec.Reading memory ra,,) = ReadingCodec.decodeSigned(a.signedReading);
@@ -141,15 +132,15 @@ contract WindowChallenger is IWindowChallenger {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev The logger's own verifyReading is the one definition of "in the window"; it also refuses frozen windows.
-    function _proveInclusion(
-        uint64 windowStart,
-        bytes calldata signedReading,
-        bytes32[] calldata readingProof,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
-    ) private view returns (bytes32 leaf) {
-        leaf = keccak256(bytes.concat(keccak256(signedReading)));
-        if (!_logger.verifyReading(windowStart, signedReading, readingProof, summary, summaryProof)) {
+    function _proveInclusion(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
+        private
+        view
+        returns (bytes32 leaf)
+    {
+        leaf = keccak256(bytes.concat(keccak256(reading.signedReading)));
+        if (!_logger.verifyReading(
+                windowStart, reading.signedReading, reading.readingProof, device.summary, device.summaryProof
+            )) {
             revert WindowChallengerNotInWindow(windowStart, leaf);
         }
     }

@@ -47,29 +47,27 @@ contract WindowChallengerTest is WindowFixture {
         _recordWindow();
     }
 
+    function _inclusion(uint256 d, uint256 i) internal view returns (IWindowChallenger.ReadingInclusion memory) {
+        return IWindowChallenger.ReadingInclusion(_signed[d][i], _readingProofs[d][i]);
+    }
+
+    function _device(uint256 d) internal view returns (IWindowChallenger.SummaryInclusion memory) {
+        return IWindowChallenger.SummaryInclusion(_summaries[d], _summaryProofs[d]);
+    }
+
     function _challengeSignature(uint256 d, uint256 i) internal {
         vm.prank(_prover);
-        _challenger.challengeSignature(
-            WINDOW_START, _signed[d][i], _readingProofs[d][i], _summaries[d], _summaryProofs[d]
-        );
+        _challenger.challengeSignature(WINDOW_START, _inclusion(d, i), _device(d));
     }
 
     function _challengeReading(uint256 d, uint256 i) internal {
         vm.prank(_prover);
-        _challenger.challengeReading(
-            WINDOW_START, _signed[d][i], _readingProofs[d][i], _summaries[d], _summaryProofs[d]
-        );
+        _challenger.challengeReading(WINDOW_START, _inclusion(d, i), _device(d));
     }
 
     function _challengePair(uint256 d, uint256 i, uint256 j) internal {
         vm.prank(_prover);
-        _challenger.challengeReadingPair(
-            WINDOW_START,
-            IWindowChallenger.ReadingInclusion(_signed[d][i], _readingProofs[d][i]),
-            IWindowChallenger.ReadingInclusion(_signed[d][j], _readingProofs[d][j]),
-            _summaries[d],
-            _summaryProofs[d]
-        );
+        _challenger.challengeReadingPair(WINDOW_START, _inclusion(d, i), _inclusion(d, j), _device(d));
     }
 
     function _expectFrozen(uint8 reason, bytes32 leaf) internal {
@@ -177,9 +175,7 @@ contract WindowChallengerTest is WindowFixture {
     function test_RevertWhen_challengeUnknownWindow() public {
         _plantForgedWindow();
         vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerUnknownWindow.selector, WINDOW_START + 300));
-        _challenger.challengeSignature(
-            WINDOW_START + 300, _signed[1][1], _readingProofs[1][1], _summaries[1], _summaryProofs[1]
-        );
+        _challenger.challengeSignature(WINDOW_START + 300, _inclusion(1, 1), _device(1));
     }
 
     function test_RevertWhen_windowAlreadyFrozen() public {
@@ -200,16 +196,16 @@ contract WindowChallengerTest is WindowFixture {
                 IWindowChallenger.WindowChallengerNotInWindow.selector, WINDOW_START, _leaf(outsider)
             )
         );
-        _challenger.challengeSignature(WINDOW_START, outsider, _readingProofs[1][1], _summaries[1], _summaryProofs[1]);
+        _challenger.challengeSignature(
+            WINDOW_START, IWindowChallenger.ReadingInclusion(outsider, _readingProofs[1][1]), _device(1)
+        );
         _assertNotFrozen();
     }
 
     function test_RevertWhen_readingOfAnotherDeviceThanSummary() public {
         _plantForgedWindow();
         vm.expectRevert(abi.encodeWithSelector(IDataLogger.DataLoggerDeviceMismatch.selector, WIND, SOLAR));
-        _challenger.challengeSignature(
-            WINDOW_START, _signed[1][1], _readingProofs[1][1], _summaries[0], _summaryProofs[0]
-        );
+        _challenger.challengeSignature(WINDOW_START, _inclusion(1, 1), _device(0));
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -20,6 +20,12 @@ interface IWindowChallenger {
         bytes32[] readingProof;
     }
 
+    /// @notice A device summary and its proof up to the window's root.
+    struct SummaryInclusion {
+        IDataLogger.DeviceSummary summary;
+        bytes32[] summaryProof;
+    }
+
     /// @notice Thrown when the reading (or its summary) is not proven inside the window's root.
     error WindowChallengerNotInWindow(uint64 windowStart, bytes32 leaf);
 
@@ -42,24 +48,14 @@ interface IWindowChallenger {
     /// @dev Reverts WindowChallengerUnsupportedKeyType for Ed25519 devices, WindowChallengerNotInWindow for a failed
     /// proof, WindowChallengerChallengeRejected for an honest reading, and the DataLogger's DataLoggerUnknownWindow /
     /// DataLoggerWindowFrozen / DataLoggerDeviceMismatch.
-    function challengeSignature(
-        uint64 windowStart,
-        bytes calldata signedReading,
-        bytes32[] calldata readingProof,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
-    ) external;
+    function challengeSignature(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
+        external;
 
     /// @notice Proves that a reading in the window has a timestamp outside the window (reason 2) or a counter outside
     /// its summary's bounds (reason 3), and freezes the window.
     /// @dev Same reverts as challengeSignature, without the key type check.
-    function challengeReading(
-        uint64 windowStart,
-        bytes calldata signedReading,
-        bytes32[] calldata readingProof,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
-    ) external;
+    function challengeReading(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
+        external;
 
     /// @notice Proves that two distinct readings of one device in the window share a counter (reason 4) or that
     /// energy falls as the counter rises (reason 5), and freezes the window. The event's leaf is `b`'s.
@@ -69,8 +65,7 @@ interface IWindowChallenger {
         uint64 windowStart,
         ReadingInclusion calldata a,
         ReadingInclusion calldata b,
-        IDataLogger.DeviceSummary calldata summary,
-        bytes32[] calldata summaryProof
+        SummaryInclusion calldata device
     ) external;
 
     /// @notice The DataLogger whose windows are challenged.

@@ -2534,66 +2534,80 @@ export const windowChallengerAbi = [
         "internalType": "uint64"
       },
       {
-        "name": "signedReading",
-        "type": "bytes",
-        "internalType": "bytes"
-      },
-      {
-        "name": "readingProof",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
-      },
-      {
-        "name": "summary",
+        "name": "reading",
         "type": "tuple",
-        "internalType": "struct IDataLogger.DeviceSummary",
+        "internalType": "struct IWindowChallenger.ReadingInclusion",
         "components": [
           {
-            "name": "deviceId",
-            "type": "bytes9",
-            "internalType": "bytes9"
+            "name": "signedReading",
+            "type": "bytes",
+            "internalType": "bytes"
           },
           {
-            "name": "readingsRoot",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "readingCount",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "firstCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "lastCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyStartWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyEndWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "baselineLeaf",
-            "type": "bytes32",
-            "internalType": "bytes32"
+            "name": "readingProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
           }
         ]
       },
       {
-        "name": "summaryProof",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
+        "name": "device",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -2643,56 +2657,63 @@ export const windowChallengerAbi = [
         ]
       },
       {
-        "name": "summary",
+        "name": "device",
         "type": "tuple",
-        "internalType": "struct IDataLogger.DeviceSummary",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
         "components": [
           {
-            "name": "deviceId",
-            "type": "bytes9",
-            "internalType": "bytes9"
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
           },
           {
-            "name": "readingsRoot",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "readingCount",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "firstCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "lastCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyStartWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyEndWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "baselineLeaf",
-            "type": "bytes32",
-            "internalType": "bytes32"
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
           }
         ]
-      },
-      {
-        "name": "summaryProof",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
       }
     ],
     "outputs": [],
@@ -2708,66 +2729,80 @@ export const windowChallengerAbi = [
         "internalType": "uint64"
       },
       {
-        "name": "signedReading",
-        "type": "bytes",
-        "internalType": "bytes"
-      },
-      {
-        "name": "readingProof",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
-      },
-      {
-        "name": "summary",
+        "name": "reading",
         "type": "tuple",
-        "internalType": "struct IDataLogger.DeviceSummary",
+        "internalType": "struct IWindowChallenger.ReadingInclusion",
         "components": [
           {
-            "name": "deviceId",
-            "type": "bytes9",
-            "internalType": "bytes9"
+            "name": "signedReading",
+            "type": "bytes",
+            "internalType": "bytes"
           },
           {
-            "name": "readingsRoot",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "readingCount",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
-            "name": "firstCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "lastCounter",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyStartWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "energyEndWh",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "baselineLeaf",
-            "type": "bytes32",
-            "internalType": "bytes32"
+            "name": "readingProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
           }
         ]
       },
       {
-        "name": "summaryProof",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
+        "name": "device",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
       }
     ],
     "outputs": [],

@@ -10,6 +10,8 @@ export const WindowVerificationCode = {
   /** A field is missing, extra, or of the wrong type or format. */
   DOCUMENT_MALFORMED: 'WINDOW_DOCUMENT_MALFORMED',
   VERSION_UNSUPPORTED: 'WINDOW_VERSION_UNSUPPORTED',
+  /** The document's batch `kind` is not registered (protocol's batchKinds) or has no verifier here. */
+  KIND_UNSUPPORTED: 'WINDOW_KIND_UNSUPPORTED',
   /** windowStart or windowSeconds differ from what the DON was asked to verify. */
   WINDOW_MISMATCH: 'WINDOW_MISMATCH',
   /** Device batches are not strictly ascending by device id (also catches duplicates). */

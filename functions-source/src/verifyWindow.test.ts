@@ -7,10 +7,13 @@ import {
   fromHex,
   toHex,
   uintToBytes,
+  InvalidWindowDocumentError,
   SIGNED_READING_LENGTH,
+  batchKinds,
+  readingFieldBytes,
   type WindowDocument,
 } from '@gridproof/protocol';
-import { verifyWindow, type VerifyWindowParameters } from './verifyWindow.js';
+import { batchVerifiers, verifyWindow, type VerifyWindowParameters } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
 import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
 
@@ -100,6 +103,16 @@ describe('verifyWindow rejects', () => {
     rejection(params(mutated((d) => (d.version = 2))), Code.VERSION_UNSUPPORTED, 'version 2');
   });
 
+  it('an unknown or missing batch kind', () => {
+    const err = rejection(params(mutated((d) => Object.assign(d, { kind: 'grid-status' }))), Code.KIND_UNSUPPORTED, '"grid-status"');
+    expect(err.location).toMatchObject({ position: 'kind', kind: 'grid-status' });
+    rejection(params(mutated((d) => delete (d as Partial<WindowDocument>).kind)), Code.DOCUMENT_MALFORMED, 'missing key "kind"');
+  });
+
+  it('has a verifier for every kind protocol registers, and only those', () => {
+    expect(Object.keys(batchVerifiers).sort()).toEqual(Object.keys(batchKinds).sort());
+  });
+
   it('a document of another window or window length', () => {
     rejection(params(vectorBytes(), { expectedWindowStart: T + 300 }), Code.WINDOW_MISMATCH, `expected window ${T + 300}`);
     rejection(params(vectorBytes(), { windowSeconds: 600 }), Code.WINDOW_MISMATCH, '(600 s)');
@@ -111,11 +124,15 @@ describe('verifyWindow rejects', () => {
     rejection(params(vectorBytes(), { expectedWindowStart: T + 1 }), Code.INVALID_ARGUMENTS);
   });
 
-  it('extra, missing or mistyped fields', () => {
-    rejection(params(mutated((d) => Object.assign(d, { note: 'x' }))), Code.DOCUMENT_MALFORMED, 'unexpected fields [note]');
+  it('extra, missing or mistyped fields, through protocol\'s strict parseWindowDocument (the key is named)', () => {
+    const unknown = rejection(params(mutated((d) => Object.assign(d, { note: 'x' }))), Code.DOCUMENT_MALFORMED, 'unknown key "note"');
+    expect(unknown.location).toMatchObject({ position: 'note', reason: 'UNKNOWN_KEY' });
+    expect(unknown.cause).toBeInstanceOf(InvalidWindowDocumentError);
     rejection(params(mutated((d) => Object.assign(d.devices[1], { bonusWh: 1 }))), Code.DOCUMENT_MALFORMED, 'devices[1]', 'bonusWh');
-    rejection(params(mutated((d) => delete (d.devices[2] as Partial<WindowDocument['devices'][0]>).baseline)), Code.DOCUMENT_MALFORMED, 'missing fields [baseline]');
-    rejection(params(mutated((d) => Object.assign(d, { windowStart: String(T) }))), Code.DOCUMENT_MALFORMED, 'windowStart');
+    const missing = rejection(params(mutated((d) => delete (d.devices[2] as Partial<WindowDocument['devices'][0]>).baseline)), Code.DOCUMENT_MALFORMED, 'missing key "baseline"');
+    expect(missing.location).toMatchObject({ position: 'devices[2].baseline', reason: 'MISSING_KEY' });
+    const mistyped = rejection(params(mutated((d) => Object.assign(d, { windowStart: String(T) }))), Code.DOCUMENT_MALFORMED, 'windowStart', 'non-negative integer');
+    expect(mistyped.location).toMatchObject({ position: 'windowStart', reason: 'WRONG_TYPE' });
     rejection(params(mutated((d) => (d.devices = []))), Code.DOCUMENT_MALFORMED, 'no devices');
     rejection(params(mutated((d) => (d.devices[2].readings = []))), Code.DOCUMENT_MALFORMED, 'SOLR_0002', 'devices[2]');
   });
@@ -267,7 +284,7 @@ describe('verifyWindow rejects', () => {
       solr2.readingCount -= 1;
       solr2.lastCounter -= 1;
       const last = fromHex(solr2.readings[solr2.readings.length - 1]);
-      solr2.energyEndWh = Number(bytesToUint(last.subarray(30, 38)));
+      solr2.energyEndWh = Number(bytesToUint(readingFieldBytes(last, 'energyWh')));
       solr2.energyWh = solr2.energyEndWh - solr2.energyStartWh;
     });
     // readingsRoot is still the old one.

@@ -1,12 +1,12 @@
 import {
   KeyType,
   ProtocolError,
-  WINDOW_DOCUMENT_VERSION,
+  InvalidWindowDocumentError,
   ZERO_HASH,
   assertWindowSeconds,
   buildMerkleTree,
   decodeSignedReading,
-  decodeWindowDocument,
+  parseWindowDocument,
   deviceSummaryLeaf,
   encodeWindowReport,
   fromHex,
@@ -16,10 +16,13 @@ import {
   windowDocumentCid,
   windowDocumentDigest,
   SIGNED_READING_LENGTH,
+  type BatchDocument,
+  type BatchKind,
   type DeviceSummary,
   type Hex,
   type Reading,
   type SignedReading,
+  type WindowDocument,
   type WindowReport,
 } from '@gridproof/protocol';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
@@ -73,22 +76,52 @@ export type SignatureVerdict = boolean | Error;
 
 export type VerifyWindowErrorType = WindowVerificationError;
 
-const DOC_KEYS = ['deviceCount', 'devices', 'energyWh', 'readingCount', 'root', 'version', 'windowSeconds', 'windowStart'];
-const BATCH_KEYS = [
-  'baseline',
-  'baselineLeaf',
-  'deviceId',
-  'energyEndWh',
-  'energyStartWh',
-  'energyWh',
-  'firstCounter',
-  'lastCounter',
-  'readingCount',
-  'readings',
-  'readingsRoot',
-];
+/** What a kind's verifier is given besides the parsed document: the window and what to check it against. */
+export interface BatchVerifierContext {
+  documentBytes: Uint8Array;
+  /** SHA-256 of the document bytes (the CID's digest, and the sampling seed's second half). */
+  documentDigest: Hex;
+  windowStart: number;
+  windowSeconds: number;
+  deviceKeys: Record<string, RegisteredDeviceKey | undefined>;
+  sampling?: SamplingOptions;
+}
+
+/** What a kind's verifier returns: the recomputed totals the window report carries, and which signatures it checked. */
+export interface BatchVerification {
+  root: Hex;
+  deviceCount: number;
+  readingCount: number;
+  energyWh: number;
+  signaturesVerified: number;
+  sample: number[] | null;
+}
+
+/**
+ * The verifier of one batch kind, as steps: it yields signature checks in batches and resumes with
+ * the verdicts (see {@link verifyWindowSteps}), and throws {@link WindowVerificationError} on the first problem.
+ */
+export type BatchVerifier<K extends BatchKind> = (doc: BatchDocument<K>, context: BatchVerifierContext) => Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]>;
+
 const HASH_PATTERN = /^0x[0-9a-f]{64}$/;
 const SIGNED_READING_PATTERN = new RegExp(`^0x[0-9a-f]{${SIGNED_READING_LENGTH * 2}}$`);
+
+/** How protocol's reasons for refusing a document map onto the DON's codes. */
+function documentRefusal(cause: InvalidWindowDocumentError): WindowVerificationError {
+  const position = typeof cause.details?.position === 'string' ? cause.details.position : undefined;
+  const location = position === undefined ? {} : { position };
+  switch (cause.reason) {
+    case 'NOT_DAG_JSON':
+    case 'NOT_CANONICAL':
+      return new WindowVerificationError(Code.DOCUMENT_NOT_CANONICAL, `Window document rejected: ${cause.shortMessage}`, location, cause);
+    case 'UNSUPPORTED_VERSION':
+      return new WindowVerificationError(Code.VERSION_UNSUPPORTED, cause.shortMessage, { ...location, version: cause.details?.version }, cause);
+    case 'UNKNOWN_KIND':
+      return new WindowVerificationError(Code.KIND_UNSUPPORTED, cause.shortMessage, { ...location, kind: cause.details?.kind }, cause);
+    default:
+      return new WindowVerificationError(Code.DOCUMENT_MALFORMED, cause.shortMessage, { ...location, reason: cause.reason }, cause);
+  }
+}
 
 /**
  * Re-verifies a sealed window document from first principles and returns the report to sign.
@@ -123,6 +156,8 @@ export function verifySignatureWithNoble(check: SignatureCheck): SignatureVerdic
  * The verification as steps: the generator yields each device's signature checks as one batch and
  * resumes with the verdicts, so a synchronous driver (noble; QuickJS) and an asynchronous one
  * (WebCrypto; Deno) share every line of the logic. Used by `verifyWindow` and `verifyWindowAsync`.
+ * The parts every kind shares (arguments, strict parse, window identity, report) are here; the
+ * kind's own checks come from {@link batchVerifiers}.
  */
 export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generator<SignatureCheck[], VerifyWindowReturnType, SignatureVerdict[]> {
   const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys, sampling } = parameters;
@@ -139,23 +174,14 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
     );
   }
 
-  let doc: Record<string, unknown>;
+  let doc: BatchDocument;
   try {
-    doc = decodeWindowDocument(documentBytes) as unknown as Record<string, unknown>;
+    doc = parseWindowDocument(documentBytes);
   } catch (cause) {
-    throw new WindowVerificationError(Code.DOCUMENT_NOT_CANONICAL, `Window document rejected: ${(cause as Error).message}`, {}, cause);
+    if (cause instanceof InvalidWindowDocumentError) throw documentRefusal(cause);
+    throw cause;
   }
-
-  checkKeys(doc, DOC_KEYS, 'document', {});
-  const version = uint(doc, 'version', 'version', {});
-  if (version !== WINDOW_DOCUMENT_VERSION) {
-    throw new WindowVerificationError(Code.VERSION_UNSUPPORTED, `Window document version ${version} is not supported (expected ${WINDOW_DOCUMENT_VERSION}).`, {
-      position: 'version',
-      version,
-    });
-  }
-  const windowStart = uint(doc, 'windowStart', 'windowStart', {});
-  const docWindowSeconds = uint(doc, 'windowSeconds', 'windowSeconds', {});
+  const { windowStart, windowSeconds: docWindowSeconds } = doc;
   if (windowStart !== expectedWindowStart || docWindowSeconds !== windowSeconds) {
     throw new WindowVerificationError(
       Code.WINDOW_MISMATCH,
@@ -163,9 +189,38 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
       { position: 'windowStart', windowStart, windowSeconds: docWindowSeconds, expectedWindowStart, expectedWindowSeconds: windowSeconds },
     );
   }
+  const verifier = Object.prototype.hasOwnProperty.call(batchVerifiers, doc.kind) ? batchVerifiers[doc.kind] : undefined;
+  if (!verifier) throw new WindowVerificationError(Code.KIND_UNSUPPORTED, `No verifier for batch kind ${JSON.stringify(doc.kind)}.`, { position: 'kind', kind: doc.kind });
+  const documentDigest = windowDocumentDigest(documentBytes);
+  const totals = yield* verifier(doc, { documentBytes, documentDigest, windowStart, windowSeconds, deviceKeys, sampling });
+
+  const report: WindowReport = {
+    windowStart,
+    windowSeconds,
+    root: totals.root,
+    cidDigest: documentDigest,
+    deviceCount: totals.deviceCount,
+    readingCount: totals.readingCount,
+    energyWh: totals.energyWh,
+  };
+  return {
+    report,
+    payload: encodeWindowReport(report),
+    cid: windowDocumentCid(documentBytes).toString(),
+    signaturesVerified: totals.signaturesVerified,
+    sample: totals.sample,
+  };
+}
+
+/**
+ * The readings kind: every reading's layout, device, window, order and energy, each device's
+ * baseline, every signature (or the sampled ones), every claimed summary field and total.
+ */
+function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext): Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]> {
+  const { documentDigest, windowStart, windowSeconds, deviceKeys, sampling } = context;
   const windowEnd = windowStart + windowSeconds;
 
-  const devices = doc.devices as unknown[];
+  const devices = doc.devices;
   if (devices.length === 0) {
     throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, 'Window document has no devices; an empty window is never sealed.', {
       position: 'devices',
@@ -173,8 +228,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
   }
 
   // The sample is drawn over the readings as laid out (device order, then position), before any is checked.
-  const population = devices.reduce<number>((n, b) => n + (isRecord(b) && Array.isArray(b.readings) ? b.readings.length : 0), 0);
-  const documentDigest = windowDocumentDigest(documentBytes);
+  const population = devices.reduce<number>((n, b) => n + b.readings.length, 0);
   const sample = sampling ? sampleFor(sampling, population, documentDigest) : null;
   const sampled = sample ? new Set(sample) : null;
   let globalIndex = 0;
@@ -185,16 +239,8 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
   let totalEnergyWh = 0;
   let previousDeviceId = '';
   for (let i = 0; i < devices.length; i++) {
-    const rawBatch = devices[i];
+    const batch = devices[i];
     const at = `devices[${i}]`;
-    if (typeof rawBatch !== 'object' || rawBatch === null || Array.isArray(rawBatch)) {
-      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${at} is not an object.`, { position: at });
-    }
-    const batch = rawBatch as Record<string, unknown>;
-    checkKeys(batch, BATCH_KEYS, at, {});
-    if (typeof batch.deviceId !== 'string') {
-      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${at}.deviceId is not a string.`, { position: `${at}.deviceId` });
-    }
     const deviceId = batch.deviceId;
     const where = { deviceId, position: at };
     if (!(deviceId > previousDeviceId)) {
@@ -213,8 +259,8 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
     if (!key.active) throw new WindowVerificationError(Code.DEVICE_REVOKED, `Device ${deviceId} at ${at} is revoked.`, where);
 
     const rawReadings = batch.readings;
-    if (!Array.isArray(rawReadings) || rawReadings.length === 0) {
-      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `Device ${deviceId} at ${at} has no readings array or an empty one.`, {
+    if (rawReadings.length === 0) {
+      throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `Device ${deviceId} at ${at} has an empty readings array.`, {
         ...where,
         position: `${at}.readings`,
       });
@@ -337,19 +383,11 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
     }
   }
 
-  const report: WindowReport = {
-    windowStart,
-    windowSeconds,
-    root: totals.root,
-    cidDigest: documentDigest,
-    deviceCount: totals.deviceCount,
-    readingCount: totals.readingCount,
-    energyWh: totals.energyWh,
-  };
-  return { report, payload: encodeWindowReport(report), cid: windowDocumentCid(documentBytes).toString(), signaturesVerified, sample };
+  return { ...totals, signaturesVerified, sample };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The verifier per batch kind. Its keys are protocol's `batchKinds` (the type requires one verifier for each registered kind). */
+export const batchVerifiers: { readonly [K in BatchKind]: BatchVerifier<K> } = { readings: verifyReadingsBatch };
 
 /** The sampled indices, or null when the window is small enough to verify in full. */
 function sampleFor(sampling: SamplingOptions, population: number, documentDigest: Hex): number[] | null {
@@ -360,33 +398,6 @@ function sampleFor(sampling: SamplingOptions, population: number, documentDigest
   if (typeof seed !== 'string' || !HASH_PATTERN.test(seed)) throw bad(`seed must be 32 bytes of lower-case 0x hex, got ${String(seed)}`);
   if (population <= threshold || sampleSize >= population) return null;
   return selectSample(sampleSeedOf(seed, documentDigest), population, sampleSize);
-}
-
-/** Exactly the v1 keys, so a document has one shape and extra data can never ride along unverified. */
-function checkKeys(obj: Record<string, unknown>, expected: string[], at: string, loc: Record<string, unknown>): void {
-  const keys = Object.keys(obj).sort();
-  const missing = expected.filter((k) => !(k in obj));
-  const extra = keys.filter((k) => !expected.includes(k));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new WindowVerificationError(
-      Code.DOCUMENT_MALFORMED,
-      `${at} has ${missing.length ? `missing fields [${missing.join(', ')}]` : ''}${missing.length && extra.length ? ' and ' : ''}${
-        extra.length ? `unexpected fields [${extra.join(', ')}]` : ''
-      }.`,
-      { ...loc, position: at, missing, extra },
-    );
-  }
-}
-
-function uint(obj: Record<string, unknown>, field: string, position: string, loc: Record<string, unknown>): number {
-  const v = obj[field];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new WindowVerificationError(Code.DOCUMENT_MALFORMED, `${position} must be a non-negative integer, got ${JSON.stringify(v)}.`, {
-      ...loc,
-      position,
-    });
-  }
-  return v;
 }
 
 /** Decodes one signed reading; layout errors name the position and, when readable, the counter. */

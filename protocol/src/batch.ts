@@ -10,6 +10,8 @@ import { decodeSignedReading, type SignedReading } from './signature.js';
 import { assertWindowSeconds } from './window.js';
 
 export const WINDOW_DOCUMENT_VERSION = 1;
+/** `kind` of a window document of signed meter readings (the only kind so far; see `batchKinds`). */
+export const READINGS_BATCH_KIND = 'readings';
 /** multicodec dag-json; window documents are DAG-JSON, so any IPFS tool can show them. */
 export const DAG_JSON_CODE = 0x0129;
 /** multihash sha2-256. */
@@ -27,6 +29,8 @@ export interface DeviceBatch extends DeviceSummary {
 /** The sealed, immutable document of one window; its canonical bytes are DAG-JSON. */
 export interface WindowDocument {
   version: number;
+  /** What the batch holds; selects its builder and verifier (`batchKinds`). A document field only: no leaf or report commits to it. */
+  kind: typeof READINGS_BATCH_KIND;
   windowStart: number;
   windowSeconds: number;
   /** Merkle root over the device summary leaves. */
@@ -81,6 +85,7 @@ export function buildWindowDocument(args: { windowStart: number; windowSeconds: 
   if (devices.length === 0) throw new InvalidWindowDocumentError('A window document needs at least one device.');
   return {
     version: WINDOW_DOCUMENT_VERSION,
+    kind: READINGS_BATCH_KIND,
     windowStart: args.windowStart,
     windowSeconds: args.windowSeconds,
     root: buildMerkleTree(devices.map(deviceSummaryLeaf)).root,
@@ -98,26 +103,121 @@ export function encodeWindowDocument(doc: WindowDocument): Uint8Array {
 
 /**
  * Parses document bytes and insists they are canonical (re-encoding gives the same bytes), so
- * one document has exactly one CID. Checks shape only; `functions-source` checks the contents.
+ * one document has exactly one CID. Checks no more shape than a devices array: for display;
+ * {@link parseWindowDocument} (batchKinds.ts) checks every key and type, `functions-source` the contents.
  */
 export function decodeWindowDocument(bytes: Uint8Array): WindowDocument {
   let doc: WindowDocument;
   try {
     doc = dagJson.decode<WindowDocument>(bytes);
   } catch (cause) {
-    throw new InvalidWindowDocumentError(`Window document is not DAG-JSON: ${(cause as Error).message}`);
+    throw new InvalidWindowDocumentError(`Window document is not DAG-JSON: ${(cause as Error).message}`, { reason: 'NOT_DAG_JSON' });
   }
   if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.devices)) {
-    throw new InvalidWindowDocumentError('Window document has no devices array.');
+    throw new InvalidWindowDocumentError('Window document has no devices array.', { reason: 'WRONG_TYPE', position: 'devices', key: 'devices' });
   }
   let reencoded: Uint8Array;
   try {
     reencoded = dagJson.encode(doc);
   } catch (cause) {
-    throw new InvalidWindowDocumentError(`Window document cannot be re-encoded: ${(cause as Error).message}`);
+    throw new InvalidWindowDocumentError(`Window document cannot be re-encoded: ${(cause as Error).message}`, { reason: 'NOT_CANONICAL' });
   }
-  if (!equalBytes(reencoded, bytes)) throw new InvalidWindowDocumentError('Window document bytes are not canonical DAG-JSON.');
+  if (!equalBytes(reencoded, bytes)) throw new InvalidWindowDocumentError('Window document bytes are not canonical DAG-JSON.', { reason: 'NOT_CANONICAL' });
   return doc;
+}
+
+/** The JSON types a document field may have. */
+type FieldType = 'uint' | 'int' | 'string' | 'array' | 'stringOrNull';
+
+/** Every key of a readings window document and its type: exactly these, no more, no fewer. */
+const DOCUMENT_FIELDS = {
+  version: 'uint',
+  kind: 'string',
+  windowStart: 'uint',
+  windowSeconds: 'uint',
+  root: 'string',
+  deviceCount: 'uint',
+  readingCount: 'uint',
+  // A difference of registers: a document claiming energy that went down is well-formed, and refused by the verifier.
+  energyWh: 'int',
+  devices: 'array',
+} as const satisfies Record<keyof WindowDocument, FieldType>;
+
+/** Every key of a device batch and its type. */
+const DEVICE_BATCH_FIELDS = {
+  deviceId: 'string',
+  readingsRoot: 'string',
+  readingCount: 'uint',
+  firstCounter: 'uint',
+  lastCounter: 'uint',
+  energyStartWh: 'uint',
+  energyEndWh: 'uint',
+  baselineLeaf: 'string',
+  energyWh: 'int',
+  baseline: 'stringOrNull',
+  readings: 'array',
+} as const satisfies Record<keyof DeviceBatch, FieldType>;
+
+const TYPE_WORDS: Record<FieldType, string> = {
+  uint: 'a non-negative integer',
+  int: 'an integer',
+  string: 'a string',
+  array: 'an array',
+  stringOrNull: 'a string or null',
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function hasType(v: unknown, type: FieldType): boolean {
+  if (type === 'uint') return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (type === 'int') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (type === 'string') return typeof v === 'string';
+  if (type === 'array') return Array.isArray(v);
+  return v === null || typeof v === 'string';
+}
+
+/** Exactly the keys of `fields`, each of its type; the error names the first offending key (keys in sorted order). */
+function checkFields(value: unknown, fields: Record<string, FieldType>, at: string): Record<string, unknown> {
+  const name = at === '' ? 'The window document' : at;
+  if (!isRecord(value)) throw new InvalidWindowDocumentError(`${name} is not an object.`, { reason: 'WRONG_TYPE', position: at });
+  const keyAt = (key: string) => (at === '' ? key : `${at}.${key}`);
+  for (const key of Object.keys(value).sort()) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) {
+      throw new InvalidWindowDocumentError(`${name} has unknown key "${key}".`, { reason: 'UNKNOWN_KEY', position: keyAt(key), key });
+    }
+  }
+  for (const key of Object.keys(fields).sort()) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+      throw new InvalidWindowDocumentError(`${name} is missing key "${key}".`, { reason: 'MISSING_KEY', position: keyAt(key), key });
+    }
+    if (!hasType(value[key], fields[key])) {
+      throw new InvalidWindowDocumentError(`${keyAt(key)} must be ${TYPE_WORDS[fields[key]]}, got ${JSON.stringify(value[key]) ?? typeof value[key]}.`, {
+        reason: 'WRONG_TYPE',
+        position: keyAt(key),
+        key,
+      });
+    }
+  }
+  return value;
+}
+
+/**
+ * The strict shape of a readings window document (already decoded): exactly its keys and types at
+ * the top, in every device batch, and strings for every reading and baseline. Contents (hex,
+ * layouts, order, sums) are the verifier's. Used by `batchKinds.readings.parse`.
+ */
+export function parseReadingsDocument(value: unknown): WindowDocument {
+  const doc = checkFields(value, DOCUMENT_FIELDS, '');
+  (doc.devices as unknown[]).forEach((batch, i) => {
+    const at = `devices[${i}]`;
+    checkFields(batch, DEVICE_BATCH_FIELDS, at);
+    ((batch as Record<string, unknown>).readings as unknown[]).forEach((r, j) => {
+      if (typeof r !== 'string') {
+        throw new InvalidWindowDocumentError(`${at}.readings[${j}] must be a string (signed reading, 0x hex).`, { reason: 'WRONG_TYPE', position: `${at}.readings[${j}]` });
+      }
+    });
+  });
+  return doc as unknown as WindowDocument;
 }
 
 /** SHA-256 of the document bytes: the CID's digest and what the logger stores on chain. */

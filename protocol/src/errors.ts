@@ -47,11 +47,25 @@ export class InvalidSignatureFormatError extends ProtocolError {
   }
 }
 
-/** A window document is not canonical or not internally consistent. */
+/** Why a window document was refused (`details.reason` of {@link InvalidWindowDocumentError}). */
+export type WindowDocumentProblem =
+  | 'NOT_DAG_JSON'
+  | 'NOT_CANONICAL'
+  | 'UNSUPPORTED_VERSION'
+  | 'UNKNOWN_KIND'
+  | 'MISSING_KEY'
+  | 'UNKNOWN_KEY'
+  | 'WRONG_TYPE'
+  | 'INCONSISTENT';
+
+/** A window document is not canonical, not of the strict shape of its kind, or not internally consistent. */
 export class InvalidWindowDocumentError extends ProtocolError {
   override name = 'InvalidWindowDocumentError';
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('INVALID_WINDOW_DOCUMENT', message, { details });
+  /** What is wrong, for callers that map it to their own codes; `details.position` says where (`devices[1].baseline`). */
+  readonly reason: WindowDocumentProblem;
+  constructor(message: string, details: { reason?: WindowDocumentProblem; position?: string; key?: string; [key: string]: unknown } = {}) {
+    super('INVALID_WINDOW_DOCUMENT', message, { details: { ...details, reason: details.reason ?? 'INCONSISTENT' } });
+    this.reason = details.reason ?? 'INCONSISTENT';
   }
 }
 

@@ -10,6 +10,7 @@ export * from './merkle.js';
 export * from './leaves.js';
 export * from './window.js';
 export * from './batch.js';
+export * from './batchKinds.js';
 export * from './report.js';
 export * from './keystone.js';
 export * from './generated/contracts.js';

@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import { decodeSignedReading, concatBytes } from '@gridproof/protocol';
+import { ERRORS_SUBSCRIPTION, concatSignedReadings, decodeSignedReading, parseTopic, readingsTopic } from '@gridproof/protocol';
 import type { DeliveryResult, ForwarderTransport } from './forwarder.js';
 
 export interface MqttTransportParameters {
@@ -10,9 +10,8 @@ export interface MqttTransportParameters {
   timeoutMs?: number;
 }
 
-export const readingsTopic = (deviceId: string) => `gridproof/v1/devices/${deviceId}/readings`;
-const ERRORS_SUBSCRIPTION = 'gridproof/v1/devices/+/errors';
-const ERRORS_TOPIC = /^gridproof\/v1\/devices\/([^/]+)\/errors$/;
+/** protocol's `readingsTopic`, re-exported because the gateway's index exports it. */
+export { readingsTopic };
 
 /**
  * Forwards each meter batch as one QoS 1 message (the 107-byte signed readings back to back,
@@ -31,8 +30,8 @@ export function mqttTransport({ url, clientId, timeoutMs = 15_000 }: MqttTranspo
   });
   client.on('error', () => {}); // reconnects by itself; deliver() reports the outage as status 0
   client.on('message', (topic, payload) => {
-    const m = ERRORS_TOPIC.exec(topic);
-    const list = m && refusals.get(m[1]);
+    const parsed = parseTopic(topic);
+    const list = parsed?.kind === 'errors' ? refusals.get(parsed.deviceId) : undefined;
     if (!list) return;
     try {
       const { status, topic: _t, ...body } = JSON.parse(payload.toString('utf8')) as { status: number; topic: string; error: unknown };
@@ -54,7 +53,7 @@ export function mqttTransport({ url, clientId, timeoutMs = 15_000 }: MqttTranspo
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         const acked = await Promise.race([
-          client.publishAsync(readingsTopic(deviceId), Buffer.from(concatBytes(...readings)), { qos: 1 }).then(() => true),
+          client.publishAsync(readingsTopic(deviceId), Buffer.from(concatSignedReadings(readings)), { qos: 1 }).then(() => true),
           new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
         ]);
         if (!acked) return { status: 0, body: { error: { code: 'BROKER_TIMEOUT', message: `No PUBACK within ${timeoutMs} ms.` } } };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { concatBytes, toHex } from '@gridproof/protocol';
+import { concatSignedReadings, toHex } from '@gridproof/protocol';
 import { GatewayClient } from './gatewayClient.js';
 import { GatewayError } from './errors.js';
 import { createClientHello } from './session.js';
@@ -150,7 +150,7 @@ describe('gateway refusals', () => {
     const { api } = await setUp();
     const link = client();
     await link.handshake();
-    const { frame } = link.sealFrame(concatBytes(solar.read(T0)));
+    const { frame } = link.sealFrame(concatSignedReadings([solar.read(T0)]));
     expect((await link.postFrame(frame)).status).toBe(200);
     const replay = await link.postFrame(frame);
     expect(replay.status).toBe(409);
@@ -196,7 +196,7 @@ describe('gateway refusals', () => {
     const answer = await client(solar).send([load.read(T0)]);
     expect(answer).toMatchObject({ status: 403, body: { error: { code: 'READING_NOT_FROM_METER', details: { index: 0, deviceId: 'INDU_0001' } } } });
     const junk = await client(solar).send([new Uint8Array(50)]);
-    expect(junk).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PAYLOAD' } } });
+    expect(junk).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PAYLOAD', details: { length: 50, reason: 'TRUNCATED' } } } });
     expect(api.posts).toHaveLength(0);
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { SIGNED_READING_LENGTH, ProtocolError, decodeSignedReading, toHex, type Reading } from '@gridproof/protocol';
+import { SIGNED_READING_LENGTH, InvalidSignedReadingsError, ProtocolError, decodeSignedReading, signedReadingsCount, splitSignedReadings, toHex, type Reading } from '@gridproof/protocol';
 import { Aggregator, type IntervalAggregate } from './aggregator.js';
 import { GatewayError } from './errors.js';
 import { ApiRefusal, Forwarder, type ForwardedReading } from './forwarder.js';
@@ -246,14 +246,23 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
 
 /** The frame payload: 1..maxBatch signed readings of 107 bytes, all from the session's meter. */
 function splitReadings(payload: Uint8Array, meterId: string, maxBatch: number): Uint8Array[] {
-  const n = payload.length / SIGNED_READING_LENGTH;
-  if (!Number.isInteger(n) || n < 1 || n > maxBatch) {
-    throw new GatewayError(400, 'INVALID_PAYLOAD', `A frame carries 1..${maxBatch} signed readings of ${SIGNED_READING_LENGTH} bytes; got ${payload.length} bytes.`, {
-      length: payload.length,
-    });
+  const refuse = (reason: string, cause?: unknown) =>
+    new GatewayError(
+      400,
+      'INVALID_PAYLOAD',
+      `A frame carries 1..${maxBatch} signed readings of ${SIGNED_READING_LENGTH} bytes; got ${payload.length} bytes.`,
+      { length: payload.length, reason },
+      { cause },
+    );
+  let count: number;
+  try {
+    count = signedReadingsCount(payload.length);
+  } catch (err) {
+    if (err instanceof InvalidSignedReadingsError) throw refuse(err.details.reason, err);
+    throw err;
   }
-  return Array.from({ length: n }, (_, index) => {
-    const bytes = payload.slice(index * SIGNED_READING_LENGTH, (index + 1) * SIGNED_READING_LENGTH);
+  if (count > maxBatch) throw refuse('TOO_MANY');
+  return splitSignedReadings(payload).map((bytes, index) => {
     let reading: Reading;
     try {
       reading = decodeSignedReading(bytes).reading;

@@ -75,6 +75,14 @@ contract WindowChallengerTest is WindowFixture {
         emit IDataLogger.WindowFrozen(WINDOW_START, reason, _prover, leaf);
     }
 
+    function _expectRejected(bytes32 leaf, uint8 reason) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, leaf, reason
+            )
+        );
+    }
+
     function _assertNotFrozen() internal view {
         assertFalse(_logger.isFrozen(WINDOW_START));
         assertEq(_logger.frozenReason(WINDOW_START), 0);
@@ -121,11 +129,7 @@ contract WindowChallengerTest is WindowFixture {
     function test_RevertWhen_challengeSignatureOfHonestReading() public {
         _plantForgedWindow();
         for (uint256 i; i < 3; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, _leaf(_signed[0][i]), 1
-                )
-            );
+            _expectRejected(_leaf(_signed[0][i]), 1);
             _challengeSignature(0, i);
         }
         _assertNotFrozen();
@@ -231,11 +235,7 @@ contract WindowChallengerTest is WindowFixture {
     function test_challengeReading_freezesForTimestampAtWindowEnd() public {
         _plantTimestamps(WINDOW_START, WINDOW_START + WINDOW_SECONDS);
         // The first second is inside: rejected.
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, _leaf(_signed[0][0]), 0
-            )
-        );
+        _expectRejected(_leaf(_signed[0][0]), 0);
         _challengeReading(0, 0);
         // The end is exclusive: proven.
         _expectFrozen(2, _leaf(_signed[0][1]));
@@ -250,11 +250,7 @@ contract WindowChallengerTest is WindowFixture {
         solar[2] = _spec(12, 120, 1020, SOLAR_KEY);
         _addDevice(SOLAR, solar);
         _recordWindow();
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, _leaf(_signed[0][2]), 0
-            )
-        );
+        _expectRejected(_leaf(_signed[0][2]), 0);
         _challengeReading(0, 2);
         _expectFrozen(_challenger.REASON_COUNTER_OUTSIDE_SUMMARY(), _leaf(_signed[0][1]));
         _challengeReading(0, 1);
@@ -263,11 +259,7 @@ contract WindowChallengerTest is WindowFixture {
     function test_RevertWhen_challengeReadingOfHonestReading() public {
         _plantForgedWindow();
         for (uint256 i; i < 3; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, _leaf(_signed[0][i]), 0
-                )
-            );
+            _expectRejected(_leaf(_signed[0][i]), 0);
             _challengeReading(0, i);
         }
         _assertNotFrozen();
@@ -306,14 +298,7 @@ contract WindowChallengerTest is WindowFixture {
         _recordWindow();
         uint256[2][4] memory pairs = [[uint256(0), 1], [uint256(1), 0], [uint256(0), 2], [uint256(2), 1]];
         for (uint256 p; p < pairs.length; ++p) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IWindowChallenger.WindowChallengerChallengeRejected.selector,
-                    WINDOW_START,
-                    _leaf(_signed[0][pairs[p][1]]),
-                    0
-                )
-            );
+            _expectRejected(_leaf(_signed[0][pairs[p][1]]), 0);
             _challengePair(0, pairs[p][0], pairs[p][1]);
         }
         vm.expectRevert(
@@ -387,11 +372,7 @@ contract WindowChallengerTest is WindowFixture {
         _plantTimestamps(timestamp, WINDOW_START + 1);
         bool outside = timestamp < WINDOW_START || timestamp >= WINDOW_START + WINDOW_SECONDS;
         if (!outside) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IWindowChallenger.WindowChallengerChallengeRejected.selector, WINDOW_START, _leaf(_signed[0][0]), 0
-                )
-            );
+            _expectRejected(_leaf(_signed[0][0]), 0);
         }
         _challengeReading(0, 0);
         assertEq(_logger.isFrozen(WINDOW_START), outside);

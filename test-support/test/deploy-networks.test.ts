@@ -10,22 +10,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPublicClient, createWalletClient, decodeAbiParameters, getAddress, http, zeroAddress, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_KEYS, localWorkflowIdentity, startAnvil, type AnvilHandle } from '../src/index.js';
+import type { Deployment } from '@gridproof/contracts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const forwarderArtifact = JSON.parse(readFileSync(resolve(root, 'contracts/out/KeystoneForwarder.sol/KeystoneForwarder.json'), 'utf8'));
 const workflow = localWorkflowIdentity();
 
-interface Planned {
-  chainId: bigint;
-  network: string;
-  forwarder: Address;
-  deviceRegistry: Address;
-  dataLogger: Address;
-  windowChallenger: Address;
-  functionsAnchor: Address;
-  windowSeconds: number;
-  startBlock: bigint;
-}
+/** The deployment file's fields as the dry run prints them (uint256 as bigint), plus the network name. */
+type Planned = Omit<Deployment, 'chainId' | 'startBlock'> & { chainId: bigint; network: string; startBlock: bigint };
 
 const deploymentType = [
   {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle } from '../src/index.js';
+import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle, type Deployment } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));
@@ -35,6 +35,11 @@ afterAll(async () => {
   await anvil?.stop();
   rmSync(deploymentFile, { force: true });
 });
+
+/** The test vectors' window report, signed by the local DON and delivered through the deployment's forwarder. */
+function deliverVectorReport(deployment: Deployment, executionSeed: bigint) {
+  return submitKeystoneReport({ rpcUrl: anvil.rpcUrl, forwarder: deployment.forwarder, receiver: deployment.dataLogger, payload: vectors.report, ...don, executionSeed });
+}
 
 describe('Deploy.s.sol against anvil', () => {
   it('deploys, writes the deployment file, and records a DON-signed window through the forwarder', async () => {
@@ -91,14 +96,7 @@ describe('Deploy.s.sol against anvil', () => {
     if ((await pub.getBlock()).timestamp < closedAt) {
       await createTestClient({ chain, mode: 'anvil', transport: http(anvil.rpcUrl) }).setNextBlockTimestamp({ timestamp: closedAt });
     }
-    const result = await submitKeystoneReport({
-      rpcUrl: anvil.rpcUrl,
-      forwarder: deployment.forwarder,
-      receiver: deployment.dataLogger,
-      payload: vectors.report,
-      ...don,
-      executionSeed: 1n,
-    });
+    const result = await deliverVectorReport(deployment, 1n);
     expect(result.ok, result.ok ? undefined : result.reason).toBe(true);
     expect((await pub.waitForTransactionReceipt({ hash: result.txHash! })).status).toBe('success');
     const record = await pub.readContract({
@@ -118,14 +116,7 @@ describe('Deploy.s.sol against anvil', () => {
     const pub = createPublicClient({ transport: http(anvil.rpcUrl) });
     expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowSeconds' })).toBe(60);
     expect(await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'windowSeconds' })).toBe(60);
-    const result = await submitKeystoneReport({
-      rpcUrl: anvil.rpcUrl,
-      forwarder: deployment.forwarder,
-      receiver: deployment.dataLogger,
-      payload: vectors.report,
-      ...don,
-      executionSeed: 2n,
-    });
+    const result = await deliverVectorReport(deployment, 2n);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toContain(`DataLoggerWindowLengthMismatch(${vectors.windowSeconds}, 60)`);
     expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' })).toBe(0n);

@@ -175,7 +175,7 @@ describe('dApp in Chromium', () => {
     const page = await openPage(`${appUrl}#/window/${windowVector.windowStart + 300}`);
     const error = page.locator('[data-testid="load-error"]');
     await error.waitFor({ timeout: 30_000 });
-    expect(await error.textContent()).toBe(`DataLoggerUnknownWindow(${windowVector.windowStart + 300})`);
+    expect(await error.textContent()).toBe(`The contract refused getWindow: DataLoggerUnknownWindow(windowStart: ${windowVector.windowStart + 300}).`);
     await page.close();
   });
 });

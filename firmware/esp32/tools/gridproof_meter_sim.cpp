@@ -14,10 +14,12 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "hex.h"
 #include "meter_loop.h"
 #include "software_secure_element.h"
 
@@ -28,16 +30,6 @@ namespace {
 [[noreturn]] void fail(const char* code, const std::string& message) {
   std::fprintf(stderr, "error %s: %s\n", code, message.c_str());
   std::exit(2);
-}
-
-std::string hex(const uint8_t* data, size_t length) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (size_t i = 0; i < length; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 15];
-  }
-  return out;
 }
 
 bool parse_hex32(const std::string& text, uint8_t out[32]) {
@@ -99,8 +91,13 @@ uint64_t uint_flag(const Options& o, const std::string& name, uint64_t fallback,
   return v;
 }
 
-void load_key(const Options& o, uint8_t key[32]) {
+// The software secure element holding --key (exits INVALID_PRIVATE_KEY when it is not a P-256 scalar).
+std::unique_ptr<SoftwareSecureElement> open_element(const Options& o) {
+  uint8_t key[32];
   if (!parse_hex32(require(o, "key"), key)) fail("INVALID_PRIVATE_KEY", "--key must be 32 bytes of hex");
+  auto element = std::make_unique<SoftwareSecureElement>(key);
+  if (!element->ok()) fail("INVALID_PRIVATE_KEY", "not a valid P-256 private key");
+  return element;
 }
 
 Reading parse_reading(const std::string& line, size_t number) {
@@ -127,10 +124,8 @@ Reading parse_reading(const std::string& line, size_t number) {
 }
 
 int command_sign(const Options& o) {
-  uint8_t key[32];
-  load_key(o, key);
-  SoftwareSecureElement element(key);
-  if (!element.ok()) fail("INVALID_PRIVATE_KEY", "not a valid P-256 private key");
+  auto element_ptr = open_element(o);
+  SoftwareSecureElement& element = *element_ptr;
   std::vector<std::string> lines = o.positional;
   if (lines.empty())
     for (std::string line; std::getline(std::cin, line);)
@@ -142,7 +137,7 @@ int command_sign(const Options& o) {
     if (e != CodecError::Ok) fail(codec_error_code(e), "reading " + std::to_string(i + 1) + ": " + codec_error_message(e));
     SignedReading s;
     if (!sign_reading(element, bytes, s)) fail("SIGNING_FAILED", "secure element refused to sign");
-    std::printf("%s\n", hex(s.bytes, sizeof s.bytes).c_str());
+    std::printf("%s\n", gridproof::to_hex(s.bytes, sizeof s.bytes).c_str());
   }
   return 0;
 }
@@ -185,7 +180,7 @@ class StdoutTransport : public Transport {
       offline_--;
       return SendResult::RetryLater;
     }
-    for (size_t i = 0; i < count; ++i) std::printf("%s\n", hex(readings[i].bytes, kSignedReadingLength).c_str());
+    for (size_t i = 0; i < count; ++i) std::printf("%s\n", gridproof::to_hex(readings[i].bytes, kSignedReadingLength).c_str());
     return SendResult::Delivered;
   }
 
@@ -194,10 +189,8 @@ class StdoutTransport : public Transport {
 };
 
 int command_run(const Options& o) {
-  uint8_t key[32];
-  load_key(o, key);
-  SoftwareSecureElement element(key);
-  if (!element.ok()) fail("INVALID_PRIVATE_KEY", "not a valid P-256 private key");
+  auto element_ptr = open_element(o);
+  SoftwareSecureElement& element = *element_ptr;
   MeterLoopConfig config;
   std::string device = require(o, "device");
   if (!is_valid_device_id(device.c_str())) fail("INVALID_DEVICE_ID", "device id must be XXXX_ZZZZ");
@@ -241,12 +234,9 @@ int command_run(const Options& o) {
 int main(int argc, char** argv) {
   Options o = parse_args(argc, argv);
   if (o.command == "public-key") {
-    uint8_t key[32];
-    load_key(o, key);
-    SoftwareSecureElement element(key);
     uint8_t pub[kPublicKeyLength];
-    if (!element.ok() || !element.public_key(pub)) fail("INVALID_PRIVATE_KEY", "not a valid P-256 private key");
-    std::printf("%s\n", hex(pub, sizeof pub).c_str());
+    if (!open_element(o)->public_key(pub)) fail("INVALID_PRIVATE_KEY", "not a valid P-256 private key");
+    std::printf("%s\n", gridproof::to_hex(pub, sizeof pub).c_str());
     return 0;
   }
   if (o.command == "sign") return command_sign(o);

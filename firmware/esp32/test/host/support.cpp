@@ -32,16 +32,6 @@ std::vector<uint8_t> from_hex(const std::string& hex) {
   return out;
 }
 
-std::string to_hex(const uint8_t* data, size_t length) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (size_t i = 0; i < length; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 15];
-  }
-  return out;
-}
-
 gridproof::Reading reading_from_json(const nlohmann::json& j) {
   gridproof::Reading r{};
   std::string id = j.at("deviceId").get<std::string>();

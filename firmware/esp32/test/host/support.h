@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hex.h"
 #include "reading_codec.h"
 
 namespace support {
@@ -15,7 +16,7 @@ std::string& vectors_path();
 const nlohmann::json& vectors();
 
 std::vector<uint8_t> from_hex(const std::string& hex);  // accepts a 0x prefix
-std::string to_hex(const uint8_t* data, size_t length);  // 0x-prefixed, lower case
+using gridproof::to_hex;  // 0x-prefixed, lower case (the core's)
 inline std::string to_hex(const std::vector<uint8_t>& v) { return to_hex(v.data(), v.size()); }
 
 gridproof::Reading reading_from_json(const nlohmann::json& j);

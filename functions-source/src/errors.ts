@@ -1,4 +1,4 @@
-import { ProtocolError } from '@gridproof/protocol';
+import { GridProofError, ProtocolError } from '@gridproof/protocol';
 
 /**
  * Stable codes of {@link WindowVerificationError}: what the DON found wrong in a window document.
@@ -60,5 +60,37 @@ export class WindowVerificationError extends ProtocolError<WindowVerificationCod
   constructor(code: WindowVerificationCode, message: string, location: WindowVerificationLocation = {}, cause?: unknown) {
     super(code, message, { details: location, cause });
     this.location = location;
+  }
+}
+
+/** Codes of {@link FunctionsSourceError}: the Functions source's own refusals, or the verifier's code it relays. */
+export type FunctionsSourceErrorCode =
+  | 'BAD_ARGS'
+  | 'BAD_SECRETS'
+  | 'DOCUMENT_UNAVAILABLE'
+  | 'TOO_MANY_DEVICES'
+  | 'REGISTRY_UNAVAILABLE'
+  | 'WINDOW_TOO_LARGE'
+  | WindowVerificationCode;
+
+/** The Functions error response is bytes on chain too: at most 256 bytes. */
+export const MAX_FUNCTIONS_ERROR_BYTES = 256;
+
+/** Cuts `s` to at most `MAX_FUNCTIONS_ERROR_BYTES` UTF-8 bytes (ending in `...` when cut, never in half a character). */
+export function clipFunctionsError(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  if (bytes.length <= MAX_FUNCTIONS_ERROR_BYTES) return s;
+  return new TextDecoder().decode(bytes.slice(0, MAX_FUNCTIONS_ERROR_BYTES - 3)).replace(/\uFFFD$/, '') + '...';
+}
+
+/**
+ * A Chainlink Functions request refused by the source. Its message, what the DON reports on
+ * chain, is `CODE: what`, clipped to 256 bytes; `code` alone is what callers match on.
+ * @example throw new FunctionsSourceError('BAD_ARGS', 'apiUrl x is not an http(s) URL')
+ */
+export class FunctionsSourceError extends GridProofError<FunctionsSourceErrorCode> {
+  override name = 'FunctionsSourceError' as const;
+  constructor(code: FunctionsSourceErrorCode, message: string, cause?: unknown) {
+    super(code, clipFunctionsError(`${code}: ${message}`), { cause });
   }
 }

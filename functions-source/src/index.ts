@@ -2,6 +2,10 @@ export {
   verifyWindow,
   verifyWindowSteps,
   verifySignatureWithNoble,
+  batchVerifiers,
+  type BatchVerification,
+  type BatchVerifier,
+  type BatchVerifierContext,
   type RegisteredDeviceKey,
   type SignatureCheck,
   type SignatureVerdict,
@@ -12,4 +16,10 @@ export {
 export { verifyWindowAsync, webCryptoVerifier, nobleVerifier, type SignatureVerifier, type VerifyWindowAsyncParameters } from './verifyWindowAsync.js';
 export { selectSample, sampleSeedOf, type SamplingOptions } from './sampling.js';
 export { dueWindowStart } from './dueWindowStart.js';
-export { WindowVerificationCode, WindowVerificationError, type WindowVerificationLocation } from './errors.js';
+export {
+  FunctionsSourceError,
+  WindowVerificationCode,
+  WindowVerificationError,
+  type FunctionsSourceErrorCode,
+  type WindowVerificationLocation,
+} from './errors.js';

@@ -2,7 +2,7 @@
 // Bundled by build.ts; the inline source on chain is a small loader that fetches this bundle and
 // checks its SHA-256 before running it (the bundle is ~120 KB, a Functions request at most 30 KB).
 import { decodeWindowDocument, fromHex, type Hex } from '@gridproof/protocol';
-import { WindowVerificationError } from '../errors.js';
+import { FunctionsSourceError, WindowVerificationError } from '../errors.js';
 import { verifyWindowAsync } from '../verifyWindowAsync.js';
 import type { RegisteredDeviceKey } from '../verifyWindow.js';
 import { decodeGetDevices, encodeGetDevices } from './registry.js';
@@ -35,24 +35,10 @@ export interface FunctionsRequestInput {
   secrets: Record<string, string | undefined>;
 }
 
-/** The Functions error response is bytes on chain too: keep it within the 256-byte response limit. */
-const MAX_ERROR_BYTES = 256;
 /** Device ids per getDevices eth_call (the JSON body must stay under the 2 KB request limit). */
 export const IDS_PER_CALL = 24;
 /** 5 HTTP requests per run: the code, the document, and at most 3 registry reads. */
 export const MAX_REGISTRY_CALLS = 3;
-
-class FunctionsSourceError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(clip(`${code}: ${message}`));
-  }
-}
-
-function clip(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  if (bytes.length <= MAX_ERROR_BYTES) return s;
-  return new TextDecoder().decode(bytes.slice(0, MAX_ERROR_BYTES - 3)).replace(/\uFFFD$/, '') + '...';
-}
 
 /**
  * Runs one window request: fetches the sealed window document from the API (1 HTTP request), reads
@@ -130,7 +116,7 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
     });
     return fromHex(payload);
   } catch (e) {
-    if (e instanceof WindowVerificationError) throw new FunctionsSourceError(e.code, e.message);
+    if (e instanceof WindowVerificationError) throw new FunctionsSourceError(e.code, e.message, e);
     throw e;
   }
 }

@@ -1,38 +1,54 @@
-import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { AppEnv, ServiceContext } from './context.js';
+import type { ServiceContext } from './context.js';
 import { ApiError } from './lib/errors.js';
+import { createRouter } from './lib/router.js';
 import { errorHandler } from './middleware/errorHandler.js';
 import { serviceContext } from './middleware/serviceContext.js';
+import { SERVICE_INFO } from './routes/root/root.index.js';
 import { createDevicesRouter } from './routes/devices/devices.index.js';
 import { createDocsRouter } from './routes/docs/docs.index.js';
 import { createHealthRouter } from './routes/health/health.index.js';
 import { createIpfsRouter } from './routes/ipfs/ipfs.index.js';
+import { createLiveRouter } from './routes/live/live.index.js';
 import { createReadingsRouter } from './routes/readings/readings.index.js';
+import { createRootRouter } from './routes/root/root.index.js';
 import { createWindowsRouter } from './routes/windows/windows.index.js';
+
+/** The OpenAPI document's header; the paths come from the route declarations. */
+const DOCUMENT_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: SERVICE_INFO.name,
+    version: SERVICE_INFO.version ?? '0.0.0',
+    description:
+      'Signed meter readings in, sealed UTC windows out. MQTT ingest: publish 107-byte signed readings (QoS 1) to gridproof/v1/devices/{deviceId}/readings; refusals arrive on gridproof/v1/devices/{deviceId}/errors.',
+  },
+};
 
 /**
  * The HTTP app over a service context; shared by `startOracleApi` and the tests (`app.request()`).
+ * Every route is declared with `createRoute` (request, every response, examples); `/openapi.json`
+ * is generated from those declarations.
  * @example const app = createApp(ctx); const res = await app.request('/health')
  */
 export function createApp(ctx: ServiceContext) {
-  const app = new Hono<AppEnv>();
+  const api = createRouter()
+    .route('/', createRootRouter())
+    .route('/', createHealthRouter())
+    .route('/', createReadingsRouter(ctx.rules))
+    .route('/', createLiveRouter())
+    .route('/', createWindowsRouter())
+    .route('/', createDevicesRouter())
+    .route('/', createIpfsRouter());
+  const app = createRouter();
   // Reads are public: the dApp is served from another origin (any IPFS gateway).
   app.use(cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['x-ipfs-cid', 'x-ipfs-path', 'x-ipfs-roots', 'etag'] }));
   app.use(serviceContext({ ctx }));
-  app.route('/', createHealthRouter());
-  app.route('/', createReadingsRouter(ctx.rules));
-  app.route('/', createWindowsRouter());
-  app.route('/', createDevicesRouter());
-  app.route('/', createIpfsRouter());
-  app.route('/', createDocsRouter());
-  // The WebSocket itself is served by the HTTP server's upgrade handler (live/liveReadings.ts).
-  app.get('/v1/live', () => {
-    throw new ApiError(426, 'UPGRADE_REQUIRED', 'GET /v1/live is a WebSocket: connect with Upgrade: websocket, then send {"subscribe": ["XXXX_ZZZZ", …]}.');
-  });
+  const routed = app.route('/', api).route('/', createDocsRouter(() => app.getOpenAPI31Document(DOCUMENT_INFO) as unknown as Record<string, unknown>));
   app.notFound((c) => c.json(new ApiError(404, 'NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404));
   app.onError(errorHandler({ logger: ctx.logger }));
-  return app;
+  return routed;
 }
 
+/** The app, typed with every route's request and responses (for `hc<App>` and the typed client). */
 export type App = ReturnType<typeof createApp>;

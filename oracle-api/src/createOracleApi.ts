@@ -21,6 +21,7 @@ import { createSealer, type Sealer } from './services/sealWindows.js';
 import { createAnchorWatcher, type AnchorWatcher } from './services/anchorWatcher.js';
 import { createVerifyPool } from './services/verifyPool.js';
 import { createPublicClient, http } from 'viem';
+import { MAX_BATCH } from './routes/paths.js';
 
 /** oracle-api/.data: the default home of the PGlite database and the blockstore. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data', import.meta.url));
@@ -38,7 +39,7 @@ export interface OracleApiConfig {
   sealGraceSeconds?: number;
   /** Default 30. */
   maxClockSkewSeconds?: number;
-  /** Default 500. */
+  /** Most readings in one POST; default {@link MAX_BATCH} (500). */
   maxBatch?: number;
   /** Default: room for `maxBatch` readings as JSON hex plus 4 KiB. */
   maxBodyBytes?: number;
@@ -75,7 +76,7 @@ const JSON_BYTES_PER_READING = 2 + 214 + 3;
  * @example const api = await createOracleApi({ dataDir: 'memory', devices, clock }); await api.app.request('/health')
  */
 export async function createOracleApi(config: OracleApiConfig = {}): Promise<CreateOracleApiReturnType> {
-  const maxBatch = config.maxBatch ?? 500;
+  const maxBatch = config.maxBatch ?? MAX_BATCH;
   const rules: OracleApiRules = {
     windowSeconds: config.windowSeconds ?? 300,
     sealGraceSeconds: config.sealGraceSeconds ?? 5,

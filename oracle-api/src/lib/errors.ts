@@ -1,27 +1,24 @@
-import { HTTPException } from 'hono/http-exception';
+import { GridProofError, type ApiErrorCode, type ErrorBody } from '@gridproof/protocol';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** Body of every error response: `{"error": {"code", "message", "details"}}`. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+export type { ErrorBody } from '@gridproof/protocol';
 
 /**
- * An HTTP error with a stable machine-readable `code`; thrown anywhere, formatted once by
- * `app.onError` (see app.ts).
+ * An HTTP refusal with a stable machine-readable `code` (protocol's {@link ApiErrorCode}); thrown
+ * anywhere, formatted once by `app.onError` (see middleware/errorHandler.ts).
  * @example throw new ApiError(404, 'WINDOW_NOT_FOUND', 'No window starts at 1767225600.', { windowStart: 1767225600 })
  */
-export class ApiError extends HTTPException {
-  override name = 'ApiError';
-  readonly code: string;
-  readonly details?: Record<string, unknown>;
-  constructor(status: ContentfulStatusCode, code: string, message: string, details?: Record<string, unknown>, cause?: unknown) {
-    super(status, { message, cause });
-    this.code = code;
-    this.details = details;
+export class ApiError extends GridProofError<ApiErrorCode> {
+  override name = 'ApiError' as const;
+  /** HTTP status of the answer. */
+  readonly status: ContentfulStatusCode;
+  constructor(status: ContentfulStatusCode, code: ApiErrorCode, message: string, details?: Record<string, unknown>, cause?: unknown) {
+    super(code, message, { details, cause });
+    this.status = status;
   }
 
+  /** The wire form: `{"error": {"code", "message", "details"}}`. */
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return { error: { code: this.code, message: this.shortMessage, ...(this.details ? { details: this.details } : {}) } };
   }
 }

@@ -1,25 +1,20 @@
+import type { RouteHandler } from '@hono/zod-openapi';
 import { toHex } from '@gridproof/protocol';
 import { and, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
-import type { Context } from 'hono';
 import type { AppEnv, ServiceContext } from '../../context.js';
 import { readings } from '../../db/schema/index.js';
 import type { DeviceListing } from '../../devices/deviceDirectory.js';
 import { ApiError } from '../../lib/errors.js';
 import { readingOut } from '../../lib/readingOut.js';
-import { parseParams } from '../../lib/query.js';
-import {
-  CHART_RANGES,
-  chartQuerySchema,
-  deviceParamSchema,
-  deviceReadingsQuerySchema,
-  listDevicesQuerySchema,
-  livenessQuerySchema,
-} from './devices.routes.js';
+import type { ApiDevice } from '../../openapi/schemas.js';
+import { CHART_RANGES, type chartRoute, type deviceReadingsRoute, type getDeviceRoute, type latestReadingRoute, type listDevicesRoute, type livenessRoute } from './devices.routes.js';
 
-const KEY_TYPE_NAME: Record<number, string> = { 1: 'P256', 2: 'ED25519' };
+const KEY_TYPE_NAME: Record<number, ApiDevice['keyType']> = { 1: 'P256', 2: 'ED25519' };
 
-function deviceOut(d: DeviceListing, lastSeen: number | null) {
-  return { deviceId: d.deviceId, keyType: KEY_TYPE_NAME[d.keyType] ?? String(d.keyType), publicKey: toHex(d.publicKey), active: d.active, registeredAt: d.registeredAt, lastSeen };
+function deviceOut(d: DeviceListing, lastSeen: number | null): ApiDevice {
+  const keyType = KEY_TYPE_NAME[d.keyType];
+  if (!keyType) throw new Error(`Device ${d.deviceId} has key type ${d.keyType}, which this API cannot show.`);
+  return { deviceId: d.deviceId, keyType, publicKey: toHex(d.publicKey), active: d.active, registeredAt: d.registeredAt, lastSeen };
 }
 
 async function registry(ctx: ServiceContext): Promise<DeviceListing[]> {
@@ -44,30 +39,30 @@ async function lastSeenOf(ctx: ServiceContext, deviceIds: string[]): Promise<Map
 }
 
 /** GET /v1/devices?limit=&offset=&active= — the chain registry's devices (mirror, cached), with when each was last heard from. */
-export async function list(c: Context<AppEnv>) {
+export const list: RouteHandler<typeof listDevicesRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const q = parseParams(listDevicesQuerySchema, c.req.query());
+  const q = c.req.valid('query');
   const all = (await registry(ctx)).filter((d) => q.active === undefined || d.active === (q.active === 'true'));
   const page = all.slice(q.offset, q.offset + q.limit);
   const seen = await lastSeenOf(ctx, page.map((d) => d.deviceId));
-  return c.json({ devices: page.map((d) => deviceOut(d, seen.get(d.deviceId) ?? null)), total: all.length });
-}
+  return c.json({ devices: page.map((d) => deviceOut(d, seen.get(d.deviceId) ?? null)), total: all.length }, 200);
+};
 
 /** GET /v1/devices/:deviceId */
-export async function get(c: Context<AppEnv>) {
+export const get: RouteHandler<typeof getDeviceRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const { deviceId } = c.req.valid('param');
   const device = (await registry(ctx)).find((d) => d.deviceId === deviceId);
   if (!device) throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} is not registered.`, { deviceId });
   const seen = await lastSeenOf(ctx, [deviceId]);
-  return c.json(deviceOut(device, seen.get(deviceId) ?? null));
-}
+  return c.json(deviceOut(device, seen.get(deviceId) ?? null), 200);
+};
 
 /** GET /v1/devices/:deviceId/readings?limit=&cursor= — a device's accepted readings, newest first; `nextCursor` fetches the next page. */
-export async function listReadings(c: Context<AppEnv>) {
+export const listReadings: RouteHandler<typeof deviceReadingsRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
-  const q = parseParams(deviceReadingsQuerySchema, c.req.query());
+  const { deviceId } = c.req.valid('param');
+  const q = c.req.valid('query');
   const below = q.cursor ?? q.before;
   const rows = await ctx.db
     .select()
@@ -75,17 +70,17 @@ export async function listReadings(c: Context<AppEnv>) {
     .where(and(eq(readings.deviceId, deviceId), below === undefined ? undefined : lt(readings.counter, below)))
     .orderBy(desc(readings.counter))
     .limit(q.limit);
-  return c.json({ readings: rows.map(readingOut), nextCursor: rows.length === q.limit ? rows[rows.length - 1].counter : null });
-}
+  return c.json({ readings: rows.map(readingOut), nextCursor: rows.length === q.limit ? rows[rows.length - 1].counter : null }, 200);
+};
 
 /** GET /v1/devices/:deviceId/latest — the newest accepted reading; 404 NO_READINGS before the first. */
-export async function latest(c: Context<AppEnv>) {
+export const latest: RouteHandler<typeof latestReadingRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
+  const { deviceId } = c.req.valid('param');
   const [row] = await ctx.db.select().from(readings).where(eq(readings.deviceId, deviceId)).orderBy(desc(readings.counter)).limit(1);
   if (!row) throw new ApiError(404, 'NO_READINGS', `No reading of ${deviceId} has been accepted.`, { deviceId });
-  return c.json(readingOut(row));
-}
+  return c.json(readingOut(row), 200);
+};
 
 /**
  * GET /v1/devices/:deviceId/chart?range=hour|day|week|month|year&tz=&end= — the calendar period
@@ -93,10 +88,10 @@ export async function latest(c: Context<AppEnv>) {
  * peak power, and energy: the rise of the cumulative register over the bucket, counted from the
  * last reading before it, so bucket energies add up to the period's total.
  */
-export async function chart(c: Context<AppEnv>) {
+export const chart: RouteHandler<typeof chartRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
-  const q = parseParams(chartQuerySchema, c.req.query());
+  const { deviceId } = c.req.valid('param');
+  const q = c.req.valid('query');
   const { period, bucket } = CHART_RANGES[q.range];
   const end = q.end ?? ctx.clock.now();
   const periodStep = `1 ${period}`;
@@ -140,14 +135,14 @@ export async function chart(c: Context<AppEnv>) {
     total += energyWh;
     return { start: b.start, end: b.end, readings: Number(r.readings), avgPowerW: Math.round(Number(r.avg_power) * 100) / 100, maxPowerW: Number(r.max_power), energyWh };
   });
-  return c.json({ deviceId, range: q.range, tz: q.tz, bucket, start: from, end: to, energyWh: total, buckets: out });
-}
+  return c.json({ deviceId, range: q.range, tz: q.tz, bucket, start: from, end: to, energyWh: total, buckets: out }, 200);
+};
 
 /** GET /v1/devices/:deviceId/liveness?intervals=&expectedIntervalSeconds= — last seen, and online while the newest reading is at most `intervals` reporting intervals old. */
-export async function liveness(c: Context<AppEnv>) {
+export const liveness: RouteHandler<typeof livenessRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const { deviceId } = parseParams(deviceParamSchema, c.req.param(), 'INVALID_DEVICE_ID');
-  const q = parseParams(livenessQuerySchema, c.req.query());
+  const { deviceId } = c.req.valid('param');
+  const q = c.req.valid('query');
   const recent = await ctx.db
     .select({ counter: readings.counter, timestamp: readings.timestamp, receivedAt: readings.receivedAt })
     .from(readings)
@@ -156,7 +151,7 @@ export async function liveness(c: Context<AppEnv>) {
     .limit(11);
   const now = ctx.clock.now();
   if (recent.length === 0) {
-    return c.json({ deviceId, online: false, lastSeen: null, lastReceivedAt: null, lastCounter: null, intervalSeconds: null, onlineUntil: null, now });
+    return c.json({ deviceId, online: false, lastSeen: null, lastReceivedAt: null, lastCounter: null, intervalSeconds: null, onlineUntil: null, now }, 200);
   }
   // Median gap of the last ten: one late or burst reading does not flip the answer.
   const gaps = recent.slice(1).map((r, i) => recent[i].timestamp - r.timestamp).sort((a, b) => a - b);
@@ -171,5 +166,5 @@ export async function liveness(c: Context<AppEnv>) {
     intervalSeconds,
     onlineUntil,
     now,
-  });
-}
+  }, 200);
+};

@@ -1,14 +1,14 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './devices.handlers.js';
-import { devicesPaths } from './devices.routes.js';
+import { chartRoute, deviceReadingsRoute, getDeviceRoute, latestReadingRoute, listDevicesRoute, livenessRoute } from './devices.routes.js';
 
+/** The registry mirror and each device's readings, chart and liveness. */
 export function createDevicesRouter() {
-  return new Hono<AppEnv>()
-    .get(devicesPaths.list, handlers.list)
-    .get(devicesPaths.get, handlers.get)
-    .get(devicesPaths.readings, handlers.listReadings)
-    .get(devicesPaths.latest, handlers.latest)
-    .get(devicesPaths.chart, handlers.chart)
-    .get(devicesPaths.liveness, handlers.liveness);
+  return createRouter()
+    .openapi(listDevicesRoute, handlers.list)
+    .openapi(getDeviceRoute, handlers.get)
+    .openapi(deviceReadingsRoute, handlers.listReadings)
+    .openapi(latestReadingRoute, handlers.latest)
+    .openapi(chartRoute, handlers.chart)
+    .openapi(livenessRoute, handlers.liveness);
 }

@@ -1,8 +1,12 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './docs.handlers.js';
-import { docsPaths } from './docs.routes.js';
+import { docsAssetRoute, docsRoute, openapiRoute } from './docs.routes.js';
 
-export function createDocsRouter() {
-  return new Hono<AppEnv>().get(docsPaths.openapi, handlers.openapi).get(docsPaths.docs, handlers.docs).get(docsPaths.asset, handlers.asset);
+/** /openapi.json (built once, by `document`, from the whole app's declarations), /docs and its assets. */
+export function createDocsRouter(document: () => Record<string, unknown>) {
+  let built: Record<string, unknown> | undefined;
+  return createRouter()
+    .openapi(openapiRoute, (c) => c.json((built ??= document()) as { openapi: string; info: { title: string; version: string }; paths: Record<string, unknown> }, 200))
+    .openapi(docsRoute, handlers.docs)
+    .openapi(docsAssetRoute, handlers.asset);
 }

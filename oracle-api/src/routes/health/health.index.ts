@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './health.handlers.js';
-import { healthPaths } from './health.routes.js';
+import { healthRoute } from './health.routes.js';
 
+/** GET /health */
 export function createHealthRouter() {
-  return new Hono<AppEnv>().get(healthPaths.health, handlers.health);
+  return createRouter().openapi(healthRoute, handlers.health);
 }

@@ -1,1 +1,15 @@
-export const healthPaths = { health: '/health' } as const;
+import { createRoute } from '@hono/zod-openapi';
+import { healthSchema } from '../../openapi/schemas.js';
+import { apiPaths } from '../paths.js';
+
+/** GET /health */
+export const healthRoute = createRoute({
+  method: 'get',
+  path: apiPaths.health,
+  tags: ['service'],
+  summary: 'State of db, broker, chain and ipfs, and the rules in force',
+  responses: {
+    200: { description: '`ok`, or `degraded` when a part other than the database is down', content: { 'application/json': { schema: healthSchema } } },
+    503: { description: '`down`: the database does not answer (ingest cannot work)', content: { 'application/json': { schema: healthSchema } } },
+  },
+});

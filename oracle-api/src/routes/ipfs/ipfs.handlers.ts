@@ -1,9 +1,10 @@
-import type { Context } from 'hono';
+import type { RouteHandler } from '@hono/zod-openapi';
 import { CID } from 'multiformats/cid';
 import type { AppEnv } from '../../context.js';
 import { readVerifiedBlock } from '../../lib/blocks.js';
 import { ApiError } from '../../lib/errors.js';
-import { DAG_JSON_CODEC, DAG_JSON_TYPE, RAW_BLOCK_TYPE } from './ipfs.routes.js';
+import { DAG_JSON_TYPE, RAW_BLOCK_TYPE } from '../paths.js';
+import { DAG_JSON_CODEC, type blockRoute } from './ipfs.routes.js';
 
 /**
  * GET /ipfs/:cid — a trustless gateway for the blocks this service stores (IPFS Trustless
@@ -11,16 +12,16 @@ import { DAG_JSON_CODEC, DAG_JSON_TYPE, RAW_BLOCK_TYPE } from './ipfs.routes.js'
  * block bytes, which the client verifies by hashing. Without either, a dag-json block is
  * served as dag-json: its bytes are already canonical, so the two are the same bytes.
  */
-export async function block(c: Context<AppEnv>) {
+export const block: RouteHandler<typeof blockRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const text = c.req.param('cid') ?? '';
+  const text = c.req.valid('param').cid;
   let cid: CID;
   try {
     cid = CID.parse(text);
   } catch (err) {
     throw new ApiError(400, 'INVALID_CID', `"${text.slice(0, 100)}" is not a CID.`, { cid: text.slice(0, 100) }, err);
   }
-  const format = c.req.query('format');
+  const { format } = c.req.valid('query');
   const accept = c.req.header('accept') ?? '';
   const raw = format === 'raw' || (format === undefined && accept.includes(RAW_BLOCK_TYPE));
   const dagJson = !raw && (format === undefined || format === 'dag-json') && cid.code === DAG_JSON_CODEC;
@@ -41,4 +42,4 @@ export async function block(c: Context<AppEnv>) {
     // Content-addressed: the bytes behind a CID can never change.
     'cache-control': 'public, max-age=29030400, immutable',
   });
-}
+};

@@ -1,8 +1,8 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './ipfs.handlers.js';
-import { ipfsPaths } from './ipfs.routes.js';
+import { blockRoute } from './ipfs.routes.js';
 
+/** GET /ipfs/{cid}: the trustless gateway for the blocks this service stores. */
 export function createIpfsRouter() {
-  return new Hono<AppEnv>().get(ipfsPaths.block, handlers.block);
+  return createRouter().openapi(blockRoute, handlers.block);
 }

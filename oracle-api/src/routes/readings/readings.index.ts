@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
-import type { AppEnv, OracleApiRules } from '../../context.js';
-import { batchBodyLimit } from '../../middleware/batchBodyLimit.js';
+import type { OracleApiRules } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './readings.handlers.js';
-import { readingsPaths } from './readings.routes.js';
+import { ingestRoute } from './readings.routes.js';
 
+/** POST /v1/readings under the service's batch and body limits. */
 export function createReadingsRouter(rules: OracleApiRules) {
-  return new Hono<AppEnv>().post(readingsPaths.ingest, batchBodyLimit({ maxBytes: rules.maxBodyBytes }), handlers.ingest);
+  return createRouter().openapi(ingestRoute(rules), handlers.ingest);
 }

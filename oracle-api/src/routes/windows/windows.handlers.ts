@@ -1,16 +1,30 @@
+import type { RouteHandler } from '@hono/zod-openapi';
 import { decodeWindowDocument, readingProofOf, ProtocolError } from '@gridproof/protocol';
 import { and, count, countDistinct, desc, eq, isNull, lt, notExists, sql } from 'drizzle-orm';
-import type { Context } from 'hono';
 import { CID } from 'multiformats/cid';
 import type { AppEnv, ServiceContext } from '../../context.js';
 import { readings, windows, type WindowRow } from '../../db/schema/index.js';
 import { readVerifiedBlock } from '../../lib/blocks.js';
 import { ApiError } from '../../lib/errors.js';
-import { parseParams } from '../../lib/query.js';
-import { listWindowsQuerySchema, proofQuerySchema, windowStartParamSchema, type WindowSummary } from './windows.routes.js';
+import type { WindowSummary } from '../../openapi/schemas.js';
+import { DAG_JSON_TYPE } from '../paths.js';
+import type { getWindowRoute, listWindowsRoute, windowDocumentRoute, windowProofRoute } from './windows.routes.js';
 
-function sealedSummary(ctx: ServiceContext, row: WindowRow): WindowSummary {
-  return { ...row, status: 'sealed', anchored: ctx.anchoring === 'watched' ? row.anchoredAt !== null : null };
+/** A sealed row as the API shows it: `anchored` once the watched DataLogger recorded it, else `sealed`. */
+function sealedSummary(row: WindowRow): WindowSummary {
+  return {
+    windowStart: row.windowStart,
+    windowSeconds: row.windowSeconds,
+    status: row.anchoredAt !== null ? 'anchored' : 'sealed',
+    cid: row.cid,
+    root: row.root,
+    cidDigest: row.cidDigest,
+    deviceCount: row.deviceCount,
+    readingCount: row.readingCount,
+    energyWh: row.energyWh,
+    sealedAt: row.sealedAt,
+    anchoredAt: row.anchoredAt,
+  };
 }
 
 function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount: number; readingCount: number }): WindowSummary {
@@ -26,7 +40,6 @@ function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount:
     energyWh: null,
     sealedAt: null,
     anchoredAt: null,
-    anchored: null,
   };
 }
 
@@ -47,9 +60,9 @@ async function openWindows(ctx: ServiceContext, limit: number, before?: number) 
 }
 
 /** GET /v1/windows?limit=&before=&status=sealed|open|all — newest first. */
-export async function list(c: Context<AppEnv>) {
+export const list: RouteHandler<typeof listWindowsRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const q = parseParams(listWindowsQuerySchema, c.req.query());
+  const q = c.req.valid('query');
   const sealed =
     q.status === 'open'
       ? []
@@ -60,16 +73,15 @@ export async function list(c: Context<AppEnv>) {
             .where(and(q.before === undefined ? undefined : lt(windows.windowStart, q.before), q.status === 'pending' ? isNull(windows.anchoredAt) : undefined))
             .orderBy(desc(windows.windowStart))
             .limit(q.limit)
-        ).map((row) => sealedSummary(ctx, row));
+        ).map(sealedSummary);
   const open = q.status === 'sealed' || q.status === 'pending' ? [] : (await openWindows(ctx, q.limit, q.before)).map((w) => openSummary(ctx, w));
   const all = [...open, ...sealed].sort((a, b) => b.windowStart - a.windowStart).slice(0, q.limit);
   // pending without a watched DataLogger means "sealed, anchoring unknown": say so.
-  return c.json({ windows: all, anchoring: ctx.anchoring });
-}
+  return c.json({ windows: all, anchoring: ctx.anchoring }, 200);
+};
 
 /** The sealed row of a window; 404 WINDOW_NOT_FOUND, or 409 WINDOW_NOT_SEALED while it collects readings. */
-async function sealedWindow(ctx: ServiceContext, raw: Record<string, string>): Promise<WindowRow> {
-  const { windowStart } = parseParams(windowStartParamSchema, raw, 'INVALID_WINDOW_START');
+async function sealedWindow(ctx: ServiceContext, windowStart: number): Promise<WindowRow> {
   if (windowStart % ctx.rules.windowSeconds !== 0) {
     throw new ApiError(400, 'INVALID_WINDOW_START', `Window start ${windowStart} is not aligned to ${ctx.rules.windowSeconds} s.`, {
       windowStart,
@@ -97,37 +109,37 @@ async function documentBytes(ctx: ServiceContext, row: WindowRow): Promise<Uint8
 }
 
 /** GET /v1/windows/:windowStart */
-export async function get(c: Context<AppEnv>) {
-  const row = await sealedWindow(c.get('ctx'), c.req.param());
-  return c.json(sealedSummary(c.get('ctx'), row));
-}
+export const get: RouteHandler<typeof getWindowRoute, AppEnv> = async (c) => {
+  const row = await sealedWindow(c.get('ctx'), c.req.valid('param').windowStart);
+  return c.json(sealedSummary(row), 200);
+};
 
 /** GET /v1/windows/:windowStart/document — the canonical DAG-JSON bytes, as pinned. */
-export async function document(c: Context<AppEnv>) {
+export const document: RouteHandler<typeof windowDocumentRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const row = await sealedWindow(ctx, c.req.param());
+  const row = await sealedWindow(ctx, c.req.valid('param').windowStart);
   const bytes = await documentBytes(ctx, row);
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-    'content-type': 'application/vnd.ipld.dag-json',
+    'content-type': DAG_JSON_TYPE,
     'x-ipfs-cid': row.cid,
     etag: `"${row.cid}"`,
     // Sealed documents never change.
     'cache-control': 'public, max-age=31536000, immutable',
   });
-}
+};
 
 /** GET /v1/windows/:windowStart/proof?deviceId=&counter= — the two-level inclusion proof of one reading. */
-export async function proof(c: Context<AppEnv>) {
+export const proof: RouteHandler<typeof windowProofRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
-  const row = await sealedWindow(ctx, c.req.param());
-  const q = parseParams(proofQuerySchema, c.req.query());
+  const row = await sealedWindow(ctx, c.req.valid('param').windowStart);
+  const q = c.req.valid('query');
   const doc = decodeWindowDocument(await documentBytes(ctx, row));
   try {
-    return c.json({ windowStart: row.windowStart, cid: row.cid, ...readingProofOf(doc, q.deviceId, q.counter) });
+    return c.json({ windowStart: row.windowStart, cid: row.cid, ...readingProofOf(doc, q.deviceId, q.counter) }, 200);
   } catch (err) {
     if (err instanceof ProtocolError) {
       throw new ApiError(404, 'READING_NOT_IN_WINDOW', err.shortMessage, { windowStart: row.windowStart, deviceId: q.deviceId, counter: q.counter });
     }
     throw err;
   }
-}
+};

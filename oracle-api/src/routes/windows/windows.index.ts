@@ -1,12 +1,12 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../../context.js';
+import { createRouter } from '../../lib/router.js';
 import * as handlers from './windows.handlers.js';
-import { windowsPaths } from './windows.routes.js';
+import { getWindowRoute, listWindowsRoute, windowDocumentRoute, windowProofRoute } from './windows.routes.js';
 
+/** The sealed windows: list, summary, document bytes, inclusion proofs. */
 export function createWindowsRouter() {
-  return new Hono<AppEnv>()
-    .get(windowsPaths.list, handlers.list)
-    .get(windowsPaths.get, handlers.get)
-    .get(windowsPaths.document, handlers.document)
-    .get(windowsPaths.proof, handlers.proof);
+  return createRouter()
+    .openapi(listWindowsRoute, handlers.list)
+    .openapi(getWindowRoute, handlers.get)
+    .openapi(windowDocumentRoute, handlers.document)
+    .openapi(windowProofRoute, handlers.proof);
 }

@@ -1,41 +1,90 @@
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
+import { deviceIdSchema, errorResponse, readingProofSchema, windowListSchema, windowSummarySchema } from '../../openapi/schemas.js';
+import { apiPaths, DAG_JSON_TYPE } from '../paths.js';
 
-export const windowsPaths = {
-  list: '/v1/windows',
-  get: '/v1/windows/:windowStart',
-  document: '/v1/windows/:windowStart/document',
-  proof: '/v1/windows/:windowStart/proof',
+/** `GET /v1/windows` query. */
+export const listWindowsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
+  before: z.coerce.number().int().min(0).optional().openapi({ description: 'Only windows starting strictly before this (paging newest → oldest)' }),
+  status: z
+    .enum(['sealed', 'open', 'pending', 'all'])
+    .default('sealed')
+    .openapi({ description: 'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open' }),
+});
+
+/** `:windowStart`: unix seconds, decimal, no leading zeros. */
+export const windowStartParamSchema = z.object({
+  windowStart: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be unix seconds')
+    .transform(Number)
+    .openapi({ param: { name: 'windowStart', in: 'path' }, example: '1767225600', description: 'Unix seconds, aligned to the window length' }),
+});
+
+/** `GET /v1/windows/{windowStart}/proof` query. */
+export const proofQuerySchema = z.object({
+  deviceId: deviceIdSchema,
+  counter: z.coerce.number().int().min(0).openapi({ example: 1 }),
+});
+
+const sealedWindowErrors = {
+  400: errorResponse(['INVALID_WINDOW_START'], 'Not a window start (or not aligned)'),
+  404: errorResponse(['WINDOW_NOT_FOUND'], 'No window with readings starts there'),
+  409: errorResponse(['WINDOW_NOT_SEALED'], 'The window is still open'),
 } as const;
 
-export const listWindowsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** Only windows starting strictly before this (paging newest → oldest). */
-  before: z.coerce.number().int().min(0).optional(),
-  /** sealed (default): sealed windows only; open: windows still collecting; pending: sealed, not yet seen on chain; all: sealed and open. */
-  status: z.enum(['sealed', 'open', 'pending', 'all']).default('sealed'),
+/** GET /v1/windows */
+export const listWindowsRoute = createRoute({
+  method: 'get',
+  path: apiPaths.windows,
+  tags: ['windows'],
+  summary: 'Windows, newest first',
+  request: { query: listWindowsQuerySchema },
+  responses: {
+    200: { description: 'Windows; `anchoring: "unknown"` when no DataLogger is watched (sealed windows then stay `sealed`)', content: { 'application/json': { schema: windowListSchema } } },
+    400: errorResponse(['INVALID_QUERY'], 'Bad limit, before or status'),
+  },
 });
 
-export const windowStartParamSchema = z.object({ windowStart: z.string().regex(/^(0|[1-9][0-9]{0,15})$/).transform(Number) });
-
-export const proofQuerySchema = z.object({
-  deviceId: z.string().regex(/^[A-Z0-9]{4}_[0-9]{4}$/),
-  counter: z.coerce.number().int().min(0),
+/** GET /v1/windows/{windowStart} */
+export const getWindowRoute = createRoute({
+  method: 'get',
+  path: apiPaths.window,
+  tags: ['windows'],
+  summary: 'A sealed window',
+  request: { params: windowStartParamSchema },
+  responses: { 200: { description: 'The window', content: { 'application/json': { schema: windowSummarySchema } } }, ...sealedWindowErrors },
 });
 
-/** A window as the API shows it; sealed-only fields are null while it is open. */
-export interface WindowSummary {
-  windowStart: number;
-  windowSeconds: number;
-  status: 'sealed' | 'open';
-  cid: string | null;
-  root: string | null;
-  cidDigest: string | null;
-  deviceCount: number;
-  readingCount: number;
-  energyWh: number | null;
-  sealedAt: number | null;
-  /** Unix seconds the service saw the window recorded in the DataLogger; null while pending or unknown. */
-  anchoredAt: number | null;
-  /** true/false once a DataLogger is watched; null when anchoring is unknown (no DATA_LOGGER_ADDRESS) or the window is open. */
-  anchored: boolean | null;
-}
+/** GET /v1/windows/{windowStart}/document */
+export const windowDocumentRoute = createRoute({
+  method: 'get',
+  path: apiPaths.windowDocument,
+  tags: ['windows'],
+  summary: 'The sealed window document: canonical DAG-JSON bytes, `x-ipfs-cid` header',
+  request: { params: windowStartParamSchema },
+  responses: {
+    200: {
+      description: 'The document bytes, exactly as pinned (sha-256 = the on-chain CID digest)',
+      headers: { 'x-ipfs-cid': { description: 'CID of the bytes', schema: { type: 'string' } } },
+      // A string key: hono would type a *json media type as a JSON answer; these are bytes.
+      content: { [DAG_JSON_TYPE as string]: { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    ...sealedWindowErrors,
+  },
+});
+
+/** GET /v1/windows/{windowStart}/proof */
+export const windowProofRoute = createRoute({
+  method: 'get',
+  path: apiPaths.windowProof,
+  tags: ['windows'],
+  summary: 'Two-level inclusion proof of one reading',
+  request: { params: windowStartParamSchema, query: proofQuerySchema },
+  responses: {
+    200: { description: 'reading leaf → device root → window root', content: { 'application/json': { schema: readingProofSchema } } },
+    400: errorResponse(['INVALID_WINDOW_START', 'INVALID_QUERY'], 'Bad window start, deviceId or counter'),
+    404: errorResponse(['WINDOW_NOT_FOUND', 'READING_NOT_IN_WINDOW'], 'No such window, or the reading is not in it'),
+    409: sealedWindowErrors[409],
+  },
+});

@@ -65,7 +65,6 @@ describe('window sealing and /v1/windows', () => {
       energyWh: 40 + 0,
       sealedAt: T0 + 305,
       anchoredAt: null,
-      anchored: null,
     });
   });
 
@@ -111,7 +110,28 @@ describe('window sealing and /v1/windows', () => {
     expect((await errorOf(await api.app.request('/v1/windows?status=closed'), 400)).code).toBe('INVALID_QUERY');
     // No DataLogger watched here: pending means "sealed, anchoring unknown", and the answer says so.
     const pending = await (await api.app.request('/v1/windows?status=pending')).json();
-    expect(pending).toMatchObject({ anchoring: 'unknown', windows: [{ windowStart: T0, status: 'sealed', anchored: null, anchoredAt: null }] });
+    expect(pending).toMatchObject({ anchoring: 'unknown', windows: [{ windowStart: T0, status: 'sealed', anchoredAt: null }] });
+    // One status per window: no second boolean beside it.
+    for (const w of all.windows) expect(w).not.toHaveProperty('anchored');
+  });
+
+  it('one state machine: open → sealed → anchored (once the watcher records the DataLogger event)', async () => {
+    const statusOf = async (start: number) =>
+      ((await (await api.app.request('/v1/windows?status=all&limit=500')).json()).windows as { windowStart: number; status: string }[]).find((w) => w.windowStart === start)
+        ?.status;
+    expect(await statusOf(T0 + 300)).toBe('open');
+    expect(await statusOf(T0)).toBe('sealed');
+    // What the anchor watcher writes when it sees WindowRecorded (services/anchorWatcher.ts).
+    await api.ctx.db.update(windows).set({ anchoredAt: T0 + 330 }).where(eq(windows.windowStart, T0));
+    try {
+      expect(await statusOf(T0)).toBe('anchored');
+      expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'anchored', anchoredAt: T0 + 330 });
+      const pending = await (await api.app.request('/v1/windows?status=pending')).json();
+      expect(pending.windows.map((w: { windowStart: number }) => w.windowStart)).not.toContain(T0);
+    } finally {
+      await api.ctx.db.update(windows).set({ anchoredAt: null }).where(eq(windows.windowStart, T0));
+    }
+    expect(await statusOf(T0)).toBe('sealed');
   });
 
   it('carries the baseline into the next window, and proofs reach the root', async () => {

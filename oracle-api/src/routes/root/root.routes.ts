@@ -1,0 +1,12 @@
+import { createRoute } from '@hono/zod-openapi';
+import { rootSchema } from '../../openapi/schemas.js';
+import { apiPaths } from '../paths.js';
+
+/** GET / */
+export const rootRoute = createRoute({
+  method: 'get',
+  path: apiPaths.root,
+  tags: ['service'],
+  summary: 'What this service is, and links to its docs and contract',
+  responses: { 200: { description: 'Name, version and links', content: { 'application/json': { schema: rootSchema } } } },
+});

@@ -21,7 +21,7 @@ import {
   type Deployment,
   type DonConfig,
 } from '@gridproof/test-support';
-import { LocalDon } from './don.js';
+import { LocalCreDon } from './creDon.js';
 import type { FunctionsPath } from './functionsPath.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,7 +65,8 @@ export interface Devnet {
   windowSeconds: number;
   sealDelaySeconds: number;
   oracle: 'cre' | 'functions';
-  don?: LocalDon;
+  /** The local CRE DON running the real workflow (`oracle: 'cre'` with `don` on). */
+  don?: LocalCreDon;
   /** The Functions path, when `oracle: 'functions'`. */
   functions?: FunctionsPath;
   fleet: FleetHandle;
@@ -115,7 +116,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     log('anvil', `chain ${chainId} at ${anvil.rpcUrl}`);
 
     const donConfig = localDon();
-    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don: donConfig, log: (l) => log('forge', l) });
+    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don: donConfig, windowSeconds, log: (l) => log('forge', l) });
     log('contracts', `KeystoneForwarder ${deployment.forwarder}, DeviceRegistry ${deployment.deviceRegistry}, DataLogger ${deployment.dataLogger}`);
 
     // Register the fleet's devices (the installer flow comes later; the admin registers for now).
@@ -187,7 +188,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
 
     const oracle = o.oracle ?? 'cre';
     if (oracle !== 'cre' && oracle !== 'functions') throw new Error(`oracle must be "cre" or "functions", got ${String(oracle)}`);
-    let don: LocalDon | undefined;
+    let don: LocalCreDon | undefined;
     let functions: FunctionsPath | undefined;
     if (oracle === 'functions') {
       // Loaded only on this path: it brings the Functions toolkit (ethers v5, Deno) that the CRE path never needs.
@@ -204,9 +205,18 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       });
       stops.push(() => functions!.stop());
     } else if (o.don !== false) {
-      don = new LocalDon({ rpcUrl: anvil.rpcUrl, apiUrl: api.url, ...deployment, ...donConfig, windowSeconds, sealDelaySeconds, log: (l) => log('don', l) });
-      don.start(o.donTickSeconds ?? 2);
-      stops.push(() => don!.stop());
+      don = await LocalCreDon.create({
+        rpcUrl: anvil.rpcUrl,
+        apiUrl: api.url,
+        ...deployment,
+        ...donConfig,
+        windowSeconds,
+        sealDelaySeconds,
+        tickSeconds: o.donTickSeconds ?? 2,
+        log: (l) => log('don', l),
+      });
+      stops.push(() => don!.close());
+      don.start();
     }
 
     let dappUrl: string | undefined;

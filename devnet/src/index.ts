@@ -1,5 +1,5 @@
 export * from './devnet.js';
-export * from './don.js';
+export * from './creDon.js';
 export * from './functionsDon.js';
 export * from './automation.js';
 export * from './functionsPath.js';

@@ -16,7 +16,7 @@ import {
   windowDocumentDigest,
 } from '@gridproof/protocol';
 import { startDevnet, type Devnet } from '../src/devnet.js';
-import { LocalDon } from '../src/don.js';
+import { LocalCreDon, type LocalCreDonParameters } from '../src/creDon.js';
 import { freePort } from '@gridproof/test-support';
 
 const WINDOW = 10;
@@ -35,8 +35,10 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-function don(apiUrl: string, overrides: Partial<ConstructorParameters<typeof LocalDon>[0]> = {}) {
-  return new LocalDon({
+const dons: LocalCreDon[] = [];
+/** A local CRE DON (the real workflow bundle in QuickJS) against `apiUrl`; closed after the suite. */
+async function don(apiUrl: string, overrides: Partial<LocalCreDonParameters> = {}): Promise<LocalCreDon> {
+  const d = await LocalCreDon.create({
     rpcUrl: devnet.urls.rpc,
     apiUrl,
     ...devnet.deployment,
@@ -46,6 +48,8 @@ function don(apiUrl: string, overrides: Partial<ConstructorParameters<typeof Loc
     log: (l) => logs.push(l),
     ...overrides,
   });
+  dons.push(d);
+  return d;
 }
 
 /** Waits for a sealed window with readings and returns its start. */
@@ -101,6 +105,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  for (const d of dons) await d.close();
   await devnet?.stop();
 });
 
@@ -117,11 +122,12 @@ describe('the trust path end to end', () => {
       return bytes;
     });
     try {
-      const outcome = await don(proxy.url).processWindow(windowStart);
+      const outcome = await (await don(proxy.url)).processWindow(windowStart);
+      expect(outcome.windowStart).toBe(windowStart);
       expect(outcome.status).toBe('refused');
-      expect((outcome as { reason: string }).reason).toContain(named.deviceId);
-      expect((outcome as { reason: string }).reason).toContain(`${named.deviceId}#${named.counter}`);
-      expect(logs.some((l) => l.includes(`refused window ${windowStart}`) && l.includes(named.deviceId))).toBe(true);
+      expect(outcome.detail).toContain('WINDOW_SIGNATURE_INVALID');
+      expect(outcome.detail).toContain(`${named.deviceId}#${named.counter}`);
+      expect(logs.some((l) => l.includes(`window ${windowStart}: refused`) && l.includes(named.deviceId))).toBe(true);
       expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
     } finally {
       proxy.server.close();
@@ -132,9 +138,9 @@ describe('the trust path end to end', () => {
     const windowStart = await sealedWindow();
     const proxy = await tamperingApi((doc) => rebuildWith(doc, (signed) => ((signed = signed.slice()), (signed[60] ^= 0x01), signed)).bytes);
     try {
-      const outcome = await don(proxy.url).processWindow(windowStart);
+      const outcome = await (await don(proxy.url)).processWindow(windowStart);
       expect(outcome.status).toBe('refused');
-      expect((outcome as { reason: string }).reason).toMatch(/signature/i);
+      expect(outcome.detail).toMatch(/signature/i);
     } finally {
       proxy.server.close();
     }
@@ -143,23 +149,42 @@ describe('the trust path end to end', () => {
   it('the forwarder refuses a report signed by nodes outside the configured DON', async () => {
     const windowStart = await sealedWindow();
     const outsiders = devnet.donConfig.nodeKeys.map((k) => `0x${(BigInt(k) ^ 1n).toString(16).padStart(64, '0')}` as Hex);
-    const outcome = await don(devnet.urls.api, { nodeKeys: outsiders }).processWindow(windowStart);
+    const outcome = await (await don(devnet.urls.api, { nodeKeys: outsiders })).processWindow(windowStart);
     expect(outcome.status).toBe('failed');
-    expect((outcome as { reason: string }).reason).toMatch(/InvalidSigner/);
+    expect(outcome.detail).toMatch(/writeReport .* failed: status REVERTED InvalidSigner/);
     expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
   });
 
+  it('the DataLogger refuses a report from another workflow, by its KeystoneReceiver error', async () => {
+    const windowStart = await sealedWindow();
+    const identity = { ...devnet.donConfig.identity, workflowId: `0x${'ab'.repeat(32)}` as Hex };
+    const outcome = await (await don(devnet.urls.api, { identity })).processWindow(windowStart);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.detail).toMatch(/KeystoneReceiverInvalidWorkflowId/);
+    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+  });
+
+  it('a window above the sampling threshold is verified on a sample seeded by the pinned block header, then recorded', async () => {
+    const windowStart = await sealedWindow();
+    const outcome = await (await don(devnet.urls.api, { sampling: { threshold: 4, sampleSize: 3 } })).processWindow(windowStart);
+    expect(outcome.status).toBe('recorded');
+    expect(outcome.detail).toMatch(/signatures 3 sampled 3 of \d+ readings, seed 0x[0-9a-f]{64} \(block \d+/);
+    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(true);
+  });
+
   it('anchors every window: on-chain root and CID digest equal the API document; readings verify on chain', async () => {
-    const honest = don(devnet.urls.api);
+    const honest = await don(devnet.urls.api);
     honest.start(1);
     try {
+      const before = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
       const first = await sealedWindow();
-      // Records keep coming: wait for two consecutive windows on chain.
-      const recorded = await until('two recorded windows', async () => {
+      // Records keep coming: wait for this window and the next on chain, each within a window length + 30 s of its end.
+      const recorded = await until('two more recorded windows', async () => {
         const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-        return count >= 2n ? count : undefined;
-      });
-      expect(recorded).toBeGreaterThanOrEqual(2n);
+        const done = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(first)] });
+        return done && count >= before + 2n ? count : undefined;
+      }, (2 * WINDOW + 30) * 1000);
+      expect(recorded).toBeGreaterThanOrEqual(before + 2n);
       const record = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(first)] });
       const meta = (await (await fetch(`${devnet.urls.api}/v1/windows/${first}`)).json()) as { root: Hex; cid: string; readingCount: number };
       const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/ipfs/${meta.cid}?format=raw`)).arrayBuffer());
@@ -176,7 +201,7 @@ describe('the trust path end to end', () => {
       forged[30] ^= 1;
       expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'verifyReading', args: [args[0], toHex(forged), args[2], args[3], args[4]] })).toBe(false);
     } finally {
-      honest.stop();
+      await honest.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // Issue 4 end to end on anvil: Automation → FunctionsWindowAnchor → local Functions DON (the toolkit's
 // simulator running the built source under Deno) → DataLogger.recordWindow, and the same window
-// anchored through the CRE path (local DON → KeystoneForwarder) into a second DataLogger gives an
+// anchored through the CRE path (the real workflow in QuickJS → KeystoneForwarder) into a second DataLogger gives an
 // identical record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, decodeEventLog, getAddress, http, type Abi, type Address } from 'viem';
@@ -10,7 +10,7 @@ import { dataLoggerAbi, decodeWindowDocument, decodeWindowReport, deviceIdToByte
 import { verifyWindow } from '@gridproof/functions-source';
 import { ANVIL_KEYS, deployContracts } from '@gridproof/test-support';
 import { startDevnet, type Devnet } from '../src/devnet.js';
-import { LocalDon } from '../src/don.js';
+import { LocalCreDon } from '../src/creDon.js';
 
 let devnet: Devnet;
 let client: ReturnType<typeof createPublicClient>;
@@ -82,9 +82,11 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
       chainId: devnet.chainId,
       deployerKey: ANVIL_KEYS.deployer,
       don: devnet.donConfig,
+      windowSeconds: devnet.windowSeconds,
     });
     expect(cre.dataLogger).not.toBe(devnet.deployment.dataLogger);
-    const creDon = new LocalDon({
+    // The real CRE workflow (QuickJS bundle) through devnet's local runtime.
+    const creDon = await LocalCreDon.create({
       rpcUrl: devnet.urls.rpc,
       apiUrl: devnet.urls.api,
       ...devnet.donConfig,
@@ -95,7 +97,7 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
       sealDelaySeconds: devnet.sealDelaySeconds,
       log: (l) => logs.push(`[cre] ${l}`),
     });
-    const outcome = await creDon.processWindow(Number(first));
+    const outcome = await creDon.processWindow(Number(first)).finally(() => creDon.close());
     expect(outcome.status).toBe('recorded');
 
     const viaFunctions = await windowOf(devnet.deployment.dataLogger, first);

@@ -47,17 +47,23 @@ export function cronExecuteRequest(config: unknown, scheduledSeconds: number): U
   return toBinary(SDK_PB.ExecuteRequestSchema, request);
 }
 
+// The SDK's restricted-apis typings hide WebAssembly from workflow code; this file is the host.
+const wasm = Reflect.get(globalThis, 'WebAssembly') as {
+  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+  instantiate(module: WebAssembly.Module, imports: WebAssembly.Imports): Promise<WebAssembly.Instance>;
+};
+// The plugin is compiled once per process, and a bundle's QuickJS bytecode once per source text
+// (a long-running host, such as devnet's local DON, runs the same bundle on every cron tick).
+let plugin: Promise<WebAssembly.Module> | undefined;
+const bytecodes = new Map<string, Uint8Array>();
+
 /**
  * Compiles `source` (the cre-compile JS bundle) with the plugin's QuickJS and runs it once for
  * `executeRequest`, answering capability calls with `handle(id)`.
  */
 export async function runInQuickJs(source: string, executeRequest: Uint8Array, handle: (id: string) => CapabilityHandler | undefined, nowMs = 0): Promise<QuickJsRun> {
-  // The SDK's restricted-apis typings hide WebAssembly from workflow code; this file is the host.
-  const wasm = Reflect.get(globalThis, 'WebAssembly') as {
-    compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
-    instantiate(module: WebAssembly.Module, imports: WebAssembly.Imports): Promise<WebAssembly.Instance>;
-  };
-  const module = await wasm.compile(readFileSync(pluginPath()));
+  plugin ??= wasm.compile(readFileSync(pluginPath()));
+  const module = await plugin;
   let memory!: WebAssembly.Memory;
   const mem = () => new Uint8Array(memory.buffer);
   const view = () => new DataView(memory.buffer);
@@ -183,16 +189,21 @@ export async function runInQuickJs(source: string, executeRequest: Uint8Array, h
   memory = ex.memory;
   ex['initialize-runtime']();
 
-  const src = new TextEncoder().encode(source);
-  const srcPtr = ex.cabi_realloc(0, 0, 1, src.length);
-  mem().set(src, srcPtr);
-  const ret = ex['compile-src'](srcPtr, src.length);
-  // result<list<u8>, string>: [u8 tag][pad][i32 ptr][i32 len]
-  const tag = view().getUint8(ret);
-  const outPtr = view().getUint32(ret + 4, true);
-  const outLen = view().getUint32(ret + 8, true);
-  if (tag !== 0) throw new Error(`QuickJS could not compile the bundle: ${new TextDecoder().decode(read(outPtr, outLen))}`);
-  const bytecode = read(outPtr, outLen);
+  let bytecode = bytecodes.get(source);
+  if (!bytecode) {
+    const src = new TextEncoder().encode(source);
+    const srcPtr = ex.cabi_realloc(0, 0, 1, src.length);
+    mem().set(src, srcPtr);
+    const ret = ex['compile-src'](srcPtr, src.length);
+    // result<list<u8>, string>: [u8 tag][pad][i32 ptr][i32 len]
+    const tag = view().getUint8(ret);
+    const outPtr = view().getUint32(ret + 4, true);
+    const outLen = view().getUint32(ret + 8, true);
+    if (tag !== 0) throw new Error(`QuickJS could not compile the bundle: ${new TextDecoder().decode(read(outPtr, outLen))}`);
+    bytecode = read(outPtr, outLen);
+    bytecodes.clear(); // one bundle at a time: a rebuilt bundle replaces the old bytecode
+    bytecodes.set(source, bytecode);
+  }
 
   const bcPtr = ex.cabi_realloc(0, 0, 1, bytecode.length);
   mem().set(bytecode, bcPtr);

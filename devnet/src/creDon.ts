@@ -1,0 +1,289 @@
+import { fileURLToPath } from 'node:url';
+import { create } from '@bufbuild/protobuf';
+import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
+import { EVM_PB, HTTP_CLIENT_PB, SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb';
+import { createPublicClient, encodePacked, http, keccak256, type Address, type Block, type Hex } from 'viem';
+import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex, type KeystoneWorkflowIdentity } from '@gridproof/protocol';
+import { QuickJsWorkflowWorker, cronExecuteRequest, ensureWorkflowBundle, type CapabilityAnswer, type CapabilityCall } from '@gridproof/functions-source/quickjs';
+import { submitKeystoneReport } from '@gridproof/test-support';
+import { TickLoop } from './tickLoop.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where devnet keeps the compiled workflow bundle (rebuilt when a workflow source is newer). */
+export const DEFAULT_BUNDLE_FILE = `${ROOT}.devnet/workflow.js`;
+
+export interface LocalCreDonParameters {
+  rpcUrl: string;
+  /** Base URL of the oracle API (the workflow trusts nothing it returns). */
+  apiUrl: string;
+  forwarder: Address;
+  dataLogger: Address;
+  deviceRegistry: Address;
+  /** secp256k1 keys of the DON nodes, as configured in the forwarder; f+1 of them sign each report. */
+  nodeKeys: Hex[];
+  f: number;
+  donId: number;
+  configVersion: number;
+  identity: KeystoneWorkflowIdentity;
+  /** Pays gas and calls the forwarder (any account; the forwarder checks signatures, not the sender). */
+  transmitterKey: Hex;
+  windowSeconds: number;
+  /** Seconds after a window's end before it is due (the API's seal grace plus a margin). */
+  sealDelaySeconds: number;
+  /** The workflow's sampling (`samplingThreshold`, `sampleSize`); `false` verifies every signature. Default 64 / 32. */
+  sampling?: { threshold: number; sampleSize: number } | false;
+  /** Block the registry and the sampling seed are read at. Default `latest` (anvil's `finalized` trails by 64 blocks). */
+  registryBlock?: 'latest' | 'finalized';
+  /** Gas for `KeystoneForwarder.report` (the workflow's `gasLimit`; default 1,000,000). */
+  gasLimit?: bigint;
+  /**
+   * Mine an empty block before each cron tick, so `block.timestamp` (the sampling seed's) follows the
+   * clock as on a live chain; anvil only mines on transactions. Default true.
+   */
+  mineBlocks?: boolean;
+  /** Cron period of `start()`, s (default 2); the workflow's `schedule` says the same. */
+  tickSeconds?: number;
+  bundleFile?: string;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** What one execution of the workflow did: the handler's own outcome, or `failed` when the execution errored. */
+export interface WindowOutcome {
+  /** The due window (from the tick's scheduled time); undefined when an execution failed before naming it. */
+  windowStart: number | undefined;
+  status: 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused' | 'awaiting-seed' | 'failed';
+  detail: string;
+}
+
+/** The JS value of a CRE `values.v1.Value` (the subset a handler's plain-object return uses). */
+function unwrapValue(v: VALUES_PB.Value | undefined): unknown {
+  const k = v?.value;
+  switch (k?.case) {
+    case 'stringValue':
+    case 'boolValue':
+    case 'float64Value':
+      return k.value;
+    case 'int64Value':
+    case 'uint64Value':
+      return Number(k.value);
+    case 'bytesValue':
+      return toHex(k.value);
+    case 'listValue':
+      return k.value.fields.map(unwrapValue);
+    case 'mapValue':
+      return Object.fromEntries(Object.entries(k.value.fields).map(([key, f]) => [key, unwrapValue(f)]));
+    default:
+      return undefined;
+  }
+}
+
+const bigIntProto = (n: bigint) => {
+  const hex = n.toString(16);
+  return create(VALUES_PB.BigIntSchema, { absVal: fromHex(`0x${hex.length % 2 ? '0' : ''}${hex}`), sign: n === 0n ? 0n : 1n });
+};
+const fromBigIntProto = (b: VALUES_PB.BigInt): bigint => {
+  const abs = b.absVal.length ? BigInt(toHex(b.absVal)) : 0n;
+  return b.sign < 0n ? -abs : abs;
+};
+
+/**
+ * Devnet's DON: the REAL CRE workflow (functions-source/src/workflow, bundled by cre-compile's
+ * TS -> JS step) run in the SDK's own QuickJS plugin wasm, as a DON node runs it, on a cron tick.
+ * This class is the local CRE runtime that answers the capabilities the workflow calls:
+ * - cron trigger: `start()` ticks every `tickSeconds`; the scheduled time picks the due window;
+ * - HTTP client: a real `fetch` to the oracle API;
+ * - EVM reads (`callContract`, `headerByNumber`): viem against anvil, each block tag pinned to one
+ *   block number for the whole execution;
+ * - consensus (`Simple`, identical aggregation): this one process is every node, running the same
+ *   code on the same bytes, so the single observation is the agreed value;
+ * - report generation: the Keystone report (metadata header ‖ payload) for the local workflow identity;
+ * - EVM write: f+1 DON node signatures and `KeystoneForwarder.report`, through `submitKeystoneReport`.
+ */
+export class LocalCreDon extends TickLoop<WindowOutcome> {
+  private readonly publicClient;
+  private readonly worker = new QuickJsWorkflowWorker();
+  private source = '';
+  private readonly refused = new Map<number, string>();
+
+  private constructor(readonly p: LocalCreDonParameters) {
+    super();
+    if (p.nodeKeys.length < 3 * p.f + 1) throw new Error(`A DON with f=${p.f} needs at least ${3 * p.f + 1} nodes.`);
+    this.publicClient = createPublicClient({ transport: http(p.rpcUrl) });
+  }
+
+  /** Builds (or reuses) the workflow bundle and starts the QuickJS worker. */
+  static async create(p: LocalCreDonParameters): Promise<LocalCreDon> {
+    const don = new LocalCreDon(p);
+    try {
+      don.source = (await ensureWorkflowBundle(p.bundleFile ?? DEFAULT_BUNDLE_FILE, (l) => don.log(l))).source;
+    } catch (err) {
+      await don.worker.close();
+      throw err;
+    }
+    return don;
+  }
+
+  protected log(line: string) {
+    (this.p.log ?? console.log)(line);
+  }
+
+  /** The workflow's config file (config.<target>.json) for this devnet. */
+  workflowConfig(): Record<string, unknown> {
+    const sampling = this.p.sampling ?? { threshold: 64, sampleSize: 32 };
+    return {
+      schedule: `*/${this.p.tickSeconds ?? 2} * * * * *`,
+      apiUrl: this.p.apiUrl.replace(/\/$/, ''),
+      windowSeconds: this.p.windowSeconds,
+      sealDelaySeconds: this.p.sealDelaySeconds,
+      chainSelectorName: 'anvil-devnet',
+      deviceRegistryAddress: this.p.deviceRegistry,
+      dataLoggerAddress: this.p.dataLogger,
+      gasLimit: String(this.p.gasLimit ?? 1_000_000n),
+      registryBlock: this.p.registryBlock ?? 'latest',
+      ...(sampling ? { samplingThreshold: sampling.threshold, sampleSize: sampling.sampleSize } : {}),
+    };
+  }
+
+  override start(tickSeconds = this.p.tickSeconds ?? 2): void {
+    super.start(tickSeconds);
+  }
+
+  /** One cron tick at the current time. */
+  async tick(): Promise<WindowOutcome> {
+    return this.execute(this.p.now?.() ?? Math.floor(Date.now() / 1000));
+  }
+
+  /** Runs the workflow for the tick that makes `windowStart` due (its end plus the seal delay). */
+  processWindow(windowStart: number): Promise<WindowOutcome> {
+    return this.execute(windowStart + this.p.windowSeconds + this.p.sealDelaySeconds);
+  }
+
+  /** One execution of the workflow for a cron tick scheduled at `scheduledSeconds`. */
+  async execute(scheduledSeconds: number): Promise<WindowOutcome> {
+    if (this.p.mineBlocks !== false) await this.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+    const pinned = new Map<string, Promise<Block>>();
+    const handler = (call: CapabilityCall) => this.answer(call, scheduledSeconds, pinned);
+    const run = await this.worker.run(this.source, cronExecuteRequest(this.workflowConfig(), scheduledSeconds), handler, scheduledSeconds * 1000);
+    if (run.result.result.case !== 'value') {
+      const detail = run.result.result.case === 'error' ? run.result.result.value : 'the workflow returned nothing';
+      this.log(`execution for tick ${scheduledSeconds} failed: ${detail}`);
+      return { windowStart: undefined, status: 'failed', detail };
+    }
+    const outcome = unwrapValue(run.result.result.value) as WindowOutcome;
+    const line = `window ${outcome.windowStart}: ${outcome.status}: ${outcome.detail}`;
+    if (outcome.status === 'recorded') this.log(line);
+    else if (outcome.status === 'refused' && this.refused.get(outcome.windowStart!) !== outcome.detail) {
+      this.refused.set(outcome.windowStart!, outcome.detail);
+      this.log(line);
+    }
+    return outcome;
+  }
+
+  /** The block a tag (or number) means for this execution: every tag is resolved once, then pinned. */
+  private block(n: VALUES_PB.BigInt | undefined, pinned: Map<string, Promise<Block>>): Promise<Block> {
+    const value = n ? fromBigIntProto(n) : -2n;
+    const key = String(value);
+    let block = pinned.get(key);
+    if (!block) {
+      if (value >= 0n) block = this.publicClient.getBlock({ blockNumber: value });
+      else if (value === -2n) block = this.publicClient.getBlock({ blockTag: 'latest' });
+      else if (value === -3n) block = this.publicClient.getBlock({ blockTag: 'finalized' });
+      else if (value === -4n) block = this.publicClient.getBlock({ blockTag: 'safe' });
+      else return Promise.reject(new Error(`unsupported block number ${value}`));
+      pinned.set(key, block);
+    }
+    return block;
+  }
+
+  private async answer(call: CapabilityCall, scheduledSeconds: number, pinned: Map<string, Promise<Block>>): Promise<CapabilityAnswer> {
+    const { id, method, payload } = call;
+    if (id === 'http-actions@1.0.0-alpha' && method === 'SendRequest') {
+      const req = anyUnpack(payload, HTTP_CLIENT_PB.RequestSchema)!;
+      const res = await fetch(req.url, {
+        method: req.method || 'GET',
+        headers: req.headers,
+        body: req.body.length ? Buffer.from(req.body) : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = new Uint8Array(await res.arrayBuffer());
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => (headers[name] = value));
+      const out = create(HTTP_CLIENT_PB.ResponseSchema, { statusCode: res.status, headers, body });
+      return { case: 'payload', value: anyPack(HTTP_CLIENT_PB.ResponseSchema, out) };
+    }
+    if (/^evm:ChainSelector:\d+@1\.0\.0$/.test(id)) {
+      if (method === 'CallContract') {
+        const req = anyUnpack(payload, EVM_PB.CallContractRequestSchema)!;
+        const block = await this.block(req.blockNumber, pinned);
+        const { data } = await this.publicClient.call({ to: toHex(req.call!.to) as Address, data: toHex(req.call!.data) as Hex, blockNumber: block.number! });
+        return { case: 'payload', value: anyPack(EVM_PB.CallContractReplySchema, create(EVM_PB.CallContractReplySchema, { data: fromHex(data ?? '0x') })) };
+      }
+      if (method === 'HeaderByNumber') {
+        const req = anyUnpack(payload, EVM_PB.HeaderByNumberRequestSchema)!;
+        const b = await this.block(req.blockNumber, pinned);
+        const header = create(EVM_PB.HeaderSchema, { timestamp: b.timestamp, blockNumber: bigIntProto(b.number!), hash: fromHex(b.hash!), parentHash: fromHex(b.parentHash) });
+        return { case: 'payload', value: anyPack(EVM_PB.HeaderByNumberReplySchema, create(EVM_PB.HeaderByNumberReplySchema, { header })) };
+      }
+      if (method === 'WriteReport') {
+        const req = anyUnpack(payload, EVM_PB.WriteReportRequestSchema)!;
+        const result = await submitKeystoneReport({
+          rpcUrl: this.p.rpcUrl,
+          forwarder: this.p.forwarder,
+          receiver: toHex(req.receiver) as Address,
+          payload: toHex(req.report!.rawReport.subarray(KEYSTONE_METADATA_LENGTH)),
+          identity: this.p.identity,
+          nodeKeys: this.p.nodeKeys,
+          f: this.p.f,
+          donId: this.p.donId,
+          configVersion: this.p.configVersion,
+          executionSeed: BigInt(scheduledSeconds),
+          transmitterKey: this.p.transmitterKey,
+          gasLimit: req.gasConfig?.gasLimit || this.p.gasLimit,
+        });
+        const reply = create(EVM_PB.WriteReportReplySchema, {
+          txStatus: result.ok ? EVM_PB.TxStatus.SUCCESS : EVM_PB.TxStatus.REVERTED,
+          ...(result.txHash ? { txHash: fromHex(result.txHash) } : {}),
+          ...(result.ok ? {} : { errorMessage: result.reason }),
+        });
+        return { case: 'payload', value: anyPack(EVM_PB.WriteReportReplySchema, reply) };
+      }
+    }
+    if (id === 'consensus@1.0.0-alpha') {
+      if (method === 'Simple') {
+        const input = anyUnpack(payload, SDK_PB.SimpleConsensusInputsSchema)!;
+        const obs = input.observation;
+        if (obs.case === 'value') return { case: 'payload', value: anyPack(VALUES_PB.ValueSchema, obs.value) };
+        if (input.default?.value?.case) return { case: 'payload', value: anyPack(VALUES_PB.ValueSchema, input.default) };
+        return { case: 'error', value: obs.case === 'error' ? obs.value : 'no observation' };
+      }
+      if (method === 'Report') {
+        const input = anyUnpack(payload, SDK_PB.ReportRequestSchema)!;
+        const rawReport = encodeKeystoneReport({
+          ...this.p.identity,
+          executionId: keccak256(encodePacked(['bytes32', 'uint256'], [this.p.identity.workflowId as Hex, BigInt(scheduledSeconds)])),
+          timestamp: scheduledSeconds,
+          donId: this.p.donId,
+          configVersion: this.p.configVersion,
+          payload: toHex(input.encodedPayload),
+        });
+        const report = create(SDK_PB.ReportResponseSchema, { configDigest: new Uint8Array(32), seqNr: BigInt(scheduledSeconds), reportContext: new Uint8Array(96), rawReport: fromHex(rawReport), sigs: [] });
+        return { case: 'payload', value: anyPack(SDK_PB.ReportResponseSchema, report) };
+      }
+    }
+    return { case: 'error', value: `capability ${id} method ${method} is not provided by the devnet runtime` };
+  }
+
+  /** Stops the cron ticks and the QuickJS worker. */
+  override stop(): void {
+    super.stop();
+    void this.worker.close();
+  }
+
+  /** Stops and waits for the worker thread to end. */
+  async close(): Promise<void> {
+    super.stop();
+    await this.worker.close();
+  }
+}

@@ -9,40 +9,21 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, InvalidSignatureFormatError, nobleSignatureVerifier, type KeyType, type SignatureVerdict } from '@gridproof/protocol';
-import { projectSignatureVectors, wycheproofCases } from '@gridproof/protocol/verifiers/test-vectors';
+import { nobleSignatureVerifier } from '@gridproof/protocol';
+import { runVectorVerdicts, signatureVerdictCases, type VerdictCase } from '@gridproof/protocol/verifiers/test-vectors';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-interface Case {
-  keyType: number;
-  publicKey: string;
-  message: string;
-  signature: string;
-  /** `message` is the 43 reading bytes (the dApp's check) rather than a raw message. */
-  reading: boolean;
-}
-const cases: Case[] = [
-  ...projectSignatureVectors().map((v) => ({ keyType: v.keyType, publicKey: v.publicKey, message: v.reading, signature: v.signature, reading: true })),
-  ...wycheproofCases().map((c) => ({ keyType: c.keyType, publicKey: c.publicKey, message: c.message, signature: c.signature, reading: false })),
-];
-const expected = [...projectSignatureVectors().map((v) => v.expected), ...wycheproofCases().map((c) => c.expected)];
+const { cases, expected } = signatureVerdictCases();
 
 /** The page's script: the adapter, bundled by Vite for the browser as the dApp's build would. */
 const ENTRY = `
   import { webCryptoSignatureVerifier } from '@gridproof/protocol/verifiers/webcrypto';
-  import { fromHex, InvalidSignatureFormatError } from '@gridproof/protocol';
-  const outcome = (x) => (x instanceof InvalidSignatureFormatError ? 'format' : x ? 'valid' : 'invalid');
+  import { runVectorVerdicts } from '@gridproof/protocol/verifiers/verdicts';
   globalThis.signatureVerdicts = async (cases) => {
     const v = webCryptoSignatureVerifier(crypto.subtle);
-    const verdicts = [];
-    for (const c of cases) {
-      const key = { keyType: c.keyType, publicKey: fromHex(c.publicKey) };
-      verdicts.push(outcome(c.reading
-        ? await v.verify({ readingBytes: fromHex(c.message), signature: fromHex(c.signature), key })
-        : await v.verifyMessage(c.keyType, key.publicKey, fromHex(c.message), fromHex(c.signature))));
-    }
+    const verdicts = await runVectorVerdicts(v, cases);
     return { verdicts, support: await v.backend.ed25519Support(), ed25519Method: v.method(2), p256Method: v.method(1) };
   };
 `;
@@ -85,18 +66,10 @@ describe('signature adapter in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
-    const result = await page.evaluate((c) => (globalThis as unknown as { signatureVerdicts(c: Case[]): Promise<{ verdicts: string[]; support: unknown; ed25519Method: string; p256Method: string }> }).signatureVerdicts(c), cases);
+    const result = await page.evaluate((c) => (globalThis as unknown as { signatureVerdicts(c: VerdictCase[]): Promise<{ verdicts: string[]; support: unknown; ed25519Method: string; p256Method: string }> }).signatureVerdicts(c), cases);
     await page.close();
 
-    const noble = nobleSignatureVerifier();
-    const outcome = (v: SignatureVerdict) => (v instanceof InvalidSignatureFormatError ? 'format' : v ? 'valid' : 'invalid');
-    const reference = cases.map((c) =>
-      outcome(
-        c.reading
-          ? noble.verify({ readingBytes: fromHex(c.message), signature: fromHex(c.signature), key: { keyType: c.keyType as KeyType, publicKey: fromHex(c.publicKey) } })
-          : noble.verifyMessage(c.keyType, fromHex(c.publicKey), fromHex(c.message), fromHex(c.signature)),
-      ),
-    );
+    const reference = await runVectorVerdicts(nobleSignatureVerifier(), cases);
     expect(errors).toEqual([]);
     expect(result.verdicts).toHaveLength(cases.length);
     const differing = result.verdicts.flatMap((v, i) => (v === reference[i] ? [] : [{ i, chromium: v, noble: reference[i], case: cases[i] }]));

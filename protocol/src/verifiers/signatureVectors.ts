@@ -10,8 +10,10 @@ import { bytesToUint, concatBytes, toHex, uintToBytes, type Hex } from '../bytes
 import { encodeReading } from '../reading.js';
 import { KeyType, publicKeyOf, readingDigest, signReadingBytes } from '../signature.js';
 
-/** `valid`: verifies. `invalid`: refused as a bad signature (API 422). `format`: refused as malformed (API 400). */
-export type SignatureExpectation = 'valid' | 'invalid' | 'format';
+import type { SignatureOutcome } from './vectorVerdicts.js';
+
+/** What a vector expects: `valid`, `invalid` (API 422) or `format` (API 400). */
+export type SignatureExpectation = SignatureOutcome;
 
 export interface SignatureVector {
   name: string;

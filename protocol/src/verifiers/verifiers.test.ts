@@ -10,6 +10,8 @@ import { nodeSignatureVerifier } from './node.js';
 import { buildSignatureVectors, type SignatureExpectation, type SignatureVector } from './signatureVectors.js';
 import { ED25519_KNOWN_ANSWERS, webCryptoSignatureVerifier } from './webcrypto.js';
 import { wycheproofCases } from './wycheproof.js';
+import { signatureVerdictCases } from './testVectors.js';
+import { runVectorVerdicts } from './vectorVerdicts.js';
 
 const projectVectors: SignatureVector[] = JSON.parse(readFileSync(new URL('../../test-vectors/signatures.json', import.meta.url), 'utf8')).cases;
 const wycheproof = wycheproofCases();
@@ -159,5 +161,21 @@ describe('format checks', () => {
       for (const a of adapters.slice(0, 2)) verdicts.add(outcome(a.verify({ readingBytes, signature, key }) as SignatureVerdict));
     }
     expect([...verdicts]).toEqual(['invalid']);
+  });
+});
+
+describe('runVectorVerdicts (the loop the Deno and Chromium runs share)', () => {
+  it.each(adapters)('gives $name\'s verdict on every project and Wycheproof case, in order, as expected', async (adapter) => {
+    const { cases, expected } = signatureVerdictCases();
+    expect(cases.length).toBe(projectVectors.length + wycheproof.length);
+    expect(await runVectorVerdicts(adapter, cases)).toEqual(expected);
+  });
+
+  it('a wrong adapter shows up as a differing verdict', async () => {
+    const { cases, expected } = signatureVerdictCases();
+    const alwaysValid = { verify: () => true, verifyMessage: () => true };
+    const got = await runVectorVerdicts(alwaysValid, cases);
+    expect(got).not.toEqual(expected);
+    expect(got.every((v) => v === 'valid')).toBe(true);
   });
 });

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 describe('src/main.ts as a child process', () => {
   it('starts from env on a free port, answers /health, and exits 0 on SIGTERM', async () => {
     const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const child = spawn(tsx, [main], {
+    // One process, the server itself (`node --import tsx`): the tsx CLI would sit in front of it as a
+    // wrapper, so the signal would reach the wrapper and not the process that owns the port.
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: {
         PATH: process.env.PATH,
         PORT: '0',
@@ -35,6 +37,8 @@ describe('src/main.ts as a child process', () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       expect((await exited)[0]).toBe(0);
+      // The process that answered is gone: nothing listens on its port any more.
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -3,11 +3,15 @@ import { p256 } from '@noble/curves/nist.js';
 import {
   bytesToUint,
   concatBytes,
+  decodeSignedReading,
+  encodeSignedReading,
   decodeWindowReport,
   fromHex,
   toHex,
   uintToBytes,
   InvalidWindowDocumentError,
+  READING_LAYOUT,
+  READING_LENGTH,
   SIGNED_READING_LENGTH,
   batchKinds,
   readingFieldBytes,
@@ -162,18 +166,18 @@ describe('verifyWindow rejects', () => {
 
   it('a reading with a bad layout (status byte 2), naming its counter', () => {
     // Byte 42 is the status; anything but 0/1 is not a v1 reading, whatever the signature says.
-    const err = rejection(params(flipped(2, 1, 42, 0x03)), Code.READING_MALFORMED, 'SOLR_0002#11', 'devices[2].readings[1]', 'Status byte');
+    const err = rejection(params(flipped(2, 1, READING_LAYOUT.status.offset, 0x03)), Code.READING_MALFORMED, 'SOLR_0002#11', 'devices[2].readings[1]', 'Status byte');
     expect(err.location).toMatchObject({ deviceId: 'SOLR_0002', counter: 11, position: 'devices[2].readings[1]' });
   });
 
   it('a flipped byte in a reading (power field) under the old signature', () => {
-    const err = rejection(params(flipped(1, 2, 28)), Code.SIGNATURE_INVALID, 'SOLR_0001#12', 'devices[1].readings[2]');
+    const err = rejection(params(flipped(1, 2, READING_LAYOUT.powerW.offset + 2)), Code.SIGNATURE_INVALID, 'SOLR_0001#12', 'devices[1].readings[2]');
     expect(err.location).toEqual({ deviceId: 'SOLR_0001', counter: 12, position: 'devices[1].readings[2]' });
   });
 
   it('a flipped signature byte, P-256 and Ed25519', () => {
-    rejection(params(flipped(2, 0, 43 + 5)), Code.SIGNATURE_INVALID, 'SOLR_0002#10', 'devices[2].readings[0]');
-    rejection(params(flipped(0, 4, 43 + 40)), Code.SIGNATURE_INVALID, 'INDU_0042#14', 'devices[0].readings[4]');
+    rejection(params(flipped(2, 0, READING_LENGTH + 5)), Code.SIGNATURE_INVALID, 'SOLR_0002#10', 'devices[2].readings[0]');
+    rejection(params(flipped(0, 4, READING_LENGTH + 40)), Code.SIGNATURE_INVALID, 'INDU_0042#14', 'devices[0].readings[4]');
   });
 
   it('a valid signature by another device key', () => {
@@ -184,9 +188,9 @@ describe('verifyWindow rejects', () => {
   it('a high-S P-256 signature (the same signature, s replaced by n - s)', () => {
     const n = p256.Point.CURVE().n;
     const bytes = mutated((d) => {
-      const sr = fromHex(d.devices[2].readings[2]);
-      const s = bytesToUint(sr.subarray(75, 107));
-      d.devices[2].readings[2] = toHex(concatBytes(sr.subarray(0, 75), uintToBytes(n - s, 32)));
+      const { readingBytes, signature } = decodeSignedReading(fromHex(d.devices[2].readings[2]));
+      const s = bytesToUint(signature.subarray(32));
+      d.devices[2].readings[2] = toHex(encodeSignedReading(readingBytes, concatBytes(signature.subarray(0, 32), uintToBytes(n - s, 32))));
     });
     rejection(params(bytes), Code.SIGNATURE_INVALID, 'SOLR_0002#12', 'devices[2].readings[2]', 'low-S');
   });
@@ -292,7 +296,7 @@ describe('verifyWindow rejects', () => {
   });
 
   it('every rejection is a ProtocolError with a stable code (the API can forward it)', () => {
-    const err = rejection(params(flipped(1, 0, 50)), Code.SIGNATURE_INVALID);
+    const err = rejection(params(flipped(1, 0, READING_LENGTH + 7)), Code.SIGNATURE_INVALID);
     expect(err.name).toBe('WindowVerificationError');
     expect(err.details).toEqual(err.location);
     expect(SIGNED_READING_LENGTH).toBe(107);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatBytes, encodeReading, encodeSignedReading, fromHex, readingDigest, toHex, uintToBytes, bytesToUint, type WindowDocument } from '@gridproof/protocol';
+import { READING_LAYOUT, concatBytes, decodeSignedReading, encodeReading, encodeSignedReading, fromHex, readingDigest, toHex, uintToBytes, bytesToUint, type WindowDocument } from '@gridproof/protocol';
 import { projectSignatureVectors } from '@gridproof/protocol/verifiers/test-vectors';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
@@ -23,8 +23,8 @@ function mutated(change: (doc: WindowDocument) => void): Uint8Array {
 }
 const withSignature = (device: number, index: number, sig: (s: Uint8Array) => Uint8Array) =>
   mutated((doc) => {
-    const b = fromHex(doc.devices[device].readings[index]);
-    doc.devices[device].readings[index] = toHex(concatBytes(b.subarray(0, 43), sig(b.slice(43))));
+    const { readingBytes, signature } = decodeSignedReading(fromHex(doc.devices[device].readings[index]));
+    doc.devices[device].readings[index] = toHex(encodeSignedReading(readingBytes, sig(signature)));
   });
 const n = p256.Point.CURVE().n;
 
@@ -37,7 +37,7 @@ describe('verifyWindowAsync (WebCrypto P-256) agrees with verifyWindow (noble)',
     ['r = 0', withSignature(1, 0, (s) => concatBytes(new Uint8Array(32), s.subarray(32)))],
     ['a flipped reading byte', mutated((doc) => {
       const b = fromHex(doc.devices[2].readings[1]);
-      b[30] ^= 1;
+      b[READING_LAYOUT.energyWh.offset] ^= 1;
       doc.devices[2].readings[1] = toHex(b);
     })],
   ];

@@ -16,14 +16,16 @@ function changed(change: (doc: Record<string, any>) => void): Uint8Array {
   return dagJson.encode(doc);
 }
 
+/** What parseWindowDocument throws for `input`, asserted to be an InvalidWindowDocumentError. */
 function refusal(input: Uint8Array): InvalidWindowDocumentError {
-  try {
-    parseWindowDocument(input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidWindowDocumentError);
-    return err as InvalidWindowDocumentError;
-  }
-  throw new Error('expected parseWindowDocument to refuse the document');
+  expect(() => parseWindowDocument(input)).toThrow(InvalidWindowDocumentError);
+  return (() => {
+    try {
+      return parseWindowDocument(input);
+    } catch (err) {
+      return err;
+    }
+  })() as InvalidWindowDocumentError;
 }
 
 describe('parseWindowDocument', () => {

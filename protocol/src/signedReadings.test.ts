@@ -12,14 +12,16 @@ const signed = cases.map((c) => fromHex(c.signed));
 
 /** The error `fn` throws, asserted to be an InvalidSignedReadingsError. */
 function refusal(fn: () => unknown): InvalidSignedReadingsError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidSignedReadingsError);
-    return err as InvalidSignedReadingsError;
-  }
-  throw new Error('expected a refusal');
+  expect(fn).toThrow(InvalidSignedReadingsError);
+  return thrownBy(fn) as InvalidSignedReadingsError;
 }
+const thrownBy = (fn: () => unknown): unknown => {
+  try {
+    return fn();
+  } catch (err) {
+    return err;
+  }
+};
 
 describe('signed-readings concatenation', () => {
   it('is the vector signed readings back to back, and splits back into them in order', () => {

@@ -44,7 +44,7 @@ export const docsAssetRoute = createRoute({
   summary: 'A Swagger UI asset',
   request: { params: z.object({ asset: z.enum(assetNames).openapi({ param: { name: 'asset', in: 'path' } }) }) },
   responses: {
-    200: { description: 'The asset', content: Object.fromEntries(Object.values(DOCS_ASSETS).map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])) },
+    200: { description: 'The asset', content: Object.fromEntries(Object.values(DOCS_ASSETS).map((type) => [type.split(';')[0], { schema: z.string().openapi({ format: 'binary' }) }])) },
     404: errorResponse(['NOT_FOUND'], 'Not one of the assets'),
   },
 });

@@ -70,6 +70,7 @@ export type FunctionsSourceErrorCode =
   | 'DOCUMENT_UNAVAILABLE'
   | 'TOO_MANY_DEVICES'
   | 'REGISTRY_UNAVAILABLE'
+  | 'REGISTRY_RESULT_MALFORMED'
   | 'WINDOW_TOO_LARGE'
   | WindowVerificationCode;
 

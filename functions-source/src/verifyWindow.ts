@@ -21,6 +21,7 @@ import {
   type DeviceSummary,
   type Hex,
   type Reading,
+  type RegisteredDeviceKey,
   type SignedReading,
   type WindowDocument,
   type WindowReport,
@@ -30,13 +31,8 @@ import { sampleSeedOf, selectSample, type SamplingOptions } from './sampling.js'
 
 export { dueWindowStart } from './dueWindowStart.js';
 
-/** A device's registry entry as the verifier needs it (`getDevices` on the DeviceRegistry). */
-export interface RegisteredDeviceKey {
-  keyType: 1 | 2;
-  /** P-256: 64 bytes x‖y. Ed25519: 32 bytes. */
-  publicKey: Uint8Array;
-  active: boolean;
-}
+/** A device's registry entry as the verifier needs it: protocol's, from `decodeRegistryEntry` (`getDevices` on the DeviceRegistry). */
+export type { RegisteredDeviceKey };
 
 export interface VerifyWindowParameters {
   /** The window document's bytes exactly as fetched (canonical DAG-JSON). */

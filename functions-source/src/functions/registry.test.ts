@@ -3,6 +3,7 @@ import { decodeFunctionData, encodeFunctionResult, toFunctionSelector } from 'vi
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
 import { GET_DEVICES_SELECTOR, decodeGetDevices, encodeGetDevices } from './registry.js';
 import { vectorKeys } from '../testing/windowFixture.js';
+import { FunctionsSourceError } from '../errors.js';
 
 const zero = { deviceId: `0x${'00'.repeat(9)}`, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' } as const;
 
@@ -41,5 +42,27 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
     const one = encodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', result: [zero] } as never);
     expect(() => decodeGetDevices(one, ['A', 'B'])).toThrow(/1 entries for 2 ids/);
     expect(() => decodeGetDevices(one.slice(0, 100) as `0x${string}`, ['A'])).toThrow(/too short/);
+    expect(() => decodeGetDevices(one, ['A', 'B'])).toThrow(expect.objectContaining({ name: 'FunctionsSourceError', code: 'REGISTRY_RESULT_MALFORMED' }));
+  });
+
+  it.each([
+    ['an unknown key type', { keyType: 3, publicKey: `0x${'11'.repeat(32)}` }, 'key type 3'],
+    ['a P-256 key of 32 bytes', { keyType: 1, publicKey: `0x${'11'.repeat(32)}` }, 'is 32 bytes; expected 64'],
+    ['an Ed25519 key of 64 bytes', { keyType: 2, publicKey: `0x${'11'.repeat(64)}` }, 'is 64 bytes; expected 32'],
+  ])('refuses an entry with %s through protocol\'s registry entry decoder', (_, entry, message) => {
+    const result = encodeFunctionResult({
+      abi: deviceRegistryAbi,
+      functionName: 'getDevices',
+      result: [{ ...zero, deviceId: toHex(deviceIdToBytes('SOLR_0001')), owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 1n, ...entry }],
+    } as never);
+    let caught: unknown;
+    try {
+      decodeGetDevices(result, ['SOLR_0001']);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(FunctionsSourceError);
+    expect(caught).toMatchObject({ code: 'REGISTRY_RESULT_MALFORMED', cause: { code: 'INVALID_REGISTRY_ENTRY' } });
+    expect((caught as Error).message).toContain(message);
   });
 });

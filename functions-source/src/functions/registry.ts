@@ -1,7 +1,9 @@
 // DeviceRegistry.getDevices over raw JSON-RPC, with a hand-written ABI codec: the Functions source
 // is sent inline in every request, so it carries no ABI library (a test pins this codec to viem's).
-import { deviceIdToBytes, fromHex, toHex, type Hex } from '@gridproof/protocol';
-import type { RegisteredDeviceKey } from '../verifyWindow.js';
+import { decodeRegistryEntry, deviceIdToBytes, fromHex, ProtocolError, toHex, type Hex, type RegisteredDeviceKey } from '@gridproof/protocol';
+import { FunctionsSourceError } from '../errors.js';
+
+const malformed = (message: string, cause?: unknown) => new FunctionsSourceError('REGISTRY_RESULT_MALFORMED', message, cause);
 
 /** `getDevices(bytes9[])` selector (pinned against viem in registry.test.ts). */
 export const GET_DEVICES_SELECTOR = '0x709014c3';
@@ -16,21 +18,23 @@ export function encodeGetDevices(deviceIds: string[]): Hex {
 /**
  * Decodes the `Device[]` returned by `getDevices` (deviceId, keyType, owner, active, registeredAt,
  * bytes publicKey) into the verifier's key map. Unknown devices come back zeroed (keyType 0) and map
- * to `undefined`. Every offset and length is bounds-checked: this is data from an RPC node.
+ * to `undefined`; each entry then goes through protocol's `decodeRegistryEntry` (key type, key length).
+ * Every offset and length is bounds-checked: this is data from an RPC node. Throws
+ * {@link FunctionsSourceError} `REGISTRY_RESULT_MALFORMED`.
  */
 export function decodeGetDevices(result: Hex, deviceIds: string[]): Record<string, RegisteredDeviceKey | undefined> {
   const data = fromHex(result);
   const u = (at: number): number => {
-    if (at + 32 > data.length) throw new Error(`getDevices result too short (${data.length} bytes) at offset ${at}`);
-    for (let i = at; i < at + 24; i++) if (data[i] !== 0) throw new Error(`getDevices result: value at ${at} out of range`);
+    if (at + 32 > data.length) throw malformed(`getDevices result too short (${data.length} bytes) at offset ${at}`);
+    for (let i = at; i < at + 24; i++) if (data[i] !== 0) throw malformed(`getDevices result: value at ${at} out of range`);
     let v = 0;
     for (let i = at + 24; i < at + 32; i++) v = v * 256 + data[i];
-    if (!Number.isSafeInteger(v)) throw new Error(`getDevices result: value at ${at} out of range`);
+    if (!Number.isSafeInteger(v)) throw malformed(`getDevices result: value at ${at} out of range`);
     return v;
   };
   const array = u(0);
   const n = u(array);
-  if (n !== deviceIds.length) throw new Error(`getDevices returned ${n} entries for ${deviceIds.length} ids`);
+  if (n !== deviceIds.length) throw malformed(`getDevices returned ${n} entries for ${deviceIds.length} ids`);
   const head = array + 32;
   const keys: Record<string, RegisteredDeviceKey | undefined> = {};
   deviceIds.forEach((id, i) => {
@@ -38,12 +42,16 @@ export function decodeGetDevices(result: Hex, deviceIds: string[]): Record<strin
     const keyType = u(tuple + 32);
     const active = u(tuple + 96);
     if (keyType === 0) return void (keys[id] = undefined);
-    if (keyType !== 1 && keyType !== 2) throw new Error(`getDevices: device ${id} has unknown key type ${keyType}`);
-    if (active > 1) throw new Error(`getDevices: device ${id} has a malformed active flag`);
+    if (active > 1) throw malformed(`getDevices: device ${id} has a malformed active flag`);
     const bytesAt = tuple + u(tuple + 160);
     const len = u(bytesAt);
-    if (bytesAt + 32 + len > data.length) throw new Error(`getDevices: device ${id} public key runs past the result`);
-    keys[id] = { keyType, active: active === 1, publicKey: data.slice(bytesAt + 32, bytesAt + 32 + len) };
+    if (bytesAt + 32 + len > data.length) throw malformed(`getDevices: device ${id} public key runs past the result`);
+    try {
+      keys[id] = decodeRegistryEntry({ keyType, active: active === 1, publicKey: toHex(data.subarray(bytesAt + 32, bytesAt + 32 + len)) });
+    } catch (err) {
+      if (err instanceof ProtocolError) throw malformed(`getDevices: device ${id}: ${err.shortMessage}`, err);
+      throw err;
+    }
   });
   return keys;
 }

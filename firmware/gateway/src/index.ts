@@ -6,6 +6,6 @@ export { GatewayClient, type GatewayClientParameters, type SendReadingsResult } 
 export { GatewayError, type GatewayErrorCode, type ErrorBody } from './errors.js';
 export { Aggregator, type IntervalAggregate } from './aggregator.js';
 export { Forwarder, ApiRefusal, httpTransport, type ForwardedReading, type ForwarderOptions, type ForwarderTransport, type DeliveryResult } from './forwarder.js';
-export { mqttTransport, readingsTopic, type MqttTransportParameters } from './mqttTransport.js';
+export { mqttTransport, type MqttTransportParameters } from './mqttTransport.js';
 export { NonceCache, SeqWindow } from './replayGuard.js';
 export * from './session.js';

@@ -10,9 +10,6 @@ export interface MqttTransportParameters {
   timeoutMs?: number;
 }
 
-/** protocol's `readingsTopic`, re-exported because the gateway's index exports it. */
-export { readingsTopic };
-
 /**
  * Forwards each meter batch as one QoS 1 message (the 107-byte signed readings back to back,
  * unchanged) to `gridproof/v1/devices/{deviceId}/readings`. The oracle API's broker sends the

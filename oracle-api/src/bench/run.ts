@@ -4,11 +4,10 @@
  * Env: BENCH_READINGS (per path, default 20000), BENCH_DATABASE_URL (default the local `test` db).
  */
 import { availableParallelism } from 'node:os';
-import { decodeSignedReading, toHex } from '@gridproof/protocol';
+import { concatSignedReadings, decodeSignedReading, readingsTopic, toHex } from '@gridproof/protocol';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { WebSocket } from 'ws';
-import { readingsTopic } from '../mqtt/topics.js';
 import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
 import { silentLogger } from '../lib/logger.js';
 import { verifyReadingSignature } from '../services/verifySignature.js';
@@ -100,7 +99,7 @@ async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number
     const messages: { topic: string; payload: Buffer }[] = [];
     for (let i = 0; messages.length * perMessage < count; i++) {
       const m = fleet[i % fleet.length];
-      messages.push({ topic: readingsTopic(m.deviceId), payload: Buffer.concat(Array.from({ length: perMessage }, () => nextReading(m, t))) });
+      messages.push({ topic: readingsTopic(m.deviceId), payload: Buffer.from(concatSignedReadings(Array.from({ length: perMessage }, () => nextReading(m, t)))) });
     }
     const client = await mqtt.connectAsync(api.mqtt!.url, { clientId: `bench-${process.pid}`, clean: true });
     const start = performance.now();

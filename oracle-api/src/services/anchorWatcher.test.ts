@@ -52,13 +52,13 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
     sealed = await api.sealer.sealDueWindows();
     expect(sealed.map((w) => w.windowStart)).toEqual([T0, T0 + 300]);
     expect(await api.anchors!.check()).toEqual([]);
-    const pending = async () => (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; anchored: boolean }[]; anchoring: string };
-    expect(await pending()).toMatchObject({ anchoring: 'watched', windows: [{ windowStart: T0 + 300, anchored: false }, { windowStart: T0, anchored: false }] });
+    const pending = async () => (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; status: string }[]; anchoring: string };
+    expect(await pending()).toMatchObject({ anchoring: 'watched', windows: [{ windowStart: T0 + 300, status: 'sealed' }, { windowStart: T0, status: 'sealed' }] });
 
     expect(await anchor(sealed[0])).toMatchObject({ ok: true });
     expect(await api.anchors!.check()).toEqual([T0]);
     expect((await pending()).windows.map((x) => x.windowStart)).toEqual([T0 + 300]);
-    expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ anchored: true, anchoredAt: T0 + 700 });
+    expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'anchored', anchoredAt: T0 + 700 });
     const health = await (await api.app.request('/health')).json();
     expect(health.checks.chain).toMatchObject({ status: 'ok', anchoring: 'watched', blockNumber: expect.any(Number) });
   });

@@ -3,6 +3,7 @@ import { and, asc, inArray, isNull, isNotNull } from 'drizzle-orm';
 import { createPublicClient, http, type Address, type PublicClient } from 'viem';
 import type { ServiceContext } from '../context.js';
 import { windows } from '../db/schema/index.js';
+import { periodicTask } from './periodic.js';
 
 export interface AnchorWatcher {
   /** Syncs the DataLogger's events and marks the sealed windows now recorded (pending ones oldest first, at most `limit` looked up, plus every window newly recorded); returns their starts. */
@@ -41,9 +42,6 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
       confirmations: params.confirmations,
       maxAgeMs: Number.POSITIVE_INFINITY, // check() syncs explicitly
     });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
 
   async function check(limit = 100): Promise<number[]> {
     const sync = await indexer.sync();
@@ -75,22 +73,10 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
     return marked.map((w) => w.windowStart).sort((a, b) => a - b);
   }
 
+  const task = periodicTask(check, (err) => ctx.logger.warn('anchor check failed', { error: String(err) }));
   return {
     check,
-    start(intervalMs = 5000) {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        running = check()
-          .catch((err) => ctx.logger.warn('anchor check failed', { error: String(err) }))
-          .finally(() => (busy = false));
-      }, intervalMs);
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
+    start: (intervalMs = 5000) => task.start(intervalMs),
+    stop: () => task.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { batchKindOf, batchKinds, encodeWindowDocument, windowDocumentCid, windowDocumentDigest, type BatchBuildInput, type BatchKind } from '@gridproof/protocol';
 import { and, asc, desc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.js';
+import { periodicTask } from './periodic.js';
 import { readings, windows, type WindowRow } from '../db/schema/index.js';
 
 /** The transaction a window is sealed in. */
@@ -82,9 +83,6 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
   // An unknown kind is refused here, at start-up, with protocol's UNKNOWN_KIND error.
   const builder = batchKindOf(kind);
   const source = batchSources[builder.kind];
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
 
   async function sealNext(): Promise<WindowRow | undefined> {
     return ctx.lock.run(() =>
@@ -124,24 +122,10 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
     return sealed;
   }
 
+  const task = periodicTask(sealDueWindows, (err) => ctx.logger.error('sealing failed', { error: String(err), stack: (err as Error)?.stack }));
   return {
     sealDueWindows,
-    start(intervalMs = 1000) {
-      if (timer) return;
-      timer = setInterval(() => {
-        // Skip a tick while the previous run is still going rather than queueing runs up.
-        if (busy) return;
-        busy = true;
-        running = sealDueWindows()
-          .catch((err) => ctx.logger.error('sealing failed', { error: String(err), stack: (err as Error)?.stack }))
-          .finally(() => (busy = false));
-      }, intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
+    start: (intervalMs = 1000) => task.start(intervalMs),
+    stop: () => task.stop(),
   };
 }

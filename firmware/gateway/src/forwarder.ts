@@ -1,31 +1,35 @@
-import { toHex } from '@gridproof/protocol';
+import { asErrorBody, toHex, type ErrorBody } from '@gridproof/protocol';
+import { ApiRefusal as OracleApiRefusal, type IngestResponse } from '@gridproof/oracle-api/client';
+import { httpTransport } from './oracleApi.js';
 
-/** One reading as the API acknowledged it (`POST /v1/readings` answer). */
-export interface ForwardedReading {
-  deviceId: string;
-  counter: number;
-  /** null over MQTT, which has no per-reading answer. */
-  windowStart: number | null;
-  duplicate: boolean;
-}
+export { httpTransport };
 
-/** The API refused a meter's batch for good (4xx): relayed to the meter as is. */
-export class ApiRefusal extends Error {
-  override name = 'ApiRefusal';
+/** One reading as the API acknowledged it (`POST /v1/readings` answer); `windowStart` is null over MQTT, which has no per-reading answer. */
+export type ForwardedReading = Omit<IngestResponse['readings'][number], 'windowStart'> & { windowStart: number | null };
+
+/** The API's answer to a batch, as a transport reports it (HTTP's ingest answer, or MQTT's stand-in for it). */
+export type IngestAnswer = Omit<IngestResponse, 'readings'> & { readings: ForwardedReading[] };
+
+/**
+ * The API refused a meter's batch for good (4xx): relayed to the meter as is. The oracle API
+ * client's refusal (typed `code`, `status`, `body`), plus the reading the API named.
+ */
+export class ApiRefusal extends OracleApiRefusal {
   constructor(
-    readonly status: number,
-    readonly body: unknown,
+    status: number,
+    body: unknown,
     /** The reading the API named (`details.index`), if it named one. */
     readonly refusedReading?: Uint8Array,
   ) {
-    super(`API refused the batch with ${status}`);
+    const refusal = OracleApiRefusal.fromResponse(status, body);
+    super(status, refusal.code, refusal.shortMessage, { details: refusal.details, body: refusal.body });
   }
 }
 
-/** One delivery attempt's outcome, in the API's HTTP terms (status 0 = unreachable). */
+/** One delivery attempt's outcome, in the API's HTTP terms (status 0 = unreachable): the ingest answer, or an error body. */
 export interface DeliveryResult {
   status: number;
-  body: any;
+  body: IngestAnswer | ErrorBody<string> | { error?: unknown } | undefined;
 }
 
 /** How a batch reaches the API: `POST /v1/readings` (default) or MQTT (`mqttTransport`). */
@@ -156,11 +160,13 @@ export class Forwarder {
       const readings = batch.flatMap((j) => j.readings);
       const { status, body } = await this.transport.deliver(readings);
       if (this.closed) return;
-      if (status === 200 && Array.isArray(body?.readings) && body.readings.length === readings.length) {
+      const answer = status === 200 && body && 'readings' in body && Array.isArray(body.readings) && body.readings.length === readings.length ? body : undefined;
+      const error = asErrorBody(body)?.error;
+      if (answer) {
         delay = this.opts.minRetryDelayMs;
         let offset = 0;
         for (const job of batch) {
-          const results = body.readings.slice(offset, offset + job.readings.length) as ForwardedReading[];
+          const results = answer.readings.slice(offset, offset + job.readings.length);
           offset += job.readings.length;
           this.finish(job);
           job.keys.forEach((k, i) => this.remember(k, results[i]));
@@ -171,8 +177,8 @@ export class Forwarder {
       }
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
         // All or nothing at the API: refuse the batch it names, send the rest again straight away.
-        const index = body?.error?.details?.index;
-        const refused: Uint8Array | undefined = Number.isInteger(index) ? readings[index] : undefined;
+        const index = error?.details?.index;
+        const refused: Uint8Array | undefined = typeof index === 'number' && Number.isInteger(index) ? readings[index] : undefined;
         const named = refused && batch.find((job) => job.readings.includes(refused));
         for (const job of named ? [named] : batch) {
           this.finish(job);
@@ -181,7 +187,7 @@ export class Forwarder {
         continue;
       }
       this.retries += 1;
-      this.opts.log(`API ${status === 0 ? 'unreachable' : `answered ${status}`} (${body?.error?.code ?? 'no code'}); ${this.pending.size} reading(s) held, retry in ${delay} ms`);
+      this.opts.log(`API ${status === 0 ? 'unreachable' : `answered ${status}`} (${error?.code ?? 'no code'}); ${this.pending.size} reading(s) held, retry in ${delay} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => (clearTimeout(timer), resolve());
@@ -200,25 +206,4 @@ export class Forwarder {
     this.delivered.set(key, result);
     if (this.delivered.size > this.opts.deliveredCacheSize) this.delivered.delete(this.delivered.keys().next().value!);
   }
-}
-
-/** `POST {apiUrl}/v1/readings` with the readings as 0x-hex, exactly the bytes received. */
-export function httpTransport(apiUrl: string, requestTimeoutMs = 15_000): ForwarderTransport {
-  return {
-    coalesce: true,
-    async deliver(readings) {
-      try {
-        const res = await fetch(`${apiUrl}/v1/readings`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ readings: readings.map(toHex) }),
-          // A hung API must not stall the outbox forever; idempotent ingest makes the retry safe.
-          signal: AbortSignal.timeout(requestTimeoutMs),
-        });
-        return { status: res.status, body: await res.json().catch(() => undefined) };
-      } catch (err) {
-        return { status: 0, body: { error: { code: 'API_UNREACHABLE', message: (err as Error).message } } };
-      }
-    },
-  };
 }

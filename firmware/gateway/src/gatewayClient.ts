@@ -1,5 +1,6 @@
-import { concatBytes, toHex } from '@gridproof/protocol';
+import { concatBytes, toHex, type ErrorBody } from '@gridproof/protocol';
 import { GatewayError, type GatewayErrorCode } from './errors.js';
+import type { IngestAnswer } from './forwarder.js';
 import { createClientHello, openFrame, sealFrame, type SessionKeys } from './session.js';
 
 export interface GatewayClientParameters {
@@ -17,10 +18,13 @@ export interface GatewayClientParameters {
   renewBeforeSeconds?: number;
 }
 
-/** The oracle API's answer, relayed by the gateway inside an authenticated frame (same shape as a direct POST). */
+/**
+ * The oracle API's answer, relayed by the gateway inside an authenticated frame (same shape as a
+ * direct POST): the ingest answer on 200, else an error body (the API's code, or the gateway's).
+ */
 export interface SendReadingsResult {
   status: number;
-  body: { accepted?: number; duplicates?: number; readings?: unknown[]; error?: { code: string; message: string; details?: Record<string, unknown> } };
+  body: Partial<IngestAnswer> & { error?: ErrorBody<string>['error'] };
 }
 
 /**

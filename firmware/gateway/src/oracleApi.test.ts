@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyType, toHex } from '@gridproof/protocol';
 import { createMemoryDeviceDirectory, silentLogger, startOracleApi, type StartOracleApiReturnType } from '@gridproof/oracle-api';
+import { ApiRefusal as OracleApiRefusal } from '@gridproof/oracle-api/client';
+import { ApiRefusal, Forwarder } from './forwarder.js';
 import { GatewayClient } from './gatewayClient.js';
+import { httpTransport } from './oracleApi.js';
 import { startGateway, type StartGatewayReturnType } from './startGateway.js';
 import { T0, gatewayKey, testMeter } from './testUtils.js';
 
@@ -80,5 +83,36 @@ describe('through the gateway to the oracle API over MQTT', () => {
     forged[106] ^= 0x01;
     expect(await link.send([forged])).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE' } } });
     expect(mqttGateway.aggregator.list().reduce((n, a) => n + a.readings, 0)).toBe(2);
+  });
+});
+
+describe('httpTransport and the Forwarder over the typed oracle API client', () => {
+  it('reports the ingest answer, the API refusal with its typed code, and an unreachable API as status 0', async () => {
+    const meter = meters[1];
+    const transport = httpTransport(api.url);
+    const good = meter.read(T0 + 50);
+    expect(await transport.deliver([good])).toEqual({
+      status: 200,
+      body: { accepted: 1, duplicates: 0, readings: [{ deviceId: meter.deviceId, counter: 4, windowStart: T0, duplicate: false }] },
+    });
+    const forged = meter.read(T0 + 60);
+    forged[106] ^= 0x01;
+    expect(await transport.deliver([good, forged])).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE', details: { index: 1 } } } });
+    expect(await httpTransport('http://127.0.0.1:9', 2000).deliver([good])).toMatchObject({ status: 0, body: { error: { code: 'API_UNREACHABLE' } } });
+  });
+
+  it('a refused batch rejects with ApiRefusal: the client refusal (typed code) plus the reading the API named', async () => {
+    const meter = meters[1];
+    const forwarder = new Forwarder({ apiUrl: api.url });
+    try {
+      const forged = meter.read(T0 + 70);
+      forged[106] ^= 0x01;
+      const err = await forwarder.submit([forged]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiRefusal);
+      expect(err).toBeInstanceOf(OracleApiRefusal);
+      expect(err).toMatchObject({ status: 422, code: 'BAD_SIGNATURE', details: { index: 0 }, refusedReading: forged });
+    } finally {
+      forwarder.close();
+    }
   });
 });

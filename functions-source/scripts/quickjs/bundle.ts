@@ -1,7 +1,7 @@
 // The workflow bundle a DON runs: cre-compile's TS -> JS step (Bun.build plus the SDK's runtime
 // compatibility check) over src/workflow/main.ts, rebuilt only when a source is newer than it.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,7 +37,10 @@ export async function ensureWorkflowBundle(outFile: string, log: (line: string) 
   if (!workflowBundleIsStale(outFile)) return { source: readFileSync(outFile, 'utf8'), rebuilt: false };
   const bun = join(ROOT, 'node_modules', '.bin', 'bun');
   const run = join(dirname(fileURLToPath(import.meta.resolve('@chainlink/cre-sdk'))), '..', 'scripts', 'run.ts');
-  const args = [run, 'compile-to-js', join(PACKAGE, 'src', 'workflow', 'main.ts'), outFile, '--skip-type-checks'];
+  // Built beside the target, then renamed: a concurrent reader never sees half a bundle.
+  const tmp = `${outFile}.${process.pid}.tmp.js`;
+  const args = [run, 'compile-to-js', join(PACKAGE, 'src', 'workflow', 'main.ts'), tmp, '--skip-type-checks'];
+  mkdirSync(dirname(outFile), { recursive: true });
   await new Promise<void>((resolve, reject) => {
     const child = spawn(bun, args, { cwd: PACKAGE, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -46,6 +49,7 @@ export async function ensureWorkflowBundle(outFile: string, log: (line: string) 
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cre-compile (compile-to-js) exited with ${code}:\n${out.trim()}`))));
   });
+  renameSync(tmp, outFile);
   log(`built the workflow bundle ${outFile}`);
   return { source: readFileSync(outFile, 'utf8'), rebuilt: true };
 }

@@ -53,16 +53,18 @@ export class QuickJsWorkflowWorker {
     const signal = new SharedArrayBuffer(4);
     this.flag = new Int32Array(signal);
     this.replies = new MessageChannel();
-    // The worker is TypeScript: load it through tsx, whatever loader (or none) this thread runs under.
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    // The worker is TypeScript: its .mjs entry registers tsx in that thread, whatever loader (or none) this one runs under.
+    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
       workerData: { signal, replies: this.replies.port2, callTimeoutMs },
       transferList: [this.replies.port2],
-      execArgv: ['--import', 'tsx'],
     });
+    this.worker.unref(); // the worker never keeps the process alive on its own
     this.worker.on('message', (m: WorkerReply) => void this.onMessage(m));
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', (code) => this.fail(new Error(`the QuickJS worker exited with code ${code}`)));
+    this.worker.on('error', (e) => this.fail((this.dead = e)));
+    this.worker.on('exit', (code) => this.fail((this.dead ??= new Error(`the QuickJS worker exited with code ${code}`))));
   }
+
+  private dead: Error | undefined;
 
   private fail(e: Error) {
     const c = this.current;
@@ -93,6 +95,7 @@ export class QuickJsWorkflowWorker {
 
   /** Runs `source` once for `executeRequest`; every capability call goes to `handler`. */
   run(source: string, executeRequest: Uint8Array, handler: (call: CapabilityCall) => Promise<CapabilityAnswer>, nowMs = Date.now()): Promise<WorkflowExecution> {
+    if (this.dead) return Promise.reject(new Error(`the QuickJS worker is gone: ${this.dead.message}`));
     if (this.current) return Promise.reject(new Error('an execution is already running on this worker'));
     return new Promise((resolve, reject) => {
       const runId = this.nextRun++;

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { EVM_PB, HTTP_CLIENT_PB, SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb';
@@ -6,12 +6,11 @@ import { createPublicClient, encodePacked, http, keccak256, type Address, type B
 import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex, type KeystoneWorkflowIdentity } from '@gridproof/protocol';
 import { QuickJsWorkflowWorker, cronExecuteRequest, ensureWorkflowBundle, type CapabilityAnswer, type CapabilityCall } from '@gridproof/functions-source/quickjs';
 import { submitKeystoneReport } from '@gridproof/test-support';
+import { DEFAULT_DATA_DIR } from './env.js';
 import { TickLoop } from './tickLoop.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /** Where devnet keeps the compiled workflow bundle (rebuilt when a workflow source is newer). */
-export const DEFAULT_BUNDLE_FILE = `${ROOT}.devnet/workflow.js`;
+export const DEFAULT_BUNDLE_FILE = join(DEFAULT_DATA_DIR, 'workflow.js');
 
 export interface LocalCreDonParameters {
   rpcUrl: string;
@@ -45,6 +44,8 @@ export interface LocalCreDonParameters {
   /** Cron period of `start()`, s (default 2); the workflow's `schedule` says the same. */
   tickSeconds?: number;
   bundleFile?: string;
+  /** The bundle's text, when the caller has built it already (else `create` builds or reads `bundleFile`). */
+  bundleSource?: string;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -117,7 +118,7 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
   static async create(p: LocalCreDonParameters): Promise<LocalCreDon> {
     const don = new LocalCreDon(p);
     try {
-      don.source = (await ensureWorkflowBundle(p.bundleFile ?? DEFAULT_BUNDLE_FILE, (l) => don.log(l))).source;
+      don.source = p.bundleSource ?? (await ensureWorkflowBundle(p.bundleFile ?? DEFAULT_BUNDLE_FILE, (l) => don.log(l))).source;
     } catch (err) {
       await don.worker.close();
       throw err;

@@ -1,8 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
 import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
@@ -21,10 +18,11 @@ import {
   type Deployment,
   type DonConfig,
 } from '@gridproof/test-support';
-import { LocalCreDon } from './creDon.js';
+import { ensureWorkflowBundle } from '@gridproof/functions-source/quickjs';
+import { DEFAULT_BUNDLE_FILE, LocalCreDon } from './creDon.js';
+import { ensureDappBuild } from './dappBuild.js';
+import { DEFAULT_DATA_DIR, REPO_ROOT } from './env.js';
 import type { FunctionsPath } from './functionsPath.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface DevnetOptions {
   /** Window length, s (must divide 3600). Devnet default 60. */
@@ -36,7 +34,10 @@ export interface DevnetOptions {
   /** 0 = any free port. */
   ports?: { anvil?: number; api?: number; dapp?: number };
   chainId?: number;
-  /** PGlite + blockstore directory; default a fresh temp dir. */
+  /**
+   * The data folder (default `.devnet/` at the repo root). The API's PGlite database and blockstore go
+   * to `<dataDir>/api`, emptied at every start (each start is a fresh chain).
+   */
   dataDir?: string;
   /** Start the oracle (tests may run their own). */
   don?: boolean;
@@ -52,7 +53,7 @@ export interface DevnetOptions {
    * POST straight to the API).
    */
   meterPath?: 'gateway-mqtt' | 'http';
-  /** Serve the dApp (built when dapp/build is missing). */
+  /** Serve the dApp (rebuilt first when dapp/build is missing or older than a dApp source or config). */
   dapp?: boolean;
   log?: (component: string, line: string) => void;
 }
@@ -82,16 +83,6 @@ function apiLogger(write: (line: string) => void): Logger {
   return { info: line(''), warn: line('WARN '), error: line('ERROR ') };
 }
 
-function runNpm(args: string[], log: (l: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve() : (log(out), reject(new Error(`npm ${args.join(' ')} exited with ${code}`)))));
-  });
-}
-
 /**
  * Brings the whole system up locally: anvil, Chainlink's KeystoneForwarder configured with a
  * local DON, the GridProof contracts, the oracle API (PGlite, local blockstore + gateway), the
@@ -109,7 +100,13 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
   };
 
   try {
-    const buildDapp = o.dapp !== false && !existsSync(join(ROOT, 'dapp/build/index.html')) ? runNpm(['run', 'build', '-w', 'dapp'], (l) => log('dapp', l)) : Promise.resolve();
+    const oracle = o.oracle ?? 'cre';
+    if (oracle !== 'cre' && oracle !== 'functions') throw new Error(`oracle must be "cre" or "functions", got ${String(oracle)}`);
+    // Builds that take seconds run while the chain comes up; a failure surfaces where the result is used.
+    const buildDapp = o.dapp !== false ? ensureDappBuild((l) => log('dapp', l)) : Promise.resolve();
+    const bundle = oracle === 'cre' && o.don !== false ? ensureWorkflowBundle(DEFAULT_BUNDLE_FILE, (l) => log('don', l)) : undefined;
+    buildDapp.catch(() => {});
+    bundle?.catch(() => {});
     const [anvilPort, apiPort, dappPort] = await Promise.all([o.ports?.anvil ?? freePort(), o.ports?.api ?? freePort(), o.ports?.dapp ?? freePort()]);
     const [anvil] = await Promise.all([startAnvil({ port: anvilPort, chainId, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>, buildContracts((l) => log('forge', l))]);
     stops.push(() => anvil.stop());
@@ -136,11 +133,14 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     if (lastTx) await publicClient.waitForTransactionReceipt({ hash: lastTx });
     log('contracts', `registered ${fleetSpec.size} meters`);
 
-    const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridproof-devnet-'));
+    const dataDir = o.dataDir ?? DEFAULT_DATA_DIR;
+    const apiDataDir = join(dataDir, 'api');
+    rmSync(apiDataDir, { recursive: true, force: true });
+    mkdirSync(apiDataDir, { recursive: true });
     const api = await startOracleApi({
       host: '127.0.0.1',
       port: apiPort,
-      dataDir,
+      dataDir: apiDataDir,
       rpcUrl: anvil.rpcUrl,
       deviceRegistryAddress: deployment.deviceRegistry,
       dataLoggerAddress: deployment.dataLogger,
@@ -149,7 +149,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       logger: apiLogger((line) => log('api', line)),
     });
     stops.push(() => api.close());
-    log('api', `oracle API at ${api.url} (data in ${dataDir})`);
+    log('api', `oracle API at ${api.url} (data in ${apiDataDir})`);
 
     const meterPath = o.meterPath ?? 'gateway-mqtt';
     let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
@@ -186,8 +186,6 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     });
     stops.push(() => fleet.stop());
 
-    const oracle = o.oracle ?? 'cre';
-    if (oracle !== 'cre' && oracle !== 'functions') throw new Error(`oracle must be "cre" or "functions", got ${String(oracle)}`);
     let don: LocalCreDon | undefined;
     let functions: FunctionsPath | undefined;
     if (oracle === 'functions') {
@@ -206,6 +204,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       stops.push(() => functions!.stop());
     } else if (o.don !== false) {
       don = await LocalCreDon.create({
+        bundleSource: (await bundle!).source,
         rpcUrl: anvil.rpcUrl,
         apiUrl: api.url,
         ...deployment,
@@ -223,7 +222,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     if (o.dapp !== false) {
       await buildDapp;
       const { url, server } = await serveDapp({
-        dir: join(ROOT, 'dapp/build'),
+        dir: join(REPO_ROOT, 'dapp/build'),
         port: dappPort,
         config: { chainId, rpcUrl: anvil.rpcUrl, apiUrl: api.url, gatewayUrl: api.url, deviceRegistry: deployment.deviceRegistry, dataLogger: deployment.dataLogger },
       });

@@ -4,3 +4,5 @@ export * from './functionsDon.js';
 export * from './automation.js';
 export * from './functionsPath.js';
 export * from './tickLoop.js';
+export * from './env.js';
+export * from './state.js';

@@ -1,11 +1,27 @@
 // `npm run live -w devnet [-- SOLR_0001,SOLR_0002]`: live power from the oracle API's WebSocket
-// (`GET /v1/live`), one line per accepted reading, while `npm start` runs.
+// (`GET /v1/live`), one line per accepted reading, while `npm start` runs. The API's URL comes from
+// API_URL, else the running devnet's state file (.devnet/state.json), so custom ports just work.
 import WebSocket from 'ws';
+import { readDevnetState, stateFile } from './state.js';
 
-const api = process.env.API_URL ?? 'http://127.0.0.1:8787';
+const fail = (message: string): never => {
+  console.error(message);
+  process.exit(1);
+};
+
+const api = process.env.API_URL ?? readDevnetState()?.urls.api ?? fail(`devnet is not running: no live state in ${stateFile()} (start it with \`npm start\`, or set API_URL).`);
 // Solar meters read 0 W at night; the industrial loads show power at any hour.
-const devices = process.argv[2] ?? 'SOLR_0001,SOLR_0002,INDU_0001,INDU_0002';
-const ws = new WebSocket(`${api.replace(/^http/, 'ws')}/v1/live?devices=${devices}`);
+const devices = (process.argv[2] ?? 'SOLR_0001,SOLR_0002,INDU_0001,INDU_0002').split(',').filter(Boolean);
+
+// The live socket follows any well-formed id; ask the registry first, so a typo is named instead of showing nothing.
+for (const id of devices) {
+  const res = await fetch(`${api}/v1/devices/${encodeURIComponent(id)}`).catch((err: Error) => fail(`cannot reach ${api}: ${err.message} (is \`npm start\` running?)`));
+  if (res.status === 404) fail(`unknown device ${id}: it is not registered on this devnet (see ${api}/v1/devices).`);
+  if (res.status === 400) fail(`invalid device id ${id}: ids look like SOLR_0001 (four letters, underscore, four characters).`);
+  if (!res.ok) fail(`cannot check device ${id}: ${api}/v1/devices/${id} answered ${res.status}.`);
+}
+
+const ws = new WebSocket(`${api.replace(/^http/, 'ws')}/v1/live?devices=${devices.join(',')}`);
 ws.on('message', (data) => {
   const msg = JSON.parse(String(data));
   if (msg.type === 'subscribed') return console.log(`following ${msg.devices.join(', ')} — Ctrl-C to stop`);
@@ -13,7 +29,4 @@ ws.on('message', (data) => {
   const r = msg.reading;
   console.log(`${new Date(r.timestamp * 1000).toISOString()}  ${r.deviceId}  ${String(r.powerW).padStart(6)} W  ${String(r.energyWh).padStart(8)} Wh  ${(r.voltageMv / 1000).toFixed(1)} V  ${r.status}`);
 });
-ws.on('error', (err) => {
-  console.error(`cannot reach ${api}/v1/live: ${err.message} (is \`npm start\` running?)`);
-  process.exit(1);
-});
+ws.on('error', (err) => fail(`cannot reach ${api}/v1/live: ${err.message} (is \`npm start\` running?)`));

@@ -1,42 +1,128 @@
 // `npm start` at the repo root: the whole GridProof system on this machine.
-import { startDevnet } from './devnet.js';
+import { DevnetEnvError, parseDevnetEnv, type DevnetEnv } from './env.js';
+import type { Devnet } from './devnet.js';
+import { descendantsOf, launchers, stillRunning } from './processTree.js';
+import { removeDevnetState, writeDevnetState } from './state.js';
 
-const env = process.env;
+let env: DevnetEnv;
+try {
+  env = parseDevnetEnv(process.env);
+} catch (err) {
+  if (!(err instanceof DevnetEnvError)) throw err;
+  console.error(`devnet: invalid environment: ${err.shortMessage} See devnet/README.md for every variable.`);
+  process.exit(2);
+}
+
+// A closed terminal (SIGHUP) must not turn console output into a crash before the children are stopped.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let devnet: Devnet | undefined;
+let starting: Promise<unknown> | undefined;
+let stopping = false;
+
+const kill = (pid: number, signal: NodeJS.Signals) => {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+};
+
+/** Everything this process started and is still running: SIGTERM, a grace period, then SIGKILL. */
+async function sweepChildren(): Promise<void> {
+  let left = descendantsOf(process.pid);
+  for (const p of left) kill(p.pid, 'SIGTERM');
+  for (let i = 0; i < 30 && left.length; i++) {
+    await sleep(100);
+    left = left.filter(stillRunning);
+  }
+  for (const p of left) kill(p.pid, 'SIGKILL');
+}
+
+/** Stops every component (anvil, API, gateway, meters, DON, dApp server), then whatever child is left, and exits. */
+async function shutdown(reason: string, code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping…`);
+  // A stop that hangs must not keep the children alive: after 15 s, kill them and leave.
+  setTimeout(() => void sweepChildren().finally(() => process.exit(1)), 15_000).unref();
+  await starting?.catch(() => {});
+  await devnet?.stop().catch((err: Error) => console.error(`devnet: stop failed: ${err.message}`));
+  removeDevnetState(env.DATA_DIR);
+  await sweepChildren();
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+
+// The parent dying does not signal this process (npm does not forward SIGTERM down its `sh -c` chain):
+// watch the launchers, and stop as soon as one of them is gone.
+const watched = launchers();
+setInterval(() => {
+  const gone = watched.find((p) => !stillRunning(p));
+  if (gone) void shutdown(`${gone.comm} (pid ${gone.pid}), which started devnet, has exited`);
+}, 500).unref();
+
 const started = Date.now();
-const devnet = await startDevnet({
-  windowSeconds: Number(env.WINDOW_SECONDS ?? 60),
-  fleetSize: Number(env.FLEET_SIZE ?? 20),
-  ports: { anvil: Number(env.ANVIL_PORT ?? 8545), api: Number(env.API_PORT ?? 8787), dapp: Number(env.DAPP_PORT ?? 5173) },
+const port = (n: number) => (n === 0 ? undefined : n);
+// Loaded only after the environment is valid: a bad variable is reported without loading the system.
+const { startDevnet } = await import('./devnet.js');
+starting = startDevnet({
+  windowSeconds: env.WINDOW_SECONDS,
+  fleetSize: env.FLEET_SIZE,
+  ports: { anvil: port(env.ANVIL_PORT), api: port(env.API_PORT), dapp: port(env.DAPP_PORT) },
   dataDir: env.DATA_DIR,
-  oracle: (env.ORACLE ?? 'cre') as 'cre' | 'functions',
-  meterPath: (env.METER_PATH ?? 'gateway-mqtt') as 'gateway-mqtt' | 'http',
-});
+  oracle: env.ORACLE,
+  meterPath: env.METER_PATH,
+}).then((d) => (devnet = d));
+try {
+  await starting;
+} catch (err) {
+  console.error(`devnet: start failed: ${(err as Error).message}`);
+  await shutdown('start failed', 1);
+}
+if (!devnet || stopping) await new Promise(() => {}); // shutdown() exits
+const d = devnet!;
+
+const stateFile = writeDevnetState(
+  {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    urls: d.urls,
+    chainId: d.chainId,
+    windowSeconds: d.windowSeconds,
+    oracle: d.oracle,
+    meterPath: d.meterPath,
+    contracts: { forwarder: d.deployment.forwarder, deviceRegistry: d.deployment.deviceRegistry, dataLogger: d.deployment.dataLogger },
+  },
+  env.DATA_DIR,
+);
 
 console.log(`
 GridProof devnet is up (${((Date.now() - started) / 1000).toFixed(1)} s)
-  dApp          ${devnet.urls.dapp}
-  oracle API    ${devnet.urls.api}      (GET /health, /v1/windows, POST /v1/readings)
-  IPFS gateway  ${devnet.urls.gateway}/<cid>?format=raw
-  API docs      ${devnet.urls.api}/docs
-${devnet.urls.fogGateway ? `  fog gateway   ${devnet.urls.fogGateway}   (meters -> encrypted sessions -> MQTT ${devnet.urls.mqtt}; GET /v1/aggregates)
-` : `  MQTT broker   ${devnet.urls.mqtt}   (meters post over HTTP: METER_PATH=http)
-`}  live power    npm run live -w devnet   (WebSocket ${devnet.urls.api.replace('http', 'ws')}/v1/live)
-  chain (anvil) ${devnet.urls.rpc}       chain id ${devnet.chainId}
-  DataLogger    ${devnet.deployment.dataLogger}
-  DeviceRegistry ${devnet.deployment.deviceRegistry}
-  Forwarder     ${devnet.deployment.forwarder}${devnet.functions ? `
-  Functions     anchor ${devnet.functions.anchor}, router ${devnet.functions.router}, subscription ${devnet.functions.subscriptionId}` : ''}
-Oracle path: ${devnet.oracle === 'functions' ? 'Automation -> Chainlink Functions (local DON, toolkit simulator) -> DataLogger' : 'CRE (local DON -> KeystoneForwarder) -> DataLogger'} (ORACLE=cre|functions).
-Windows are ${devnet.windowSeconds} s; the oracle anchors each one ~${devnet.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
+  dApp          ${d.urls.dapp}
+  oracle API    ${d.urls.api}      (GET /health, /v1/windows, POST /v1/readings)
+  IPFS gateway  ${d.urls.gateway}/<cid>?format=raw
+  API docs      ${d.urls.api}/docs
+${
+  d.urls.fogGateway
+    ? `  fog gateway   ${d.urls.fogGateway}   (meters -> encrypted sessions -> MQTT ${d.urls.mqtt}; GET /v1/aggregates)
+`
+    : `  MQTT broker   ${d.urls.mqtt}   (meters post over HTTP: METER_PATH=http)
+`
+}  live power    npm run live -w devnet   (WebSocket ${d.urls.api.replace('http', 'ws')}/v1/live)
+  chain (anvil) ${d.urls.rpc}       chain id ${d.chainId}
+  DataLogger    ${d.deployment.dataLogger}
+  DeviceRegistry ${d.deployment.deviceRegistry}
+  Forwarder     ${d.deployment.forwarder}${
+    d.functions
+      ? `
+  Functions     anchor ${d.functions.anchor}, router ${d.functions.router}, subscription ${d.functions.subscriptionId}`
+      : ''
+  }
+  state file    ${stateFile}
+Oracle path: ${d.oracle === 'functions' ? 'Automation -> Chainlink Functions (local DON, toolkit simulator) -> DataLogger' : 'CRE (the workflow bundle in QuickJS, local runtime -> KeystoneForwarder) -> DataLogger'} (ORACLE=cre|functions).
+Windows are ${d.windowSeconds} s; the oracle anchors each one ~${d.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
 `);
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await devnet.stop();
-    process.exit(0);
-  });
-}

@@ -15,7 +15,10 @@ import {
   toHex,
   windowDocumentDigest,
 } from '@gridproof/protocol';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet.js';
+import { DEFAULT_DATA_DIR } from '../src/env.js';
 import { LocalCreDon, type LocalCreDonParameters } from '../src/creDon.js';
 import { freePort } from '@gridproof/test-support';
 
@@ -57,7 +60,8 @@ async function sealedWindow(after = 0): Promise<number> {
   return until('a sealed window', async () => {
     const res = await fetch(`${devnet.urls.api}/v1/windows?limit=20`);
     const { windows } = (await res.json()) as { windows: { windowStart: number; status: string; readingCount: number }[] };
-    return windows.filter((w) => w.status === 'sealed' && w.windowStart > after && w.readingCount > 0).at(-1)?.windowStart;
+    const sealed = windows.filter((w) => w.status === 'sealed' && w.windowStart > after && w.readingCount > 0).map((w) => w.windowStart);
+    return sealed.length ? Math.max(...sealed) : undefined;
   });
 }
 
@@ -90,8 +94,12 @@ function rebuildWith(doc: ReturnType<typeof decodeWindowDocument>, change: (sign
   return { bytes: encodeWindowDocument(rebuilt), deviceId: target.deviceId, counter: victim.reading.counter };
 }
 
+// One data folder per run under .devnet/test (not the folder `npm start` uses), removed afterwards.
+const dataDir = join(DEFAULT_DATA_DIR, 'test', `e2e-${process.pid}`);
+
 beforeAll(async () => {
   devnet = await startDevnet({
+    dataDir,
     windowSeconds: WINDOW,
     sealGraceSeconds: 2,
     fleetSize: 4,
@@ -107,6 +115,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const d of dons) await d.close();
   await devnet?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the trust path end to end', () => {
@@ -168,7 +177,10 @@ describe('the trust path end to end', () => {
     const windowStart = await sealedWindow();
     const outcome = await (await don(devnet.urls.api, { sampling: { threshold: 4, sampleSize: 3 } })).processWindow(windowStart);
     expect(outcome.status).toBe('recorded');
-    expect(outcome.detail).toMatch(/signatures 3 sampled 3 of \d+ readings, seed 0x[0-9a-f]{64} \(block \d+/);
+    const m = /signatures (\d+) sampled 3 of (\d+) readings, seed 0x[0-9a-f]{64} \(block \d+/.exec(outcome.detail);
+    expect(m, outcome.detail).not.toBeNull();
+    // Fewer signatures than a full check (one per reading, plus the baselines) would need.
+    expect(Number(m![1])).toBeLessThan(Number(m![2]));
     expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(true);
   });
 
@@ -177,15 +189,28 @@ describe('the trust path end to end', () => {
     honest.start(1);
     try {
       const before = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-      const first = await sealedWindow();
-      // Records keep coming: wait for this window and the next on chain, each within a window length + 30 s of its end.
-      const recorded = await until('two more recorded windows', async () => {
-        const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-        const done = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(first)] });
-        return done && count >= before + 2n ? count : undefined;
-      }, (2 * WINDOW + 30) * 1000);
+      // Records keep coming: two more windows on chain within two window lengths + 30 s.
+      const recorded = await until(
+        'two more recorded windows',
+        async () => {
+          const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
+          return count >= before + 2n ? count : undefined;
+        },
+        (2 * WINDOW + 30) * 1000,
+      );
       expect(recorded).toBeGreaterThanOrEqual(before + 2n);
+      // The newest window the API lists as anchored, recorded within a window length + 30 s of its end.
+      const { windows } = (await (await fetch(`${devnet.urls.api}/v1/windows?limit=20`)).json()) as { windows: { windowStart: number; readingCount: number }[] };
+      let first = 0;
+      for (const w of windows.filter((w) => w.readingCount > 0).sort((a, b) => b.windowStart - a.windowStart)) {
+        if (await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(w.windowStart)] })) {
+          first = w.windowStart;
+          break;
+        }
+      }
+      expect(first).toBeGreaterThan(0);
       const record = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(first)] });
+      expect(Number(record.recordedAt) - (first + WINDOW)).toBeLessThanOrEqual(WINDOW + 30);
       const meta = (await (await fetch(`${devnet.urls.api}/v1/windows/${first}`)).json()) as { root: Hex; cid: string; readingCount: number };
       const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/ipfs/${meta.cid}?format=raw`)).arrayBuffer());
       expect(record.root).toBe(meta.root);

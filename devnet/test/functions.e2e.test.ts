@@ -5,12 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, decodeEventLog, getAddress, http, type Abi, type Address } from 'viem';
 import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataLoggerAbi, decodeWindowDocument, decodeWindowReport, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
 import { ANVIL_KEYS, deployContracts } from '@gridproof/test-support';
 import { startDevnet, type Devnet } from '../src/devnet.js';
 import { LocalCreDon } from '../src/creDon.js';
+import { DEFAULT_DATA_DIR } from '../src/env.js';
 
 let devnet: Devnet;
 let client: ReturnType<typeof createPublicClient>;
@@ -27,8 +30,12 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 const windowOf = (logger: Address, windowStart: bigint) => client.readContract({ address: logger, abi: dataLoggerAbi, functionName: 'getWindow', args: [windowStart] });
 
+// One data folder per run under .devnet/test (not the folder `npm start` uses), removed afterwards.
+const dataDir = join(DEFAULT_DATA_DIR, 'test', `functions-${process.pid}`);
+
 beforeAll(async () => {
   devnet = await startDevnet({
+    dataDir,
     oracle: 'functions',
     windowSeconds: 10,
     sealGraceSeconds: 2,
@@ -43,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await devnet?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', () => {

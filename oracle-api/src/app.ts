@@ -21,7 +21,8 @@ const DOCUMENT_INFO = {
     title: SERVICE_INFO.name,
     version: SERVICE_INFO.version ?? '0.0.0',
     description:
-      'Signed meter readings in, sealed UTC windows out. MQTT ingest: publish 107-byte signed readings (QoS 1) to gridproof/v1/devices/{deviceId}/readings; refusals arrive on gridproof/v1/devices/{deviceId}/errors.',
+      'Signed meter readings in, sealed UTC windows out. MQTT ingest: publish 107-byte signed readings (QoS 1) to ' +
+      'gridproof/v1/devices/{deviceId}/readings; refusals arrive on gridproof/v1/devices/{deviceId}/errors.',
   },
 };
 
@@ -44,7 +45,10 @@ export function createApp(ctx: ServiceContext) {
   // Reads are public: the dApp is served from another origin (any IPFS gateway).
   app.use(cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['x-ipfs-cid', 'x-ipfs-path', 'x-ipfs-roots', 'etag'] }));
   app.use(serviceContext({ ctx }));
-  const routed = app.route('/', api).route('/', createDocsRouter(() => app.getOpenAPI31Document(DOCUMENT_INFO) as unknown as Record<string, unknown>));
+  const routed = app.route('/', api).route(
+    '/',
+    createDocsRouter(() => app.getOpenAPI31Document(DOCUMENT_INFO) as unknown as Record<string, unknown>),
+  );
   app.notFound((c) => c.json(new ApiError(404, 'NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toBody(), 404));
   app.onError(errorHandler({ logger: ctx.logger }));
   return routed;

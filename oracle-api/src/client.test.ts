@@ -28,12 +28,27 @@ describe('oracleApiPaths', () => {
 });
 
 describe('createOracleApiClient against a real server', () => {
-  const clock = { t: T0 + 100, now() { return this.t; } };
+  const clock = {
+    t: T0 + 100,
+    now() {
+      return this.t;
+    },
+  };
   const devices = createMemoryDeviceDirectory({ [meters.solar.deviceId]: keyEntry(meters.solar), [meters.wind.deviceId]: keyEntry(meters.wind) });
   let server: StartOracleApiReturnType;
   let api: OracleApiClient;
   beforeAll(async () => {
-    server = await startOracleApi({ port: 0, host: '127.0.0.1', dataDir: 'memory', devices, clock, sealIntervalMs: 0, mqtt: false, logger: silentLogger, verifyThreads: 0 });
+    server = await startOracleApi({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: 'memory',
+      devices,
+      clock,
+      sealIntervalMs: 0,
+      mqtt: false,
+      logger: silentLogger,
+      verifyThreads: 0,
+    });
     api = createOracleApiClient({ baseUrl: `${server.url}/` });
   });
   afterAll(() => server?.close());
@@ -86,7 +101,15 @@ describe('createOracleApiClient against a real server', () => {
   it('no answer is API_UNREACHABLE (status 0); an answer without a known code is UNEXPECTED_RESPONSE', async () => {
     const down = createOracleApiClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 });
     await expect(down.listWindows()).rejects.toMatchObject({ name: 'ApiRefusal', status: 0, code: 'API_UNREACHABLE' });
-    const odd = createOracleApiClient({ baseUrl: 'http://x', fetch: async () => new Response(JSON.stringify({ error: { code: 'TEAPOT', message: 'short and stout' } }), { status: 418 }) });
-    await expect(odd.getDevice('SOLR_0001')).rejects.toMatchObject({ status: 418, code: 'UNEXPECTED_RESPONSE', details: { code: 'TEAPOT' }, body: { error: { code: 'TEAPOT' } } });
+    const odd = createOracleApiClient({
+      baseUrl: 'http://x',
+      fetch: async () => new Response(JSON.stringify({ error: { code: 'TEAPOT', message: 'short and stout' } }), { status: 418 }),
+    });
+    await expect(odd.getDevice('SOLR_0001')).rejects.toMatchObject({
+      status: 418,
+      code: 'UNEXPECTED_RESPONSE',
+      details: { code: 'TEAPOT' },
+      body: { error: { code: 'TEAPOT' } },
+    });
   });
 });

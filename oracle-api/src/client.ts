@@ -102,7 +102,12 @@ export class ApiRefusal extends GridProofError<ApiRefusalCode> {
   readonly status: number;
   /** The error body the API sent, when it sent one. */
   readonly body?: ErrorBody<string>;
-  constructor(status: number, code: ApiRefusalCode, shortMessage: string, options: { details?: Record<string, unknown>; cause?: unknown; body?: ErrorBody<string> } = {}) {
+  constructor(
+    status: number,
+    code: ApiRefusalCode,
+    shortMessage: string,
+    options: { details?: Record<string, unknown>; cause?: unknown; body?: ErrorBody<string> } = {},
+  ) {
     super(code, shortMessage, options);
     this.status = status;
     this.body = options.body;
@@ -154,7 +159,10 @@ export function createOracleApiClient(options: OracleApiClientOptions) {
     try {
       res = await doFetch(`${base}${path}`, { ...init, signal: init.signal ?? (options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined) });
     } catch (err) {
-      throw new ApiRefusal(0, 'API_UNREACHABLE', `The oracle API at ${base} could not be reached: ${(err as Error).message}`, { cause: err, details: { url: `${base}${path}` } });
+      throw new ApiRefusal(0, 'API_UNREACHABLE', `The oracle API at ${base} could not be reached: ${(err as Error).message}`, {
+        cause: err,
+        details: { url: `${base}${path}` },
+      });
     }
     if (res.ok) return res;
     throw ApiRefusal.fromResponse(res.status, await res.json().catch(() => undefined));
@@ -190,7 +198,8 @@ export function createOracleApiClient(options: OracleApiClientOptions) {
       return { bytes: body, cid: headers.get('x-ipfs-cid') ?? '' };
     },
     /** `GET /v1/windows/{windowStart}/proof`. */
-    getReadingProof: (windowStart: number, reading: { deviceId: string; counter: number }) => json<ReadingProofResponse>(oracleApiPaths.windowProof(windowStart, reading)),
+    getReadingProof: (windowStart: number, reading: { deviceId: string; counter: number }) =>
+      json<ReadingProofResponse>(oracleApiPaths.windowProof(windowStart, reading)),
     /** `GET /v1/devices`. */
     listDevices: (query?: ListDevicesQuery) => json<DeviceList>(oracleApiPaths.devices(query)),
     /** `GET /v1/devices/{deviceId}`. */
@@ -204,6 +213,7 @@ export function createOracleApiClient(options: OracleApiClientOptions) {
     /** `GET /v1/devices/{deviceId}/liveness`. */
     liveness: (deviceId: string, query?: LivenessQuery) => json<Liveness>(oracleApiPaths.deviceLiveness(deviceId, query)),
     /** `GET /ipfs/{cid}` (default `raw`): the block bytes; hash them to check the CID. */
-    getBlock: async (cid: string, format: BlockFormat = 'raw') => (await bytes(oracleApiPaths.block(cid, format), { headers: { accept: format === 'raw' ? RAW_BLOCK_TYPE : DAG_JSON_TYPE } })).bytes,
+    getBlock: async (cid: string, format: BlockFormat = 'raw') =>
+      (await bytes(oracleApiPaths.block(cid, format), { headers: { accept: format === 'raw' ? RAW_BLOCK_TYPE : DAG_JSON_TYPE } })).bytes,
   };
 }

@@ -14,7 +14,12 @@ import { hexOf, keyEntry, meters, signed, T0 } from './test/fixtures.js';
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components?: object };
 
-const clock = { t: T0 + 10, now() { return this.t; } };
+const clock = {
+  t: T0 + 10,
+  now() {
+    return this.t;
+  },
+};
 const devices = createMemoryDeviceDirectory({
   [meters.solar.deviceId]: keyEntry(meters.solar),
   [meters.wind.deviceId]: keyEntry(meters.wind),
@@ -64,7 +69,17 @@ const post = (readings: unknown, headers: Record<string, string> = { 'content-ty
   call('post', '/v1/readings', '/v1/readings', { headers, body: typeof readings === 'string' ? readings : JSON.stringify({ readings }) });
 
 beforeAll(async () => {
-  api = await startOracleApi({ port: 0, host: '127.0.0.1', dataDir: 'memory', devices, clock, sealIntervalMs: 0, mqtt: false, logger: silentLogger, verifyThreads: 0 });
+  api = await startOracleApi({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory',
+    devices,
+    clock,
+    sealIntervalMs: 0,
+    mqtt: false,
+    logger: silentLogger,
+    verifyThreads: 0,
+  });
   const res = await fetch(`${api.url}/openapi.json`);
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;
@@ -124,7 +139,9 @@ describe('every route answers what /openapi.json declares', () => {
   it('windows: list, summary, document and proof before and after sealing', async () => {
     expect((await call('get', '/v1/windows/{windowStart}', `/v1/windows/${T0}`)).json.error.code).toBe('WINDOW_NOT_SEALED');
     expect((await call('get', '/v1/windows/{windowStart}/document', `/v1/windows/${T0}/document`)).json.error.code).toBe('WINDOW_NOT_SEALED');
-    expect((await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=1`)).json.error.code).toBe('WINDOW_NOT_SEALED');
+    expect((await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=1`)).json.error.code).toBe(
+      'WINDOW_NOT_SEALED',
+    );
     clock.t = T0 + 305;
     expect((await api.sealer.sealDueWindows()).map((w) => w.windowStart)).toEqual([T0]);
     const all = await call('get', '/v1/windows', '/v1/windows?status=all');
@@ -144,20 +161,28 @@ describe('every route answers what /openapi.json declares', () => {
     const proof = await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=2`);
     expect(proof.json).toMatchObject({ windowStart: T0, cid: summary.json.cid, deviceId: 'SOLR_0001', windowRoot: summary.json.root });
     expect((await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=nope&counter=2`)).json.error.code).toBe('INVALID_QUERY');
-    expect((await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=9`)).json.error.code).toBe('READING_NOT_IN_WINDOW');
+    expect((await call('get', '/v1/windows/{windowStart}/proof', `/v1/windows/${T0}/proof?deviceId=SOLR_0001&counter=9`)).json.error.code).toBe(
+      'READING_NOT_IN_WINDOW',
+    );
 
     const cid = summary.json.cid as string;
     expect((await call('get', '/ipfs/{cid}', `/ipfs/${cid}?format=raw`)).bytes).toEqual(document.bytes);
     expect((await call('get', '/ipfs/{cid}', `/ipfs/${cid}`)).headers.get('content-type')).toBe('application/vnd.ipld.dag-json');
     expect((await call('get', '/ipfs/{cid}', '/ipfs/not-a-cid')).json.error.code).toBe('INVALID_CID');
-    expect((await call('get', '/ipfs/{cid}', '/ipfs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy?format=raw')).json.error.code).toBe('BLOCK_NOT_FOUND');
+    expect((await call('get', '/ipfs/{cid}', '/ipfs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy?format=raw')).json.error.code).toBe(
+      'BLOCK_NOT_FOUND',
+    );
     expect((await call('get', '/ipfs/{cid}', `/ipfs/${cid}?format=car`)).json.error.code).toBe('FORMAT_NOT_SUPPORTED');
   });
 
   it('devices: registry mirror, readings, latest, chart and liveness', async () => {
     expect((await call('get', '/v1/devices', '/v1/devices')).json).toMatchObject({ total: 3 });
     expect((await call('get', '/v1/devices', '/v1/devices?limit=0')).json.error.code).toBe('INVALID_QUERY');
-    expect((await call('get', '/v1/devices/{deviceId}', '/v1/devices/SOLR_0001')).json).toMatchObject({ deviceId: 'SOLR_0001', keyType: 'P256', lastSeen: T0 + 20 });
+    expect((await call('get', '/v1/devices/{deviceId}', '/v1/devices/SOLR_0001')).json).toMatchObject({
+      deviceId: 'SOLR_0001',
+      keyType: 'P256',
+      lastSeen: T0 + 20,
+    });
     expect((await call('get', '/v1/devices/{deviceId}', '/v1/devices/solar')).json.error.code).toBe('INVALID_DEVICE_ID');
     expect((await call('get', '/v1/devices/{deviceId}', '/v1/devices/ROGU_0666')).json.error.code).toBe('DEVICE_NOT_FOUND');
     const list = devices.list;
@@ -171,15 +196,25 @@ describe('every route answers what /openapi.json declares', () => {
       devices.list = list;
     }
 
-    expect((await call('get', '/v1/devices/{deviceId}/readings', '/v1/devices/SOLR_0001/readings?limit=1')).json).toMatchObject({ readings: [{ counter: 2 }], nextCursor: 2 });
+    expect((await call('get', '/v1/devices/{deviceId}/readings', '/v1/devices/SOLR_0001/readings?limit=1')).json).toMatchObject({
+      readings: [{ counter: 2 }],
+      nextCursor: 2,
+    });
     expect((await call('get', '/v1/devices/{deviceId}/readings', '/v1/devices/SOLR_0001/readings?cursor=-1')).json.error.code).toBe('INVALID_QUERY');
-    expect((await call('get', '/v1/devices/{deviceId}/latest', '/v1/devices/WIND_0002/latest')).json).toMatchObject({ deviceId: 'WIND_0002', counter: 1, status: 'ON' });
+    expect((await call('get', '/v1/devices/{deviceId}/latest', '/v1/devices/WIND_0002/latest')).json).toMatchObject({
+      deviceId: 'WIND_0002',
+      counter: 1,
+      status: 'ON',
+    });
     expect((await call('get', '/v1/devices/{deviceId}/latest', '/v1/devices/x/latest')).json.error.code).toBe('INVALID_DEVICE_ID');
     expect((await call('get', '/v1/devices/{deviceId}/latest', '/v1/devices/HOUS_0003/latest')).json.error.code).toBe('NO_READINGS');
     const chart = await call('get', '/v1/devices/{deviceId}/chart', `/v1/devices/SOLR_0001/chart?range=hour&end=${T0 + 60}`);
     expect(chart.json).toMatchObject({ range: 'hour', bucket: 'minute', energyWh: 25 });
     expect((await call('get', '/v1/devices/{deviceId}/chart', '/v1/devices/SOLR_0001/chart?tz=Mars/Olympus')).json.error.code).toBe('INVALID_QUERY');
-    expect((await call('get', '/v1/devices/{deviceId}/liveness', '/v1/devices/SOLR_0001/liveness')).json).toMatchObject({ deviceId: 'SOLR_0001', lastSeen: T0 + 20 });
+    expect((await call('get', '/v1/devices/{deviceId}/liveness', '/v1/devices/SOLR_0001/liveness')).json).toMatchObject({
+      deviceId: 'SOLR_0001',
+      lastSeen: T0 + 20,
+    });
     expect((await call('get', '/v1/devices/{deviceId}/liveness', '/v1/devices/SOLR_0001/liveness?intervals=0')).json.error.code).toBe('INVALID_QUERY');
   });
 
@@ -202,7 +237,11 @@ describe('every route answers what /openapi.json declares', () => {
     expect(declared.filter((d) => !seen.has(d))).toEqual([]);
     // Every operation has a success answer.
     for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(methods)) expect(Object.keys(op.responses).some((s) => /^[12]/.test(s)), `${method} ${path}`).toBe(true);
+      for (const [method, op] of Object.entries(methods))
+        expect(
+          Object.keys(op.responses).some((s) => /^[12]/.test(s)),
+          `${method} ${path}`,
+        ).toBe(true);
     }
   });
 });

@@ -87,7 +87,15 @@ export class Forwarder {
 
   constructor(options: ForwarderOptions) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ForwarderOptions;
-    this.opts = { maxBatch: 500, requestTimeoutMs: 15_000, minRetryDelayMs: 100, maxRetryDelayMs: 5_000, deliveredCacheSize: 50_000, log: () => {}, ...defined };
+    this.opts = {
+      maxBatch: 500,
+      requestTimeoutMs: 15_000,
+      minRetryDelayMs: 100,
+      maxRetryDelayMs: 5_000,
+      deliveredCacheSize: 50_000,
+      log: () => {},
+      ...defined,
+    };
     this.transport = options.transport ?? httpTransport(this.opts.apiUrl, this.opts.requestTimeoutMs);
   }
 
@@ -160,7 +168,8 @@ export class Forwarder {
       const readings = batch.flatMap((j) => j.readings);
       const { status, body } = await this.transport.deliver(readings);
       if (this.closed) return;
-      const answer = status === 200 && body && 'readings' in body && Array.isArray(body.readings) && body.readings.length === readings.length ? body : undefined;
+      const answer =
+        status === 200 && body && 'readings' in body && Array.isArray(body.readings) && body.readings.length === readings.length ? body : undefined;
       const error = asErrorBody(body)?.error;
       if (answer) {
         delay = this.opts.minRetryDelayMs;
@@ -187,7 +196,9 @@ export class Forwarder {
         continue;
       }
       this.retries += 1;
-      this.opts.log(`API ${status === 0 ? 'unreachable' : `answered ${status}`} (${error?.code ?? 'no code'}); ${this.pending.size} reading(s) held, retry in ${delay} ms`);
+      this.opts.log(
+        `API ${status === 0 ? 'unreachable' : `answered ${status}`} (${error?.code ?? 'no code'}); ${this.pending.size} reading(s) held, retry in ${delay} ms`,
+      );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => (clearTimeout(timer), resolve());

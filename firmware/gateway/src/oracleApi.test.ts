@@ -21,7 +21,12 @@ beforeAll(async () => {
     Object.fromEntries(meters.map((m) => [m.deviceId, { keyType: KeyType.ED25519, publicKey: m.readingPublicKey, active: true }])),
   );
   api = await startOracleApi({ port: 0, dataDir: 'memory', devices, clock: { now: () => clock }, sealIntervalMs: 0, logger: silentLogger });
-  gateway = await startGateway({ apiUrl: api.url, identityKey: gatewayKey, meters: Object.fromEntries(meters.map((m) => [m.deviceId, m.linkPublicKey])), now: () => clock });
+  gateway = await startGateway({
+    apiUrl: api.url,
+    identityKey: gatewayKey,
+    meters: Object.fromEntries(meters.map((m) => [m.deviceId, m.linkPublicKey])),
+    now: () => clock,
+  });
 }, 60_000);
 afterAll(async () => {
   await mqttGateway?.close();
@@ -35,7 +40,13 @@ describe('through the gateway to the real oracle API', () => {
     for (const meter of meters.slice(0, 2)) {
       const signed = [meter.read(T0 + 10), meter.read(T0 + 20), meter.read(T0 + 30)];
       sent.set(meter.deviceId, signed);
-      const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
+      const link = new GatewayClient({
+        url: gateway.url,
+        meterId: meter.deviceId,
+        identityKey: meter.linkKey,
+        gatewayPublicKey: gateway.publicKey,
+        now: () => clock,
+      });
       const answer = await link.send(signed);
       expect(answer).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0 } });
       // An idempotent re-send is answered from the gateway's record of what the API acknowledged.
@@ -52,7 +63,13 @@ describe('through the gateway to the real oracle API', () => {
     const meter = meters[0];
     const forged = meter.read(T0 + 40);
     forged[106] ^= 0x01; // the gateway does not check reading signatures; the API does
-    const link = new GatewayClient({ url: gateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: gateway.publicKey, now: () => clock });
+    const link = new GatewayClient({
+      url: gateway.url,
+      meterId: meter.deviceId,
+      identityKey: meter.linkKey,
+      gatewayPublicKey: gateway.publicKey,
+      now: () => clock,
+    });
     const answer = await link.send([forged]);
     expect(answer).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE', details: { index: 0 } } } });
   });
@@ -71,7 +88,13 @@ describe('through the gateway to the oracle API over MQTT', () => {
       minRetryDelayMs: 50,
     });
     const meter = meters[2];
-    const link = new GatewayClient({ url: mqttGateway.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: mqttGateway.publicKey, now: () => clock });
+    const link = new GatewayClient({
+      url: mqttGateway.url,
+      meterId: meter.deviceId,
+      identityKey: meter.linkKey,
+      gatewayPublicKey: mqttGateway.publicKey,
+      now: () => clock,
+    });
     const signed = [meter.read(T0 + 10), meter.read(T0 + 20)];
     const answer = await link.send(signed);
     expect(answer).toMatchObject({ status: 200, body: { accepted: 2 } });

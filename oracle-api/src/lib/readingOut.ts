@@ -7,7 +7,9 @@ import type { ApiReading } from '../openapi/schemas.js';
  * window and the signed bytes to re-verify. Built field by field, so nothing about the device's
  * owner (company, address, installation) can ever leave through it.
  */
-export function readingOut(r: Pick<NewReadingRow, 'deviceId' | 'counter' | 'timestamp' | 'powerW' | 'energyWh' | 'voltageMv' | 'status' | 'windowStart' | 'signed'>): ApiReading {
+export function readingOut(
+  r: Pick<NewReadingRow, 'deviceId' | 'counter' | 'timestamp' | 'powerW' | 'energyWh' | 'voltageMv' | 'status' | 'windowStart' | 'signed'>,
+): ApiReading {
   return {
     deviceId: r.deviceId,
     counter: r.counter,

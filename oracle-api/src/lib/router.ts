@@ -39,7 +39,10 @@ function refuseBatch(error: ZodError, input: unknown): never {
   if (tooBig && tooBig.code === 'too_big') {
     const maxBatch = Number(tooBig.maximum);
     const count = (input as { readings?: unknown[] } | undefined)?.readings?.length;
-    throw new ApiError(413, 'BATCH_TOO_LARGE', `A batch holds at most ${maxBatch} readings${count === undefined ? '' : `, got ${count}`}.`, { maxBatch, count });
+    throw new ApiError(413, 'BATCH_TOO_LARGE', `A batch holds at most ${maxBatch} readings${count === undefined ? '' : `, got ${count}`}.`, {
+      maxBatch,
+      count,
+    });
   }
   if (error.issues.some((i) => i.code === 'too_small' && at(i) === 'readings')) throw new ApiError(400, 'EMPTY_BATCH', 'The batch has no readings.');
   const entry = error.issues.find((i) => i.path[0] === 'readings' && typeof i.path[1] === 'number');

@@ -1,10 +1,11 @@
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ApiErrorCode, ErrorBody } from '@gridproof/protocol';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 
-const CODE_OF_STATUS: Record<number, string> = {
+const CODE_OF_STATUS: Record<number, ApiErrorCode> = {
   400: 'BAD_REQUEST',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
@@ -18,9 +19,11 @@ export const errorHandler = (options: { logger: Logger }): ErrorHandler => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status);
     if (err instanceof HTTPException && err.status < 500) {
       const status = err.status as ContentfulStatusCode;
-      return c.json({ error: { code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', message: err.message || 'Bad request.' } }, status);
+      const body: ErrorBody = { error: { code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', message: err.message || 'Bad request.' } };
+      return c.json(body, status);
     }
     options.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(err), stack: (err as Error)?.stack });
-    return c.json({ error: { code: 'INTERNAL_ERROR', message: 'The service failed to handle this request.' } }, 500);
+    const body: ErrorBody = { error: { code: 'INTERNAL_ERROR', message: 'The service failed to handle this request.' } };
+    return c.json(body, 500);
   };
 };

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { API_ERROR_CODES, DEVICE_ID_PATTERN, type ApiErrorCode } from '@gridproof/protocol';
+import { DEVICE_ID_PATTERN, type ApiErrorCode } from '@gridproof/protocol';
 
 /**
  * The response schemas of the HTTP contract, shared by the route declarations. Types exported
@@ -7,7 +7,11 @@ import { API_ERROR_CODES, DEVICE_ID_PATTERN, type ApiErrorCode } from '@gridproo
  */
 
 const int = () => z.number().int();
-const hex = (what: string) => z.string().regex(/^0x[0-9a-fA-F]*$/).openapi({ description: what });
+const hex = (what: string) =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]*$/)
+    .openapi({ description: what });
 
 /** 2026-01-01T00:00:00Z: the start of the windows in the examples. */
 const T0 = 1767225600;
@@ -39,8 +43,6 @@ export function errorResponse<const C extends readonly [ApiErrorCode, ...ApiErro
   } as const;
 }
 
-/** Any refusal the service gives (every code of protocol's API_ERROR_CODES). */
-export const anyErrorSchema = errorSchema(API_ERROR_CODES);
 
 /** A stored reading as the API shows it (HTTP and the live stream); never any owner data. */
 export const readingSchema = z
@@ -56,11 +58,26 @@ export const readingSchema = z
     signed: hex('0x + 107 signed bytes (43-byte reading ‖ 64-byte signature)'),
   })
   .openapi('Reading', {
-    example: { deviceId: 'SOLR_0001', counter: 1, timestamp: T0 + 10, powerW: 1500, energyWh: 100_025, voltageMv: 230_000, status: 'ON', windowStart: T0, signed: SIGNED_EXAMPLE },
+    example: {
+      deviceId: 'SOLR_0001',
+      counter: 1,
+      timestamp: T0 + 10,
+      powerW: 1500,
+      energyWh: 100_025,
+      voltageMv: 230_000,
+      status: 'ON',
+      windowStart: T0,
+      signed: SIGNED_EXAMPLE,
+    },
   });
 
 /** One reading of a batch as acknowledged. */
-export const ingestedReadingSchema = z.object({ deviceId: deviceIdSchema, counter: int(), windowStart: int(), duplicate: z.boolean().openapi({ description: 'Already stored (idempotent retry)' }) });
+export const ingestedReadingSchema = z.object({
+  deviceId: deviceIdSchema,
+  counter: int(),
+  windowStart: int(),
+  duplicate: z.boolean().openapi({ description: 'Already stored (idempotent retry)' }),
+});
 
 /** `POST /v1/readings` answer: everything was stored (or was already). */
 export const ingestResponseSchema = z
@@ -148,14 +165,19 @@ export const deviceSchema = z
     registeredAt: int().nullable(),
     lastSeen: int().nullable().openapi({ description: 'Newest accepted reading timestamp' }),
   })
-  .openapi('Device', { example: { deviceId: 'SOLR_0001', keyType: 'P256', publicKey: `0x04${'11'.repeat(64)}`, active: true, registeredAt: T0 - 86_400, lastSeen: T0 + 10 } });
+  .openapi('Device', {
+    example: { deviceId: 'SOLR_0001', keyType: 'P256', publicKey: `0x04${'11'.repeat(64)}`, active: true, registeredAt: T0 - 86_400, lastSeen: T0 + 10 },
+  });
 
 /** `GET /v1/devices` answer. */
 export const deviceListSchema = z.object({ devices: z.array(deviceSchema), total: int() }).openapi('DeviceList');
 
 /** `GET /v1/devices/{deviceId}/readings` answer. */
 export const readingsPageSchema = z
-  .object({ readings: z.array(readingSchema), nextCursor: int().nullable().openapi({ description: 'Pass as `cursor` for the next (older) page; null on the last' }) })
+  .object({
+    readings: z.array(readingSchema),
+    nextCursor: int().nullable().openapi({ description: 'Pass as `cursor` for the next (older) page; null on the last' }),
+  })
   .openapi('ReadingsPage');
 
 /** `GET /v1/devices/{deviceId}/chart` answer. */
@@ -168,7 +190,9 @@ export const chartSchema = z
     start: int(),
     end: int(),
     energyWh: int().openapi({ description: 'Sum of the bucket energies: the register rise over the period' }),
-    buckets: z.array(z.object({ start: int(), end: int(), readings: int(), avgPowerW: z.number().nullable(), maxPowerW: z.number().nullable(), energyWh: int() })),
+    buckets: z.array(
+      z.object({ start: int(), end: int(), readings: int(), avgPowerW: z.number().nullable(), maxPowerW: z.number().nullable(), energyWh: int() }),
+    ),
   })
   .openapi('Chart');
 

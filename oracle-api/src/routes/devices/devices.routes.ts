@@ -63,8 +63,20 @@ export const chartQuerySchema = z.object({
 
 /** `GET /v1/devices/{deviceId}/liveness` query. */
 export const livenessQuerySchema = z.object({
-  intervals: z.coerce.number().int().min(1).max(100).default(3).openapi({ description: 'Online while the last reading is at most this many reporting intervals old' }),
-  expectedIntervalSeconds: z.coerce.number().int().min(1).max(86_400).default(60).openapi({ description: 'Interval to assume while the device has fewer than two readings' }),
+  intervals: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .openapi({ description: 'Online while the last reading is at most this many reporting intervals old' }),
+  expectedIntervalSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(60)
+    .openapi({ description: 'Interval to assume while the device has fewer than two readings' }),
 });
 
 const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });

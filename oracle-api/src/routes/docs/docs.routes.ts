@@ -14,7 +14,11 @@ const assetNames = Object.keys(DOCS_ASSETS) as [keyof typeof DOCS_ASSETS, ...(ke
 
 /** The served OpenAPI document, as far as a client relies on it. */
 export const openApiDocumentSchema = z
-  .object({ openapi: z.string().regex(/^3\.1\./), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) })
+  .object({
+    openapi: z.string().regex(/^3\.1\./),
+    info: z.object({ title: z.string(), version: z.string() }).loose(),
+    paths: z.record(z.string(), z.unknown()),
+  })
   .loose()
   .openapi('OpenApiDocument');
 
@@ -44,7 +48,10 @@ export const docsAssetRoute = createRoute({
   summary: 'A Swagger UI asset',
   request: { params: z.object({ asset: z.enum(assetNames).openapi({ param: { name: 'asset', in: 'path' } }) }) },
   responses: {
-    200: { description: 'The asset', content: Object.fromEntries(Object.values(DOCS_ASSETS).map((type) => [type.split(';')[0], { schema: z.string().openapi({ format: 'binary' }) }])) },
+    200: {
+      description: 'The asset',
+      content: Object.fromEntries(Object.values(DOCS_ASSETS).map((type) => [type.split(';')[0], { schema: z.string().openapi({ format: 'binary' }) }])),
+    },
     404: errorResponse(['NOT_FOUND'], 'Not one of the assets'),
   },
 });

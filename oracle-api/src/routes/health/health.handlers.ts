@@ -16,7 +16,8 @@ export const health: RouteHandler<typeof healthRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
   const db = await ctx.status.database();
   let last: { windowStart: number; cid: string } | undefined;
-  if (db.status === 'ok') [last] = await ctx.db.select({ windowStart: windows.windowStart, cid: windows.cid }).from(windows).orderBy(desc(windows.windowStart)).limit(1);
+  if (db.status === 'ok')
+    [last] = await ctx.db.select({ windowStart: windows.windowStart, cid: windows.cid }).from(windows).orderBy(desc(windows.windowStart)).limit(1);
   const checks: Health['checks'] = {
     db,
     broker: ctx.status.broker?.() ?? { status: 'disabled' },
@@ -42,7 +43,9 @@ async function ipfsState(ctx: AppEnv['Variables']['ctx'], cid: string | undefine
   try {
     if (!cid) return { status: 'ok', blocks: 'local', lastDocument: null };
     const bytes = await readBlock(ctx.blocks, CID.parse(cid));
-    return bytes ? { status: 'ok', blocks: 'local', lastDocument: cid } : { status: 'down', blocks: 'local', error: `newest sealed document ${cid} is missing` };
+    return bytes
+      ? { status: 'ok', blocks: 'local', lastDocument: cid }
+      : { status: 'down', blocks: 'local', error: `newest sealed document ${cid} is missing` };
   } catch (err) {
     return { status: 'down', blocks: 'local', error: (err as Error).message };
   }

@@ -13,8 +13,8 @@ export function ingestBodySchema(maxBatch = MAX_BATCH) {
   return z.object({ readings: z.array(signedReading).min(1).max(maxBatch) });
 }
 
-/** POST /v1/readings, with the batch and body limits in force (`maxBatch` default {@link MAX_BATCH}). */
-export function ingestRoute(rules: { maxBatch: number; maxBodyBytes: number } = { maxBatch: MAX_BATCH, maxBodyBytes: 4096 + MAX_BATCH * 219 }) {
+/** POST /v1/readings, with the batch and body limits in force (`maxBatch` is {@link MAX_BATCH} unless configured). */
+export function ingestRoute(rules: { maxBatch: number; maxBodyBytes: number }) {
   return createRoute({
     method: 'post',
     path: apiPaths.readings,
@@ -22,7 +22,13 @@ export function ingestRoute(rules: { maxBatch: number; maxBodyBytes: number } = 
     summary: 'Ingest a batch of signed readings (all or nothing)',
     description: `At most ${rules.maxBatch} readings and ${rules.maxBodyBytes} bytes. A reading stored before is a duplicate, not an error.`,
     middleware: [batchBodyLimit({ maxBytes: rules.maxBodyBytes }), jsonBody({ expected: '{"readings": ["0x…", …]}' })] as const,
-    request: { body: { required: true, description: 'JSON (whatever the Content-Type says)', content: { 'application/json': { schema: ingestBodySchema(rules.maxBatch) } } } },
+    request: {
+      body: {
+        required: true,
+        description: 'JSON (whatever the Content-Type says)',
+        content: { 'application/json': { schema: ingestBodySchema(rules.maxBatch) } },
+      },
+    },
     responses: {
       200: { description: 'Stored (or already stored: duplicates)', content: { 'application/json': { schema: ingestResponseSchema } } },
       400: errorResponse(['MALFORMED_BODY', 'EMPTY_BATCH', 'INVALID_READING', 'INVALID_SIGNATURE_FORMAT'], 'The batch or one reading is malformed'),

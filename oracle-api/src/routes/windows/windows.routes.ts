@@ -9,7 +9,10 @@ export const listWindowsQuerySchema = z.object({
   status: z
     .enum(['sealed', 'open', 'pending', 'all'])
     .default('sealed')
-    .openapi({ description: 'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open' }),
+    .openapi({
+      description:
+        'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open',
+    }),
 });
 
 /** `:windowStart`: unix seconds, decimal, no leading zeros. */
@@ -41,7 +44,10 @@ export const listWindowsRoute = createRoute({
   summary: 'Windows, newest first',
   request: { query: listWindowsQuerySchema },
   responses: {
-    200: { description: 'Windows; `anchoring: "unknown"` when no DataLogger is watched (sealed windows then stay `sealed`)', content: { 'application/json': { schema: windowListSchema } } },
+    200: {
+      description: 'Windows; `anchoring: "unknown"` when no DataLogger is watched (sealed windows then stay `sealed`)',
+      content: { 'application/json': { schema: windowListSchema } },
+    },
     400: errorResponse(['INVALID_QUERY'], 'Bad limit, before or status'),
   },
 });

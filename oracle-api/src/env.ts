@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DATA_DIR } from './createOracleApi.js';
+import { MAX_BATCH } from './routes/paths.js';
 
 const uint = z.coerce.number().int().min(0);
 
@@ -24,7 +25,7 @@ export const envSchema = z.object({
   WINDOW_SECONDS: uint.positive().refine((v) => 3600 % v === 0, 'must divide 3600').default(300),
   SEAL_GRACE_SECONDS: uint.default(5),
   MAX_CLOCK_SKEW_SECONDS: uint.default(30),
-  MAX_BATCH: uint.positive().default(500),
+  MAX_BATCH: uint.positive().default(MAX_BATCH),
 });
 
 export type Env = z.infer<typeof envSchema>;

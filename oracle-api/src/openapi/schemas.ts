@@ -107,6 +107,9 @@ export const windowSummarySchema = z
     energyWh: int().nullable(),
     sealedAt: int().nullable(),
     anchoredAt: int().nullable().openapi({ description: 'Unix seconds the service saw the window recorded; null unless anchored' }),
+    frozenReason: int()
+      .nullable()
+      .openapi({ description: 'WindowChallenger reason code when status is frozen (1 bad signature … 6 device not registered when recorded); else null' }),
   })
   .openapi('WindowSummary', {
     example: {
@@ -121,6 +124,7 @@ export const windowSummarySchema = z
       energyWh: 40,
       sealedAt: T0 + 305,
       anchoredAt: T0 + 330,
+      frozenReason: null,
     },
   });
 

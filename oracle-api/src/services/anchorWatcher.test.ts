@@ -1,7 +1,8 @@
 import { countRequests } from '@gridproof/chain';
-import { submitKeystoneReport } from '@gridproof/test-support';
-import { encodeWindowReport, KeyType } from '@gridproof/protocol';
-import { createPublicClient, http, type PublicClient } from 'viem';
+import { ANVIL_KEYS, submitKeystoneReport } from '@gridproof/test-support';
+import { dataLoggerAbi, encodeWindowReport, KeyType } from '@gridproof/protocol';
+import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOracleApi, type CreateOracleApiReturnType } from '../createOracleApi.js';
 import { silentLogger } from '../lib/logger.js';
@@ -88,5 +89,18 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
     expect(await watcher.check()).toEqual([]);
     expect(counter.counts.eth_call).toBeUndefined();
     expect(counter.counts.eth_getLogs).toBe(2);
+  });
+
+  it('answers a window frozen on chain by a fraud proof as frozen, with the reason', async () => {
+    // The owner hands the freeze right to itself (in production it is the WindowChallenger's) and freezes T0 for reason 3.
+    const owner = privateKeyToAccount(ANVIL_KEYS.deployer);
+    const wallet = createWalletClient({ account: owner, transport: http(chain.rpcUrl) });
+    const pub = createPublicClient({ transport: http(chain.rpcUrl) });
+    const leaf = `0x${'ee'.repeat(32)}` as const;
+    await pub.waitForTransactionReceipt({ hash: await wallet.writeContract({ chain: null, address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'setChallenger', args: [owner.address] }) });
+    await pub.waitForTransactionReceipt({ hash: await wallet.writeContract({ chain: null, address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'freezeWindow', args: [BigInt(T0), 3, owner.address, leaf] }) });
+    await api.anchors!.check();
+    expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'frozen', frozenReason: 3 });
+    expect(await (await api.app.request(`/v1/windows/${T0 + 300}`)).json()).toMatchObject({ status: 'anchored', frozenReason: null });
   });
 });

@@ -1,5 +1,5 @@
 import { createRpcIndexer, type Indexer } from '@gridproof/chain';
-import { and, asc, inArray, isNull, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, isNotNull } from 'drizzle-orm';
 import { createPublicClient, http, type Address, type PublicClient } from 'viem';
 import type { ServiceContext } from '../context.js';
 import { windows } from '../db/schema/index.js';
@@ -56,6 +56,7 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
         ctx.logger.warn('reorg: window recordings left the chain', { windowStarts: unanchor });
       }
     }
+    await followFreezes(sync);
     const pending = await ctx.db
       .select({ windowStart: windows.windowStart })
       .from(windows)
@@ -71,6 +72,19 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
       .where(and(inArray(windows.windowStart, candidates), isNull(windows.anchoredAt)))
       .returning({ windowStart: windows.windowStart });
     return marked.map((w) => w.windowStart).sort((a, b) => a - b);
+  }
+
+  /** Windows a WindowFrozen event touched in this sync (added or reorged away) take the chain's current answer. */
+  async function followFreezes(sync: Awaited<ReturnType<Indexer['sync']>>): Promise<void> {
+    const touched = [...new Set([...sync.added, ...sync.removed].flatMap((l) => (l.list === 'windowFrozen' ? [Number(l.args.windowStart)] : [])))];
+    if (touched.length === 0) return;
+    const frozen = (await indexer.frozenWindows({ windowStarts: touched, limit: touched.length })).items;
+    for (const f of frozen) {
+      await ctx.db.update(windows).set({ frozenAt: f.frozenAt, frozenReason: f.reason }).where(eq(windows.windowStart, f.windowStart));
+    }
+    const thawed = touched.filter((t) => !frozen.some((f) => f.windowStart === t));
+    if (thawed.length > 0) await ctx.db.update(windows).set({ frozenAt: null, frozenReason: null }).where(inArray(windows.windowStart, thawed));
+    if (frozen.length > 0) ctx.logger.warn('windows frozen on chain by a fraud proof', { windows: frozen.map((f) => ({ windowStart: f.windowStart, reason: f.reason })) });
   }
 
   const task = periodicTask(check, (err) => ctx.logger.warn('anchor check failed', { error: String(err) }));

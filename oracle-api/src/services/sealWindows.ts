@@ -107,6 +107,8 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
           energyWh: doc.energyWh,
           sealedAt: now,
           anchoredAt: null,
+          frozenAt: null,
+          frozenReason: null,
         };
         await tx.insert(windows).values(row);
         ctx.logger.info('window sealed', { windowStart, cid: row.cid, deviceCount: row.deviceCount, readingCount: row.readingCount });

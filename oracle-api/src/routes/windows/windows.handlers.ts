@@ -10,12 +10,12 @@ import type { WindowSummary } from '../../openapi/schemas.js';
 import { DAG_JSON_TYPE } from '../paths.js';
 import type { getWindowRoute, listWindowsRoute, windowDocumentRoute, windowProofRoute } from './windows.routes.js';
 
-/** A sealed row as the API shows it: `anchored` once the watched DataLogger recorded it, else `sealed`. */
+/** A sealed row as the API shows it: `frozen` once a fraud proof froze it on chain, else `anchored` once the watched DataLogger recorded it, else `sealed`. */
 function sealedSummary(row: WindowRow): WindowSummary {
   return {
     windowStart: row.windowStart,
     windowSeconds: row.windowSeconds,
-    status: row.anchoredAt !== null ? 'anchored' : 'sealed',
+    status: row.frozenAt !== null ? 'frozen' : row.anchoredAt !== null ? 'anchored' : 'sealed',
     cid: row.cid,
     root: row.root,
     cidDigest: row.cidDigest,
@@ -24,6 +24,7 @@ function sealedSummary(row: WindowRow): WindowSummary {
     energyWh: row.energyWh,
     sealedAt: row.sealedAt,
     anchoredAt: row.anchoredAt,
+    frozenReason: row.frozenReason,
   };
 }
 
@@ -40,6 +41,7 @@ function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount:
     energyWh: null,
     sealedAt: null,
     anchoredAt: null,
+    frozenReason: null,
   };
 }
 

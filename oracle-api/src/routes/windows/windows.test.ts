@@ -65,6 +65,7 @@ describe('window sealing and /v1/windows', () => {
       energyWh: 40 + 0,
       sealedAt: T0 + 305,
       anchoredAt: null,
+      frozenReason: null,
     });
   });
 

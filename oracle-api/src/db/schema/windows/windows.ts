@@ -2,7 +2,8 @@ import { bigint, integer, pgTable, text } from 'drizzle-orm/pg-core';
 
 /**
  * One row per sealed window, written in the same transaction that decides the window is
- * closed. The document bytes live in the blockstore under `cid`; the row never changes.
+ * closed. The document bytes live in the blockstore under `cid`; only the chain status columns
+ * (anchored, frozen) change afterwards.
  */
 export const windows = pgTable('windows', {
   /** Unix seconds, aligned to `window_seconds`. */
@@ -21,4 +22,8 @@ export const windows = pgTable('windows', {
   sealedAt: bigint('sealed_at', { mode: 'number' }).notNull(),
   /** Unix seconds when the service saw DataLogger.isRecorded(windowStart) true; null while pending or when no DataLogger is watched. */
   anchoredAt: bigint('anchored_at', { mode: 'number' }),
+  /** Block timestamp of the DataLogger's WindowFrozen event (a proven fraud); null unless frozen. */
+  frozenAt: bigint('frozen_at', { mode: 'number' }),
+  /** WindowChallenger reason code of the freeze (1 bad signature … 6 device not registered); null unless frozen. */
+  frozenReason: integer('frozen_reason'),
 });

@@ -1,0 +1,2 @@
+ALTER TABLE "windows" ADD COLUMN "frozen_at" bigint;--> statement-breakpoint
+ALTER TABLE "windows" ADD COLUMN "frozen_reason" integer;

@@ -9,7 +9,7 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-const api = process.env.API_URL ?? readDevnetState()?.urls.api ?? fail(`devnet is not running: no live state in ${stateFile()} (start it with \`npm start\`, or set API_URL).`);
+const api = process.env.API_URL || (readDevnetState()?.urls.api ?? fail(`devnet is not running: no live state in ${stateFile()} (start it with \`npm start\`, or set API_URL).`));
 // Solar meters read 0 W at night; the industrial loads show power at any hour.
 const devices = (process.argv[2] ?? 'SOLR_0001,SOLR_0002,INDU_0001,INDU_0002').split(',').filter(Boolean);
 

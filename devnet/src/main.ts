@@ -46,11 +46,11 @@ async function shutdown(reason: string, code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${reason}: stopping…`);
+  removeDevnetState(env.DATA_DIR); // first: whatever happens next, nobody should find this devnet any more
   // A stop that hangs must not keep the children alive: after 15 s, kill them and leave.
   setTimeout(() => void sweepChildren().finally(() => process.exit(1)), 15_000).unref();
   await starting?.catch(() => {});
   await devnet?.stop().catch((err: Error) => console.error(`devnet: stop failed: ${err.message}`));
-  removeDevnetState(env.DATA_DIR);
   await sweepChildren();
   process.exit(code);
 }

@@ -15,10 +15,13 @@ import {
   toHex,
   windowDocumentDigest,
 } from '@gridproof/protocol';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startDevnet, type Devnet } from '../src/devnet.js';
 import { DEFAULT_DATA_DIR } from '../src/env.js';
+import { writeDevnetState } from '../src/state.js';
 import { LocalCreDon, type LocalCreDonParameters } from '../src/creDon.js';
 import { freePort } from '@gridproof/test-support';
 
@@ -228,5 +231,37 @@ describe('the trust path end to end', () => {
     } finally {
       await honest.close();
     }
+  });
+});
+
+describe('npm run live -w devnet', () => {
+  // Asynchronous: the API it talks to runs in this process, so the event loop must stay free.
+  const live = (args: string[], env: Record<string, string>) =>
+    new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/live.ts', ...args], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, API_URL: '', ...env }, // an empty API_URL counts as unset
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stderr })));
+    });
+
+  it('finds the API through the state file and names an unknown device (exit 1)', async () => {
+    // A state file as `npm start` writes it, in a data folder of its own, naming this devnet's API.
+    const stateDir = join(dataDir, 'state-test');
+    mkdirSync(stateDir, { recursive: true });
+    writeDevnetState({ pid: process.pid, startedAt: new Date().toISOString(), urls: devnet.urls, chainId: devnet.chainId, windowSeconds: devnet.windowSeconds, oracle: 'cre', meterPath: devnet.meterPath, contracts: devnet.deployment }, stateDir);
+    const run = await live(['NOPE_0001'], { DATA_DIR: stateDir });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(`unknown device NOPE_0001: it is not registered on this devnet (see ${devnet.urls.api}/v1/devices).`);
+  });
+
+  it('without a running devnet (no state file, no API_URL) says so (exit 1)', async () => {
+    const run = await live(['SOLR_0001'], { DATA_DIR: join(dataDir, 'nothing-here') });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('devnet is not running: no live state in');
   });
 });

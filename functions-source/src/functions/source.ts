@@ -1,6 +1,7 @@
 // The Chainlink Functions source: what each Functions DON node runs for one window request.
 // Bundled by build.ts; the inline source on chain is a small loader that fetches this bundle and
 // checks its SHA-256 before running it (the bundle is ~120 KB, a Functions request at most 30 KB).
+import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeWindowDocument, fromHex, type Hex } from '@gridproof/protocol';
 import { FunctionsSourceError, WindowVerificationError } from '../errors.js';
 import { verifyWindowAsync } from '../verifyWindowAsync.js';
@@ -66,7 +67,7 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
   const windowSeconds = Number(secondsArg);
 
   // 1. The document, as bytes (its SHA-256 is the CID digest the report carries).
-  const url = `${apiUrl.replace(/\/+$/, '')}/v1/windows/${windowStart}/document`;
+  const url = `${apiUrl.replace(/\/+$/, '')}${oracleApiPaths.windowDocument(windowStart)}`;
   const doc = await Functions.makeHttpRequest({ url, responseType: 'arraybuffer', timeout: 9000 });
   if (doc.error) throw new FunctionsSourceError('DOCUMENT_UNAVAILABLE', `GET ${url}: ${doc.code ?? ''} ${doc.message ?? ''}`.trim());
   const documentBytes = new Uint8Array(doc.data as ArrayBuffer);

@@ -104,7 +104,8 @@ const fromBigIntProto = (b: VALUES_PB.BigInt): bigint => {
  */
 export class LocalCreDon extends TickLoop<WindowOutcome> {
   private readonly publicClient;
-  private readonly worker = new QuickJsWorkflowWorker();
+  private worker = new QuickJsWorkflowWorker();
+  private closed = false;
   private source = '';
   private readonly refused = new Map<number, string>();
 
@@ -163,6 +164,13 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
 
   /** One execution of the workflow for a cron tick scheduled at `scheduledSeconds`. */
   async execute(scheduledSeconds: number): Promise<WindowOutcome> {
+    if (this.closed) throw new Error('this DON has been stopped');
+    // A crashed engine (e.g. a wasm trap outside a run) is replaced, so one bad tick does not end the DON.
+    const gone = this.worker.gone;
+    if (gone) {
+      this.log(`the QuickJS worker ended (${gone.message}); starting a new one`);
+      this.worker = new QuickJsWorkflowWorker();
+    }
     if (this.p.mineBlocks !== false) await this.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
     const pinned = new Map<string, Promise<Block>>();
     const handler = (call: CapabilityCall) => this.answer(call, scheduledSeconds, pinned);
@@ -278,12 +286,12 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
 
   /** Stops the cron ticks and the QuickJS worker. */
   override stop(): void {
-    super.stop();
-    void this.worker.close();
+    void this.close();
   }
 
   /** Stops and waits for the worker thread to end. */
   async close(): Promise<void> {
+    this.closed = true;
     super.stop();
     await this.worker.close();
   }

@@ -66,6 +66,11 @@ export class QuickJsWorkflowWorker {
 
   private dead: Error | undefined;
 
+  /** Why the worker thread ended (a crash, or `close()`), or undefined while it runs. */
+  get gone(): Error | undefined {
+    return this.dead;
+  }
+
   private fail(e: Error) {
     const c = this.current;
     this.current = undefined;
@@ -107,7 +112,7 @@ export class QuickJsWorkflowWorker {
   /** Stops the worker thread (an execution in flight is rejected). */
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
-    this.fail(new Error('the QuickJS worker was closed'));
+    this.fail((this.dead ??= new Error('the QuickJS worker was closed')));
     Atomics.store(this.flag, 0, 1); // wake a blocked capability call so the thread can stop
     Atomics.notify(this.flag, 0);
     await this.worker.terminate();

@@ -59,7 +59,10 @@ type Query = Record<string, string | number | boolean | undefined>;
 
 function fill(template: string, params: Record<string, string | number>, query?: Query): string {
   const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String(params[name])));
-  const qs = new URLSearchParams(Object.entries(query ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+  // No URLSearchParams: the CRE workflow runs this in QuickJS, which has only the ECMAScript built-ins.
+  const qs = Object.entries(query ?? {})
+    .flatMap(([k, v]) => (v === undefined ? [] : [`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`]))
+    .join('&');
   return qs ? `${path}?${qs}` : path;
 }
 

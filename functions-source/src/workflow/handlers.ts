@@ -13,6 +13,7 @@ import {
   type NodeRuntime,
   type Runtime,
 } from '@chainlink/cre-sdk';
+import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeFunctionResult, encodeFunctionData, zeroAddress, type Hex } from 'viem';
 import {
   dataLoggerAbi,
@@ -57,7 +58,7 @@ type Verdict =
 /** Registry keys in a form that crosses into node mode unchanged. */
 type KeyTable = Record<string, { keyType: number; publicKey: string; active: boolean } | null>;
 
-const documentUrl = (config: WorkflowConfig, windowStart: number) => `${config.apiUrl}/v1/windows/${windowStart}/document`;
+const documentUrl = (config: WorkflowConfig, windowStart: number) => `${config.apiUrl}${oracleApiPaths.windowDocument(windowStart)}`;
 
 /**
  * Cron handler: verify the window that is due at the tick's scheduled time and, only if it

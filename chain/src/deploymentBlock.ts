@@ -10,7 +10,8 @@ import { ChainError } from './errors.js';
 export async function findDeploymentBlock(client: PublicClient, address: Address): Promise<bigint> {
   const head = await client.getBlockNumber({ cacheTime: 0 });
   const hasCode = async (blockNumber: bigint) => ((await client.getCode({ address, blockNumber })) ?? '0x') !== '0x';
-  if (!(await hasCode(head))) throw new ChainError('NO_CONTRACT_CODE', `No contract code at ${address} (block ${head}).`, { details: { address, blockNumber: head } });
+  if (!(await hasCode(head)))
+    throw new ChainError('NO_CONTRACT_CODE', `No contract code at ${address} (block ${head}).`, { details: { address, blockNumber: head } });
   let lo = 0n;
   let hi = head; // hasCode(hi) holds
   while (lo < hi) {

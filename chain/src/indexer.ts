@@ -118,7 +118,10 @@ function page<T>(all: T[], q: ListQuery, syncedTo: bigint): Page<T> {
   return { items: ordered.slice(offset, q.limit === undefined ? undefined : offset + q.limit), total: all.length, syncedTo };
 }
 
-const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): ChainPosition => ({ blockNumber: l.blockNumber, transactionHash: l.transactionHash });
+const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): ChainPosition => ({
+  blockNumber: l.blockNumber,
+  transactionHash: l.transactionHash,
+});
 
 /**
  * The RPC adapter: viem `getLogs` over the deployment's contracts from its start block, in pages,
@@ -142,6 +145,7 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
       else {
         const followed = Object.values(contracts).filter((a): a is Address => a !== undefined);
         const blocks = await Promise.all(followed.map((a) => findDeploymentBlock(params.client, a)));
+        // biome-ignore lint/complexity/useMathMinMax: block numbers are bigints, which Math.min does not take
         startBlock = blocks.reduce((a, b) => (b < a ? b : a));
       }
       cache = createLogCache({ client: params.client, contracts, startBlock, pageBlocks: params.pageBlocks, confirmations: params.confirmations });
@@ -204,16 +208,23 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
     if (has('deviceRegistered')) {
       // Registrations and revocations in chain order: the last event about a device decides its state.
       const events: AnyIndexedLog[] = [...c.logs('deviceRegistered'), ...c.logs('deviceRevoked')];
-      events.sort((x, y) =>
-        x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1,
-      );
+      events.sort((x, y) => (x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1));
       for (const l of events) {
         if (l.list !== 'deviceRegistered' && l.list !== 'deviceRevoked') continue;
         const deviceId = deviceIdFromBytes(fromHex(l.args.deviceId));
         if (l.list === 'deviceRegistered') {
           const a = l.args;
           devicesById.delete(deviceId);
-          devicesById.set(deviceId, { ...position(l), deviceId, keyType: a.keyType, publicKey: a.publicKey, owner: a.owner, active: true, registeredAt: l.blockTimestamp, revokedAt: null });
+          devicesById.set(deviceId, {
+            ...position(l),
+            deviceId,
+            keyType: a.keyType,
+            publicKey: a.publicKey,
+            owner: a.owner,
+            active: true,
+            registeredAt: l.blockTimestamp,
+            revokedAt: null,
+          });
         } else {
           const d = devicesById.get(deviceId);
           if (d) devicesById.set(deviceId, { ...d, active: false, revokedAt: l.blockTimestamp });
@@ -239,16 +250,31 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
       const c = await fresh();
       c.logs('windowFrozen');
       const only = q.windowStarts ? new Set(q.windowStarts) : undefined;
-      return page(project(c).frozen.filter((w) => !only || only.has(w.windowStart)), q, syncedTo());
+      return page(
+        project(c).frozen.filter((w) => !only || only.has(w.windowStart)),
+        q,
+        syncedTo(),
+      );
     },
     async devices(q = {}) {
       const c = await fresh();
       c.logs('deviceRegistered');
       const only = q.deviceIds ? new Set(q.deviceIds) : undefined;
-      return page(project(c).devices.filter((d) => !only || only.has(d.deviceId)), q, syncedTo());
+      return page(
+        project(c).devices.filter((d) => !only || only.has(d.deviceId)),
+        q,
+        syncedTo(),
+      );
     },
     status() {
-      const s = cache?.status() ?? { startBlock: BigInt(params.startBlock ?? 0), syncedTo: -1n, pageBlocks: params.pageBlocks ?? 10_000, confirmations: params.confirmations ?? 0, reorgs: 0, getLogsRequests: 0 };
+      const s = cache?.status() ?? {
+        startBlock: BigInt(params.startBlock ?? 0),
+        syncedTo: -1n,
+        pageBlocks: params.pageBlocks ?? 10_000,
+        confirmations: params.confirmations ?? 0,
+        reorgs: 0,
+        getLogsRequests: 0,
+      };
       return { ...s, syncedAt };
     },
   };

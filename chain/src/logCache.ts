@@ -67,8 +67,10 @@ export function createLogCache(params: LogCacheParameters): LogCache {
   const confirmations = params.confirmations ?? 0;
   let pageBlocks = params.pageBlocks ?? 10_000;
   const maxCheckpoints = params.maxCheckpoints ?? 64;
-  if (!Number.isSafeInteger(pageBlocks) || pageBlocks < 1) throw new ChainError('INVALID_INDEXER_PARAMETERS', `pageBlocks must be a positive integer (got ${pageBlocks}).`, { details: { pageBlocks } });
-  if (!Number.isSafeInteger(confirmations) || confirmations < 0) throw new ChainError('INVALID_INDEXER_PARAMETERS', `confirmations must be a non-negative integer (got ${confirmations}).`, { details: { confirmations } });
+  if (!Number.isSafeInteger(pageBlocks) || pageBlocks < 1)
+    throw new ChainError('INVALID_INDEXER_PARAMETERS', `pageBlocks must be a positive integer (got ${pageBlocks}).`, { details: { pageBlocks } });
+  if (!Number.isSafeInteger(confirmations) || confirmations < 0)
+    throw new ChainError('INVALID_INDEXER_PARAMETERS', `confirmations must be a non-negative integer (got ${confirmations}).`, { details: { confirmations } });
   if (startBlock < 0n) throw new ChainError('INVALID_INDEXER_PARAMETERS', `startBlock must be ≥ 0 (got ${startBlock}).`, { details: { startBlock } });
 
   const lists = (Object.keys(EVENT_LISTS) as EventListName[]).filter((n) => params.contracts[EVENT_LISTS[n].contract]);
@@ -188,7 +190,10 @@ export function createLogCache(params: LogCacheParameters): LogCache {
     },
     logs<N extends EventListName>(list: N) {
       const found = byList.get(list);
-      if (!found) throw new ChainError('CONTRACT_NOT_INDEXED', `The indexer follows no ${EVENT_LISTS[list].contract} address, so it has no ${list} events.`, { details: { list } });
+      if (!found)
+        throw new ChainError('CONTRACT_NOT_INDEXED', `The indexer follows no ${EVENT_LISTS[list].contract} address, so it has no ${list} events.`, {
+          details: { list },
+        });
       return found as IndexedLog<N>[];
     },
     lists: () => lists,

@@ -36,8 +36,21 @@ describe('RPC indexer against anvil: lists from events', () => {
     // The same facts as the contracts' views.
     const direct = chain.client();
     for (const w of windows.items) {
-      const r = await direct.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(w.windowStart)] });
-      expect({ root: w.root, cidDigest: w.cidDigest, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh, recordedAt: w.recordedAt, frozen: w.frozen }).toEqual({
+      const r = await direct.readContract({
+        address: chain.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'getWindow',
+        args: [BigInt(w.windowStart)],
+      });
+      expect({
+        root: w.root,
+        cidDigest: w.cidDigest,
+        deviceCount: w.deviceCount,
+        readingCount: w.readingCount,
+        energyWh: w.energyWh,
+        recordedAt: w.recordedAt,
+        frozen: w.frozen,
+      }).toEqual({
         root: r.root,
         cidDigest: r.cidDigest,
         deviceCount: r.deviceCount,
@@ -48,7 +61,12 @@ describe('RPC indexer against anvil: lists from events', () => {
       });
     }
     for (const d of devices.items) {
-      const r = await direct.readContract({ address: chain.deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'getDevice', args: [toHex(deviceIdToBytes(d.deviceId))] });
+      const r = await direct.readContract({
+        address: chain.deployment.deviceRegistry,
+        abi: deviceRegistryAbi,
+        functionName: 'getDevice',
+        args: [toHex(deviceIdToBytes(d.deviceId))],
+      });
       expect({ keyType: d.keyType, publicKey: d.publicKey, owner: d.owner, active: d.active, registeredAt: d.registeredAt }).toEqual({
         keyType: r.keyType,
         publicKey: r.publicKey,
@@ -120,14 +138,20 @@ describe('RPC indexer against anvil: lists from events', () => {
   });
 
   it('refuses bad parameters and queries of a contract it does not follow', async () => {
-    await expect(createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: 0, pageBlocks: 0 }).sync()).rejects.toMatchObject({ code: 'INVALID_INDEXER_PARAMETERS' });
+    await expect(createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: 0, pageBlocks: 0 }).sync()).rejects.toMatchObject({
+      code: 'INVALID_INDEXER_PARAMETERS',
+    });
     const windowsOnly = createRpcIndexer({ client: chain.client(), contracts: { dataLogger: chain.deployment.dataLogger }, startBlock: 0 });
     await expect(windowsOnly.devices()).rejects.toBeInstanceOf(ChainError);
     await expect(windowsOnly.devices()).rejects.toMatchObject({ code: 'CONTRACT_NOT_INDEXED' });
   });
 
   it('rejects when the RPC is unreachable (never an empty list)', async () => {
-    const dead = createRpcIndexer({ client: chain.client(http(`http://127.0.0.1:${await freePort()}`, { retryCount: 0 })), contracts: chain.deployment, startBlock: 0 });
+    const dead = createRpcIndexer({
+      client: chain.client(http(`http://127.0.0.1:${await freePort()}`, { retryCount: 0 })),
+      contracts: chain.deployment,
+      startBlock: 0,
+    });
     const err = await dead.recordedWindows().catch((e) => e);
     expect(err).toBeInstanceOf(HttpRequestError);
   });
@@ -142,7 +166,12 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
 
   it('later syncs read only the new blocks; nothing new costs no eth_getLogs', async () => {
     const counter = countRequests(http(chain.rpcUrl));
-    const indexer = createRpcIndexer({ client: chain.client(counter.transport), contracts: chain.deployment, startBlock: chain.deployment.startBlock, maxAgeMs: 0 });
+    const indexer = createRpcIndexer({
+      client: chain.client(counter.transport),
+      contracts: chain.deployment,
+      startBlock: chain.deployment.startBlock,
+      maxAgeMs: 0,
+    });
     await chain.recordWindow(10);
     expect((await indexer.recordedWindows()).total).toBe(1);
     const first = await chain.blockNumber();
@@ -157,7 +186,13 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
   });
 
   it('leaves the newest `confirmations` blocks unindexed', async () => {
-    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock, confirmations: 3, maxAgeMs: 0 });
+    const indexer = createRpcIndexer({
+      client: chain.client(),
+      contracts: chain.deployment,
+      startBlock: chain.deployment.startBlock,
+      confirmations: 3,
+      maxAgeMs: 0,
+    });
     await chain.mine(3); // the earlier windows are confirmed
     const before = (await indexer.recordedWindows()).total;
     await chain.recordWindow(20);

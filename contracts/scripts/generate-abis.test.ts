@@ -19,21 +19,16 @@ describe('generated ABI module', () => {
   });
 
   it('exports the functions the other packages call', () => {
-    const names = (abi: readonly { type: string; name?: string }[]) =>
-      abi.filter((x) => x.type === 'function').map((x) => x.name);
+    const names = (abi: readonly { type: string; name?: string }[]) => abi.filter((x) => x.type === 'function').map((x) => x.name);
     expect(names(deviceRegistryAbi)).toEqual(
       expect.arrayContaining(['registerDevice', 'revokeDevice', 'getDevice', 'getDevices', 'isActive', 'deviceCount', 'deviceIdAt']),
     );
     expect(names(dataLoggerAbi)).toEqual(
       expect.arrayContaining(['onReport', 'getWindow', 'isRecorded', 'windowCount', 'windowStartAt', 'verifyDeviceSummary', 'verifyReading']),
     );
-    expect(names(dataLoggerAbi)).toEqual(
-      expect.arrayContaining(['recordWindow', 'freezeWindow', 'isFrozen', 'frozenReason', 'setRecorder', 'setChallenger']),
-    );
+    expect(names(dataLoggerAbi)).toEqual(expect.arrayContaining(['recordWindow', 'freezeWindow', 'isFrozen', 'frozenReason', 'setRecorder', 'setChallenger']));
     expect(names(keystoneForwarderAbi)).toEqual(expect.arrayContaining(['report', 'setConfig']));
-    expect(names(windowChallengerAbi)).toEqual(
-      expect.arrayContaining(['challengeSignature', 'challengeReading', 'challengeReadingPair']),
-    );
+    expect(names(windowChallengerAbi)).toEqual(expect.arrayContaining(['challengeSignature', 'challengeReading', 'challengeReadingPair']));
     expect(names(functionsWindowAnchorAbi)).toEqual(
       expect.arrayContaining(['checkUpkeep', 'performUpkeep', 'handleOracleFulfillment', 'requestWindow', 'dueWindow']),
     );

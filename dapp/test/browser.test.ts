@@ -24,7 +24,15 @@ import {
 
 const BUILD = fileURLToPath(new URL('../build', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Served like a gateway serves a directory, to prove the build works below /ipfs/<cid>/. */
 const APP_PREFIX = '/ipfs/bafybeigridproofdappbuild/';
 
@@ -93,9 +101,9 @@ async function verifyAndReadSteps(page: Page, deviceId: string, counter: number)
   await row.locator('[data-testid="verify-button"]').click();
   const panel = page.locator(`[data-testid="verification"][data-device="${deviceId}"][data-counter="${counter}"]`);
   await panel.locator('[data-testid="verdict"]').waitFor({ timeout: 30_000 });
-  const steps = await panel.locator('[data-testid="verify-step"]').evaluateAll((els) =>
-    els.map((e) => ({ step: (e as HTMLElement).dataset.step, status: (e as HTMLElement).dataset.status, text: e.textContent ?? '' })),
-  );
+  const steps = await panel
+    .locator('[data-testid="verify-step"]')
+    .evaluateAll((els) => els.map((e) => ({ step: (e as HTMLElement).dataset.step, status: (e as HTMLElement).dataset.status, text: e.textContent ?? '' })));
   const verdict = await panel.locator('[data-testid="verdict"]').evaluate((e) => ({ verdict: (e as HTMLElement).dataset.verdict, text: e.textContent ?? '' }));
   return { steps, verdict };
 }
@@ -124,7 +132,9 @@ describe('dApp in Chromium', () => {
     await page.locator('nav a[href="#/devices"]').click();
     const devices = page.locator('[data-testid="device-row"]');
     await devices.first().waitFor({ timeout: 30_000 });
-    expect(await devices.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.device))).toEqual(windowVector.devices.map((d) => d.deviceId).reverse());
+    expect(await devices.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.device))).toEqual(
+      windowVector.devices.map((d) => d.deviceId).reverse(),
+    );
     expect(pageErrors).toEqual([]);
     await page.close();
   });

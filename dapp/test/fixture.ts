@@ -1,26 +1,11 @@
-/**
- * A real chain and gateway behind the browser test: anvil, the contracts deployed by
- * contracts/script/Deploy.s.sol (Chainlink's KeystoneForwarder configured with a local DON),
- * the vector devices registered, the vector window recorded through the forwarder with f+1 DON
- * signatures, and a trustless gateway serving the vector document. Nothing here is mocked.
- */
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
-import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
-import {
-  ANVIL_KEYS,
-  deployContracts,
-  localDon,
-  serveDapp,
-  startAnvil,
-  submitKeystoneReport,
-  type Deployment,
-} from '@gridproof/test-support';
+import { privateKeyToAccount } from 'viem/accounts';
+import { ANVIL_KEYS, deployContracts, localDon, serveDapp, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/test-support';
 import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, fromHex, toHex, windowDocumentCid } from '@gridproof/protocol';
 
 export type { Deployment };
@@ -137,7 +122,15 @@ export async function recordListWindow(rpcUrl: string, deployment: Deployment, w
     rpcUrl,
     forwarder: deployment.forwarder,
     receiver: deployment.dataLogger,
-    payload: encodeWindowReport({ windowStart, windowSeconds: windowVector.windowSeconds, root: tag('root'), cidDigest: tag('cid'), deviceCount: 1, readingCount: 2, energyWh }),
+    payload: encodeWindowReport({
+      windowStart,
+      windowSeconds: windowVector.windowSeconds,
+      root: tag('root'),
+      cidDigest: tag('cid'),
+      deviceCount: 1,
+      readingCount: 2,
+      energyWh,
+    }),
     ...DON,
     executionSeed: BigInt(windowStart) * 1000n + BigInt(energyWh % 1000),
   });

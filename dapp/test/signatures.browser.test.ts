@@ -34,7 +34,9 @@ async function bundleEntry(): Promise<string> {
     configFile: false,
     root: fileURLToPath(new URL('..', import.meta.url)),
     logLevel: 'silent',
-    plugins: [{ name: 'entry', resolveId: (source) => (source === 'signature-vectors-entry' ? id : undefined), load: (source) => (source === id ? ENTRY : undefined) }],
+    plugins: [
+      { name: 'entry', resolveId: (source) => (source === 'signature-vectors-entry' ? id : undefined), load: (source) => (source === id ? ENTRY : undefined) },
+    ],
     build: { write: false, minify: false, rollupOptions: { input: 'signature-vectors-entry', output: { format: 'iife' } } },
   })) as Rollup.RollupOutput | Rollup.RollupOutput[];
   const chunk = (Array.isArray(out) ? out[0] : out).output.find((o): o is Rollup.OutputChunk => o.type === 'chunk');
@@ -66,7 +68,15 @@ describe('signature adapter in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
-    const result = await page.evaluate((c) => (globalThis as unknown as { signatureVerdicts(c: VerdictCase[]): Promise<{ verdicts: string[]; support: unknown; ed25519Method: string; p256Method: string }> }).signatureVerdicts(c), cases);
+    const result = await page.evaluate(
+      (c) =>
+        (
+          globalThis as unknown as {
+            signatureVerdicts(c: VerdictCase[]): Promise<{ verdicts: string[]; support: unknown; ed25519Method: string; p256Method: string }>;
+          }
+        ).signatureVerdicts(c),
+      cases,
+    );
     await page.close();
 
     const reference = await runVectorVerdicts(nobleSignatureVerifier(), cases);

@@ -17,6 +17,4 @@ export interface WindowVector {
   devices: { deviceId: string; keyType: number; publicKey: Hex; readings: { signed: Hex }[] }[];
 }
 
-export const windowVector: WindowVector = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../protocol/test-vectors/window.json', import.meta.url)), 'utf8'),
-);
+export const windowVector: WindowVector = JSON.parse(readFileSync(fileURLToPath(new URL('../../protocol/test-vectors/window.json', import.meta.url)), 'utf8'));

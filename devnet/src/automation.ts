@@ -4,7 +4,16 @@ import { revertReason } from '@gridproof/test-support';
 import { TickLoop } from './tickLoop.js';
 
 const automationAbi = [
-  { type: 'function', name: 'checkUpkeep', stateMutability: 'view', inputs: [{ name: 'checkData', type: 'bytes' }], outputs: [{ name: 'upkeepNeeded', type: 'bool' }, { name: 'performData', type: 'bytes' }] },
+  {
+    type: 'function',
+    name: 'checkUpkeep',
+    stateMutability: 'view',
+    inputs: [{ name: 'checkData', type: 'bytes' }],
+    outputs: [
+      { name: 'upkeepNeeded', type: 'bool' },
+      { name: 'performData', type: 'bytes' },
+    ],
+  },
   { type: 'function', name: 'performUpkeep', stateMutability: 'nonpayable', inputs: [{ name: 'performData', type: 'bytes' }], outputs: [] },
 ] as const;
 
@@ -48,10 +57,21 @@ export class AutomationRunner extends TickLoop<UpkeepOutcome> {
 
   async tick(): Promise<UpkeepOutcome> {
     if (this.p.mineBlocks) await this.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
-    const [needed, performData] = await this.publicClient.readContract({ address: this.p.upkeep, abi: automationAbi, functionName: 'checkUpkeep', args: [this.p.checkData ?? '0x'] });
+    const [needed, performData] = await this.publicClient.readContract({
+      address: this.p.upkeep,
+      abi: automationAbi,
+      functionName: 'checkUpkeep',
+      args: [this.p.checkData ?? '0x'],
+    });
     if (!needed) return { performed: false };
     try {
-      const { request } = await this.publicClient.simulateContract({ account: this.walletClient.account, address: this.p.upkeep, abi: automationAbi, functionName: 'performUpkeep', args: [performData] });
+      const { request } = await this.publicClient.simulateContract({
+        account: this.walletClient.account,
+        address: this.p.upkeep,
+        abi: automationAbi,
+        functionName: 'performUpkeep',
+        args: [performData],
+      });
       const txHash = await this.walletClient.writeContract({ ...request, chain: null, gas: this.p.gasLimit ?? 1_500_000n });
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash: txHash });
       if (receipt.status !== 'success') throw new Error(`performUpkeep reverted (tx ${txHash})`);

@@ -4,7 +4,13 @@ import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { EVM_PB, HTTP_CLIENT_PB, SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb';
 import { createPublicClient, encodePacked, http, keccak256, type Address, type Block, type Hex } from 'viem';
 import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex, type KeystoneWorkflowIdentity } from '@gridproof/protocol';
-import { QuickJsWorkflowWorker, cronExecuteRequest, ensureWorkflowBundle, type CapabilityAnswer, type CapabilityCall } from '@gridproof/functions-source/quickjs';
+import {
+  QuickJsWorkflowWorker,
+  cronExecuteRequest,
+  ensureWorkflowBundle,
+  type CapabilityAnswer,
+  type CapabilityCall,
+} from '@gridproof/functions-source/quickjs';
 import { submitKeystoneReport } from '@gridproof/test-support';
 import { DEFAULT_DATA_DIR } from './env.js';
 import { TickLoop } from './tickLoop.js';
@@ -218,7 +224,9 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
       });
       const body = new Uint8Array(await res.arrayBuffer());
       const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
+      res.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       const out = create(HTTP_CLIENT_PB.ResponseSchema, { statusCode: res.status, headers, body });
       return { case: 'payload', value: anyPack(HTTP_CLIENT_PB.ResponseSchema, out) };
     }
@@ -232,7 +240,12 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
       if (method === 'HeaderByNumber') {
         const req = anyUnpack(payload, EVM_PB.HeaderByNumberRequestSchema)!;
         const b = await this.block(req.blockNumber, pinned);
-        const header = create(EVM_PB.HeaderSchema, { timestamp: b.timestamp, blockNumber: bigIntProto(b.number!), hash: fromHex(b.hash!), parentHash: fromHex(b.parentHash) });
+        const header = create(EVM_PB.HeaderSchema, {
+          timestamp: b.timestamp,
+          blockNumber: bigIntProto(b.number!),
+          hash: fromHex(b.hash!),
+          parentHash: fromHex(b.parentHash),
+        });
         return { case: 'payload', value: anyPack(EVM_PB.HeaderByNumberReplySchema, create(EVM_PB.HeaderByNumberReplySchema, { header })) };
       }
       if (method === 'WriteReport') {
@@ -277,7 +290,13 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
           configVersion: this.p.configVersion,
           payload: toHex(input.encodedPayload),
         });
-        const report = create(SDK_PB.ReportResponseSchema, { configDigest: new Uint8Array(32), seqNr: BigInt(scheduledSeconds), reportContext: new Uint8Array(96), rawReport: fromHex(rawReport), sigs: [] });
+        const report = create(SDK_PB.ReportResponseSchema, {
+          configDigest: new Uint8Array(32),
+          seqNr: BigInt(scheduledSeconds),
+          reportContext: new Uint8Array(96),
+          rawReport: fromHex(rawReport),
+          sigs: [],
+        });
         return { case: 'payload', value: anyPack(SDK_PB.ReportResponseSchema, report) };
       }
     }

@@ -38,6 +38,10 @@ export function ensureDappBuild(log: (line: string) => void): Promise<void> {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : (log(out), reject(new Error(`npm run build -w dapp exited with ${code}`)))));
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      log(out);
+      reject(new Error(`npm run build -w dapp exited with ${code}`));
+    });
   });
 }

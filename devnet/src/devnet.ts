@@ -79,7 +79,15 @@ export interface Devnet {
 /** The API's structured log as devnet lines: `message key=value …`. */
 function apiLogger(write: (line: string) => void): Logger {
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    write(`${level}${message}${fields ? ` ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+    write(
+      `${level}${message}${
+        fields
+          ? ` ${Object.entries(fields)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''
+      }`,
+    );
   return { info: line(''), warn: line('WARN '), error: line('ERROR ') };
 }
 
@@ -108,12 +116,22 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     buildDapp.catch(() => {});
     bundle?.catch(() => {});
     const [anvilPort, apiPort, dappPort] = await Promise.all([o.ports?.anvil ?? freePort(), o.ports?.api ?? freePort(), o.ports?.dapp ?? freePort()]);
-    const [anvil] = await Promise.all([startAnvil({ port: anvilPort, chainId, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>, buildContracts((l) => log('forge', l))]);
+    const [anvil] = await Promise.all([
+      startAnvil({ port: anvilPort, chainId, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>,
+      buildContracts((l) => log('forge', l)),
+    ]);
     stops.push(() => anvil.stop());
     log('anvil', `chain ${chainId} at ${anvil.rpcUrl}`);
 
     const donConfig = localDon();
-    const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don: donConfig, windowSeconds, log: (l) => log('forge', l) });
+    const deployment = await deployContracts({
+      rpcUrl: anvil.rpcUrl,
+      chainId,
+      deployerKey: ANVIL_KEYS.deployer,
+      don: donConfig,
+      windowSeconds,
+      log: (l) => log('forge', l),
+    });
     log('contracts', `KeystoneForwarder ${deployment.forwarder}, DeviceRegistry ${deployment.deviceRegistry}, DataLogger ${deployment.dataLogger}`);
 
     // Register the fleet's devices (the installer flow comes later; the admin registers for now).
@@ -224,13 +242,33 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       const { url, server } = await serveDapp({
         dir: join(REPO_ROOT, 'dapp/build'),
         port: dappPort,
-        config: { chainId, rpcUrl: anvil.rpcUrl, apiUrl: api.url, gatewayUrl: api.url, deviceRegistry: deployment.deviceRegistry, dataLogger: deployment.dataLogger },
+        config: {
+          chainId,
+          rpcUrl: anvil.rpcUrl,
+          apiUrl: api.url,
+          gatewayUrl: api.url,
+          deviceRegistry: deployment.deviceRegistry,
+          dataLogger: deployment.dataLogger,
+        },
       });
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
       dappUrl = url;
     }
 
-    return { urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl, mqtt: api.mqtt?.url, fogGateway: gateway?.url }, meterPath, deployment, chainId, windowSeconds, sealDelaySeconds, oracle, don, functions, fleet, donConfig, stop };
+    return {
+      urls: { rpc: anvil.rpcUrl, api: api.url, gateway: `${api.url}/ipfs`, dapp: dappUrl, mqtt: api.mqtt?.url, fogGateway: gateway?.url },
+      meterPath,
+      deployment,
+      chainId,
+      windowSeconds,
+      sealDelaySeconds,
+      oracle,
+      don,
+      functions,
+      fleet,
+      donConfig,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

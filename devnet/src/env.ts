@@ -27,7 +27,12 @@ export const devnetEnvSchema = z.object({
     .refine((n) => 3600 % n === 0, 'must divide 3600 (e.g. 10, 60, 300, 3600)')
     .default(60),
   /** Simulated meters. */
-  FLEET_SIZE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(20),
+  FLEET_SIZE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(20),
   ANVIL_PORT: port(8545),
   API_PORT: port(8787),
   DAPP_PORT: port(5173),

@@ -107,7 +107,11 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
 
   /** Creates a subscription owned by the deployer, funds it with `juels` LINK and adds the consumers. */
   async createSubscription(consumers: Address[], juels = 100n * 10n ** 18n): Promise<bigint> {
-    const sm = new SubscriptionManager({ signer: this.ethersWallet, linkTokenAddress: this.contracts.linkToken, functionsRouterAddress: this.contracts.router });
+    const sm = new SubscriptionManager({
+      signer: this.ethersWallet,
+      linkTokenAddress: this.contracts.linkToken,
+      functionsRouterAddress: this.contracts.router,
+    });
     await sm.initialize();
     const subscriptionId = await sm.createSubscription();
     for (const consumerAddress of consumers) await sm.addConsumer({ subscriptionId, consumerAddress });
@@ -117,7 +121,11 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
 
   /** Adds a consumer to the subscription. */
   async addConsumer(subscriptionId: bigint, consumerAddress: Address): Promise<void> {
-    const sm = new SubscriptionManager({ signer: this.ethersWallet, linkTokenAddress: this.contracts.linkToken, functionsRouterAddress: this.contracts.router });
+    const sm = new SubscriptionManager({
+      signer: this.ethersWallet,
+      linkTokenAddress: this.contracts.linkToken,
+      functionsRouterAddress: this.contracts.router,
+    });
     await sm.initialize();
     await sm.addConsumer({ subscriptionId, consumerAddress });
   }
@@ -126,10 +134,16 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
   async tick(): Promise<Fulfillment[]> {
     const latest = await this.publicClient.getBlockNumber();
     if (latest < this.nextBlock) return [];
-    const logs = await this.publicClient.getLogs({ address: this.contracts.coordinator, event: oracleRequestEvent as never, fromBlock: this.nextBlock, toBlock: latest });
+    const logs = await this.publicClient.getLogs({
+      address: this.contracts.coordinator,
+      event: oracleRequestEvent as never,
+      fromBlock: this.nextBlock,
+      toBlock: latest,
+    });
     this.nextBlock = latest + 1n;
     const out: Fulfillment[] = [];
-    for (const l of logs as unknown as { args: unknown }[]) out.push(await this.answer(l.args as unknown as { requestId: Hex; requestingContract: Address; data: Hex; commitment: Commitment }));
+    for (const l of logs as unknown as { args: unknown }[])
+      out.push(await this.answer(l.args as unknown as { requestId: Hex; requestingContract: Address; data: Hex; commitment: Commitment }));
     return out;
   }
 
@@ -138,7 +152,10 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
     const nodes = this.p.nodes ?? 4;
     const results = await Promise.all(
       Array.from({ length: nodes }, () =>
-        simulateScript({ source: source ?? '', args, bytesArgs, secrets: this.p.secrets }).catch((e: Error) => ({ errorString: e.message, responseBytesHexstring: undefined })),
+        simulateScript({ source: source ?? '', args, bytesArgs, secrets: this.p.secrets }).catch((e: Error) => ({
+          errorString: e.message,
+          responseBytesHexstring: undefined,
+        })),
       ),
     );
     // Aggregation as in the toolkit: a majority of successes gives the median response, else the most common error.
@@ -151,13 +168,30 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
 
     const commitment = encodeAbiParameters(
       [
-        { type: 'bytes32' }, { type: 'address' }, { type: 'uint96' }, { type: 'address' }, { type: 'uint64' }, { type: 'uint32' },
-        { type: 'uint72' }, { type: 'uint72' }, { type: 'uint40' }, { type: 'uint40' }, { type: 'uint32' },
+        { type: 'bytes32' },
+        { type: 'address' },
+        { type: 'uint96' },
+        { type: 'address' },
+        { type: 'uint64' },
+        { type: 'uint32' },
+        { type: 'uint72' },
+        { type: 'uint72' },
+        { type: 'uint40' },
+        { type: 'uint40' },
+        { type: 'uint32' },
       ],
       [
-        request.commitment.requestId, request.commitment.coordinator, request.commitment.estimatedTotalCostJuels, request.commitment.client,
-        request.commitment.subscriptionId, request.commitment.callbackGasLimit, request.commitment.adminFee, request.commitment.donFee,
-        BigInt(request.commitment.gasOverheadBeforeCallback), BigInt(request.commitment.gasOverheadAfterCallback), request.commitment.timeoutTimestamp,
+        request.commitment.requestId,
+        request.commitment.coordinator,
+        request.commitment.estimatedTotalCostJuels,
+        request.commitment.client,
+        request.commitment.subscriptionId,
+        request.commitment.callbackGasLimit,
+        request.commitment.adminFee,
+        request.commitment.donFee,
+        BigInt(request.commitment.gasOverheadBeforeCallback),
+        BigInt(request.commitment.gasOverheadAfterCallback),
+        request.commitment.timeoutTimestamp,
       ] as never,
     );
     const report = encodeAbiParameters(
@@ -173,7 +207,9 @@ export class LocalFunctionsDon extends TickLoop<Fulfillment[]> {
       gas: 5_000_000n,
     });
     await this.publicClient.waitForTransactionReceipt({ hash: txHash });
-    this.log(`request ${request.requestId.slice(0, 10)}… from ${request.requestingContract}: ${response ? `answered ${(response.length - 2) / 2} bytes` : `error ${error}`} (${nodes} nodes) tx ${txHash}`);
+    this.log(
+      `request ${request.requestId.slice(0, 10)}… from ${request.requestingContract}: ${response ? `answered ${(response.length - 2) / 2} bytes` : `error ${error}`} (${nodes} nodes) tx ${txHash}`,
+    );
     return { requestId: request.requestId, consumer: request.requestingContract, response, error, txHash };
   }
 }

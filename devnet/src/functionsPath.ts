@@ -111,19 +111,43 @@ export async function startFunctionsPath(p: StartFunctionsPathParameters): Promi
     });
     const anchor = (await publicClient.waitForTransactionReceipt({ hash: deployTx })).contractAddress as Address;
     await functionsDon.addConsumer(subscriptionId, anchor);
-    const recorderTx = await admin.writeContract({ chain: null, address: p.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'setRecorder', args: [anchor] });
+    const recorderTx = await admin.writeContract({
+      chain: null,
+      address: p.deployment.dataLogger,
+      abi: dataLoggerAbi,
+      functionName: 'setRecorder',
+      args: [anchor],
+    });
     await publicClient.waitForTransactionReceipt({ hash: recorderTx });
-    log('functions', `FunctionsWindowAnchor ${anchor} (router ${functionsDon.contracts.router}, subscription ${subscriptionId}); source ${built.source.length} B loads ${bundle.length} B bundle sha256 ${built.bundleSha256.slice(0, 16)}… (sampling above ${DEFAULT_FUNCTIONS_SETTINGS.samplingThreshold} readings)`);
+    log(
+      'functions',
+      `FunctionsWindowAnchor ${anchor} (router ${functionsDon.contracts.router}, subscription ${subscriptionId}); source ${built.source.length} B loads ${bundle.length} B bundle sha256 ${built.bundleSha256.slice(0, 16)}… (sampling above ${DEFAULT_FUNCTIONS_SETTINGS.samplingThreshold} readings)`,
+    );
 
     // 4. Automation → performUpkeep → Functions request → local DON → fulfillRequest → DataLogger.recordWindow.
-    const automation = new AutomationRunner({ rpcUrl: p.rpcUrl, upkeep: anchor, forwarderKey: AUTOMATION_FORWARDER_KEY, mineBlocks: true, log: (l) => log('automation', l) });
+    const automation = new AutomationRunner({
+      rpcUrl: p.rpcUrl,
+      upkeep: anchor,
+      forwarderKey: AUTOMATION_FORWARDER_KEY,
+      mineBlocks: true,
+      log: (l) => log('automation', l),
+    });
     if (p.run !== false) {
       automation.start(p.automationTickSeconds ?? 2);
       functionsDon.start(1);
       stops.push(() => automation.stop());
       stops.push(() => functionsDon.stop());
     }
-    return { anchor, router: functionsDon.contracts.router, coordinator: functionsDon.contracts.coordinator, subscriptionId, codeUrl, functionsDon, automation, stop };
+    return {
+      anchor,
+      router: functionsDon.contracts.router,
+      coordinator: functionsDon.contracts.coordinator,
+      subscriptionId,
+      codeUrl,
+      functionsDon,
+      automation,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -10,7 +10,9 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-const api = process.env.API_URL || (readDevnetState()?.urls.api ?? fail(`devnet is not running: no live state in ${stateFile()} (start it with \`npm start\`, or set API_URL).`));
+const api =
+  process.env.API_URL ||
+  (readDevnetState()?.urls.api ?? fail(`devnet is not running: no live state in ${stateFile()} (start it with \`npm start\`, or set API_URL).`));
 // Solar meters read 0 W at night; the industrial loads show power at any hour.
 const devices = (process.argv[2] ?? 'SOLR_0001,SOLR_0002,INDU_0001,INDU_0002').split(',').filter(Boolean);
 
@@ -34,6 +36,8 @@ ws.on('message', (data) => {
   if (msg.type === 'subscribed') return console.log(`following ${msg.devices.join(', ')} — Ctrl-C to stop`);
   if (msg.type === 'error') return console.error(`${msg.error.code}: ${msg.error.message}`);
   const r = msg.reading;
-  console.log(`${new Date(r.timestamp * 1000).toISOString()}  ${r.deviceId}  ${String(r.powerW).padStart(6)} W  ${String(r.energyWh).padStart(8)} Wh  ${(r.voltageMv / 1000).toFixed(1)} V  ${r.status}`);
+  console.log(
+    `${new Date(r.timestamp * 1000).toISOString()}  ${r.deviceId}  ${String(r.powerW).padStart(6)} W  ${String(r.energyWh).padStart(8)} Wh  ${(r.voltageMv / 1000).toFixed(1)} V  ${r.status}`,
+  );
 });
 ws.on('error', (err) => fail(`cannot reach ${api}/v1/live: ${err.message} (is \`npm start\` running?)`));

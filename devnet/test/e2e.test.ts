@@ -81,8 +81,18 @@ async function tamperingApi(alter: (doc: ReturnType<typeof decodeWindowDocument>
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
+/** A copy of `bytes` with the low bit of byte `i` flipped. */
+function flipByte(bytes: Uint8Array, i: number): Uint8Array {
+  const out = bytes.slice();
+  out[i] ^= 0x01;
+  return out;
+}
+
 /** Rebuilds a document after changing one reading, so every root and total is consistent again. */
-function rebuildWith(doc: ReturnType<typeof decodeWindowDocument>, change: (signed: Uint8Array) => Uint8Array): { bytes: Uint8Array; deviceId: string; counter: number } {
+function rebuildWith(
+  doc: ReturnType<typeof decodeWindowDocument>,
+  change: (signed: Uint8Array) => Uint8Array,
+): { bytes: Uint8Array; deviceId: string; counter: number } {
   const target = doc.devices[0];
   const victim = decodeSignedReading(fromHex(target.readings[0]));
   const rebuilt = buildWindowDocument({
@@ -140,7 +150,9 @@ describe('the trust path end to end', () => {
       expect(outcome.detail).toContain('WINDOW_SIGNATURE_INVALID');
       expect(outcome.detail).toContain(`${named.deviceId}#${named.counter}`);
       expect(logs.some((l) => l.includes(`window ${windowStart}: refused`) && l.includes(named.deviceId))).toBe(true);
-      expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+      expect(
+        await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] }),
+      ).toBe(false);
     } finally {
       proxy.server.close();
     }
@@ -148,7 +160,7 @@ describe('the trust path end to end', () => {
 
   it('the DON refuses a window whose reading signature was altered', async () => {
     const windowStart = await sealedWindow();
-    const proxy = await tamperingApi((doc) => rebuildWith(doc, (signed) => ((signed = signed.slice()), (signed[60] ^= 0x01), signed)).bytes);
+    const proxy = await tamperingApi((doc) => rebuildWith(doc, (signed) => flipByte(signed, 60)).bytes);
     try {
       const outcome = await (await don(proxy.url)).processWindow(windowStart);
       expect(outcome.status).toBe('refused');
@@ -164,7 +176,9 @@ describe('the trust path end to end', () => {
     const outcome = await (await don(devnet.urls.api, { nodeKeys: outsiders })).processWindow(windowStart);
     expect(outcome.status).toBe('failed');
     expect(outcome.detail).toMatch(/writeReport .* failed: status REVERTED InvalidSigner/);
-    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+    expect(
+      await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] }),
+    ).toBe(false);
   });
 
   it('the DataLogger refuses a report from another workflow, by its KeystoneReceiver error', async () => {
@@ -173,7 +187,9 @@ describe('the trust path end to end', () => {
     const outcome = await (await don(devnet.urls.api, { identity })).processWindow(windowStart);
     expect(outcome.status).toBe('failed');
     expect(outcome.detail).toMatch(/KeystoneReceiverInvalidWorkflowId/);
-    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(false);
+    expect(
+      await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] }),
+    ).toBe(false);
   });
 
   it('a window above the sampling threshold is verified on a sample seeded by the pinned block header, then recorded', async () => {
@@ -184,7 +200,9 @@ describe('the trust path end to end', () => {
     expect(m, outcome.detail).not.toBeNull();
     // Fewer signatures than a full check (one per reading, plus the baselines) would need.
     expect(Number(m![1])).toBeLessThan(Number(m![2]));
-    expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] })).toBe(true);
+    expect(
+      await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] }),
+    ).toBe(true);
   });
 
   it('anchors every window: on-chain root and CID digest equal the API document; readings verify on chain', async () => {
@@ -203,10 +221,14 @@ describe('the trust path end to end', () => {
       );
       expect(recorded).toBeGreaterThanOrEqual(before + 2n);
       // The newest window the API lists as anchored, recorded within a window length + 30 s of its end.
-      const { windows } = (await (await fetch(`${devnet.urls.api}/v1/windows?limit=20`)).json()) as { windows: { windowStart: number; readingCount: number }[] };
+      const { windows } = (await (await fetch(`${devnet.urls.api}/v1/windows?limit=20`)).json()) as {
+        windows: { windowStart: number; readingCount: number }[];
+      };
       let first = 0;
       for (const w of windows.filter((w) => w.readingCount > 0).sort((a, b) => b.windowStart - a.windowStart)) {
-        if (await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(w.windowStart)] })) {
+        if (
+          await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(w.windowStart)] })
+        ) {
           first = w.windowStart;
           break;
         }
@@ -222,12 +244,27 @@ describe('the trust path end to end', () => {
 
       const doc = decodeWindowDocument(bytes);
       const proof = readingProofOf(doc, doc.devices[0].deviceId, doc.devices[0].firstCounter);
-      const summary = { ...proof.summary, deviceId: toHex(deviceIdToBytes(proof.summary.deviceId)), readingCount: proof.summary.readingCount, firstCounter: BigInt(proof.summary.firstCounter), lastCounter: BigInt(proof.summary.lastCounter), energyStartWh: BigInt(proof.summary.energyStartWh), energyEndWh: BigInt(proof.summary.energyEndWh) };
+      const summary = {
+        ...proof.summary,
+        deviceId: toHex(deviceIdToBytes(proof.summary.deviceId)),
+        readingCount: proof.summary.readingCount,
+        firstCounter: BigInt(proof.summary.firstCounter),
+        lastCounter: BigInt(proof.summary.lastCounter),
+        energyStartWh: BigInt(proof.summary.energyStartWh),
+        energyEndWh: BigInt(proof.summary.energyEndWh),
+      };
       const args = [BigInt(first), proof.signedReading, proof.readingProof, summary, proof.summaryProof] as const;
       expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'verifyReading', args })).toBe(true);
       const forged = fromHex(proof.signedReading);
       forged[30] ^= 1;
-      expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'verifyReading', args: [args[0], toHex(forged), args[2], args[3], args[4]] })).toBe(false);
+      expect(
+        await client.readContract({
+          address: devnet.deployment.dataLogger,
+          abi: dataLoggerAbi,
+          functionName: 'verifyReading',
+          args: [args[0], toHex(forged), args[2], args[3], args[4]],
+        }),
+      ).toBe(false);
     } finally {
       await honest.close();
     }
@@ -246,14 +283,29 @@ describe('npm run live -w devnet', () => {
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stderr })));
+      child.on('exit', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr });
+      });
     });
 
   it('finds the API through the state file and names an unknown device (exit 1)', async () => {
     // A state file as `npm start` writes it, in a data folder of its own, naming this devnet's API.
     const stateDir = join(dataDir, 'state-test');
     mkdirSync(stateDir, { recursive: true });
-    writeDevnetState({ pid: process.pid, startedAt: new Date().toISOString(), urls: devnet.urls, chainId: devnet.chainId, windowSeconds: devnet.windowSeconds, oracle: 'cre', meterPath: devnet.meterPath, contracts: devnet.deployment }, stateDir);
+    writeDevnetState(
+      {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        urls: devnet.urls,
+        chainId: devnet.chainId,
+        windowSeconds: devnet.windowSeconds,
+        oracle: 'cre',
+        meterPath: devnet.meterPath,
+        contracts: devnet.deployment,
+      },
+      stateDir,
+    );
     const run = await live(['NOPE_0001'], { DATA_DIR: stateDir });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`unknown device NOPE_0001: it is not registered on this devnet (see ${devnet.urls.api}/v1/devices).`);

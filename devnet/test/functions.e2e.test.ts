@@ -8,7 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataLoggerAbi, decodeWindowDocument, decodeWindowReport, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
+import {
+  dataLoggerAbi,
+  decodeWindowDocument,
+  decodeWindowReport,
+  deviceIdToBytes,
+  deviceRegistryAbi,
+  fromHex,
+  toHex,
+  windowDocumentDigest,
+} from '@gridproof/protocol';
 import { verifyWindow } from '@gridproof/functions-source';
 import { ANVIL_KEYS, deployContracts } from '@gridproof/test-support';
 import { startDevnet, type Devnet } from '../src/devnet.js';
@@ -28,7 +37,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
     await sleep(500);
   }
 }
-const windowOf = (logger: Address, windowStart: bigint) => client.readContract({ address: logger, abi: dataLoggerAbi, functionName: 'getWindow', args: [windowStart] });
+const windowOf = (logger: Address, windowStart: bigint) =>
+  client.readContract({ address: logger, abi: dataLoggerAbi, functionName: 'getWindow', args: [windowStart] });
 
 // One data folder per run under .devnet/test (not the folder `npm start` uses), removed afterwards.
 const dataDir = join(DEFAULT_DATA_DIR, 'test', `functions-${process.pid}`);
@@ -61,10 +71,14 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
     expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'recorder' })).toBe(getAddress(fns.anchor));
     first = await until('a window recorded through Functions', async () => {
       const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-      return count > 0n ? client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowStartAt', args: [0n] }) : undefined;
+      return count > 0n
+        ? client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowStartAt', args: [0n] })
+        : undefined;
     });
     // Who recorded it: the anchor's WindowAnchored event, after Automation's performUpkeep and the DON's answer.
-    const artifact = JSON.parse(await readFile(fileURLToPath(new URL('../../contracts/out/FunctionsWindowAnchor.sol/FunctionsWindowAnchor.json', import.meta.url)), 'utf8')) as { abi: Abi };
+    const artifact = JSON.parse(
+      await readFile(fileURLToPath(new URL('../../contracts/out/FunctionsWindowAnchor.sol/FunctionsWindowAnchor.json', import.meta.url)), 'utf8'),
+    ) as { abi: Abi };
     const anchored = (await client.getLogs({ address: fns.anchor, fromBlock: 0n }))
       .map((l) => decodeEventLog({ abi: artifact.abi, data: l.data, topics: l.topics }))
       .filter((e) => e.eventName === 'WindowAnchored')
@@ -123,9 +137,12 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
       functionName: 'getDevices',
       args: [ids.map((id) => toHex(deviceIdToBytes(id)))],
     })) as readonly { keyType: number; active: boolean; publicKey: `0x${string}` }[];
-    const deviceKeys = Object.fromEntries(ids.map((id, i) => [id, { keyType: devices[i].keyType as 1 | 2, active: devices[i].active, publicKey: fromHex(devices[i].publicKey) }]));
-    const report = decodeWindowReport(verifyWindow({ documentBytes: bytes, expectedWindowStart: Number(first), windowSeconds: devnet.windowSeconds, deviceKeys }).payload);
+    const deviceKeys = Object.fromEntries(
+      ids.map((id, i) => [id, { keyType: devices[i].keyType as 1 | 2, active: devices[i].active, publicKey: fromHex(devices[i].publicKey) }]),
+    );
+    const report = decodeWindowReport(
+      verifyWindow({ documentBytes: bytes, expectedWindowStart: Number(first), windowSeconds: devnet.windowSeconds, deviceKeys }).payload,
+    );
     expect({ ...f, windowStart: Number(f.windowStart), energyWh: Number(f.energyWh) }).toEqual(report);
   });
 });
-

@@ -7,7 +7,19 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { p256 } from '@noble/curves/nist.js';
 import { simulateScript } from '@chainlink/functions-toolkit';
 import { decodeFunctionData, encodeFunctionResult } from 'viem';
-import { KeyType, buildWindowDocument, deviceIdToBytes, deviceRegistryAbi, encodeReading, encodeSignedReading, encodeWindowDocument, fromHex, publicKeyOf, toHex, type Hex } from '@gridproof/protocol';
+import {
+  KeyType,
+  buildWindowDocument,
+  deviceIdToBytes,
+  deviceRegistryAbi,
+  encodeReading,
+  encodeSignedReading,
+  encodeWindowDocument,
+  fromHex,
+  publicKeyOf,
+  toHex,
+  type Hex,
+} from '@gridproof/protocol';
 import { buildFunctionsSource } from '../src/functions/build.js';
 
 process.env.PATH = `${join(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.bin')}:${process.env.PATH}`;
@@ -23,7 +35,15 @@ function window(n: number): Uint8Array {
   const devices = Array.from({ length: DEVICES }, (_, d) => ({
     deviceId: id(d),
     readings: Array.from({ length: Math.min(per, n - d * per) }, (_, k) => {
-      const bytes = encodeReading({ deviceId: id(d), counter: 1 + k, timestamp: START + (k % SECONDS), powerW: 1000, energyWh: 10 * k, voltageMv: 230_000, status: 'ON' });
+      const bytes = encodeReading({
+        deviceId: id(d),
+        counter: 1 + k,
+        timestamp: START + (k % SECONDS),
+        powerW: 1000,
+        energyWh: 10 * k,
+        voltageMv: 230_000,
+        status: 'ON',
+      });
       return encodeSignedReading(bytes, p256.sign(sha256(bytes), priv(d), { prehash: false, lowS: true }));
     }),
   })).filter((d) => d.readings.length > 0);
@@ -39,11 +59,20 @@ const server = createServer((req, res) => {
     if (req.url === '/bundle.js') return void res.end(bundle);
     if (req.url?.endsWith('/document')) return void res.end(doc);
     const call = JSON.parse(body);
-    const ids = (decodeFunctionData({ abi: deviceRegistryAbi, data: call.params[0].data as Hex }).args![0] as Hex[]).map((b) => new TextDecoder().decode(fromHex(b)));
+    const ids = (decodeFunctionData({ abi: deviceRegistryAbi, data: call.params[0].data as Hex }).args![0] as Hex[]).map((b) =>
+      new TextDecoder().decode(fromHex(b)),
+    );
     const result = encodeFunctionResult({
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
-      result: ids.map((i) => ({ deviceId: toHex(deviceIdToBytes(i)), keyType: 1, owner: '0x0000000000000000000000000000000000000001', active: true, registeredAt: 1n, publicKey: toHex(pubs[Number(i.slice(5))]) })),
+      result: ids.map((i) => ({
+        deviceId: toHex(deviceIdToBytes(i)),
+        keyType: 1,
+        owner: '0x0000000000000000000000000000000000000001',
+        active: true,
+        registeredAt: 1n,
+        publicKey: toHex(pubs[Number(i.slice(5))]),
+      })),
     } as never);
     res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));
   });
@@ -53,7 +82,13 @@ const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const built = await buildFunctionsSource({ codeUrl: `${base}/bundle.js`, settings: { samplingThreshold: 1e9, sampleSize: 1 } });
 bundle = built.bundle;
 
-const run = () => simulateScript({ source: built.source, args: [String(START), String(SECONDS), base, '0x00000000000000000000000000000000000000c0'], secrets: { rpcUrl: base, registryBlock: 'latest' }, maxExecutionTimeMs: 60_000 });
+const run = () =>
+  simulateScript({
+    source: built.source,
+    args: [String(START), String(SECONDS), base, '0x00000000000000000000000000000000000000c0'],
+    secrets: { rpcUrl: base, registryBlock: 'latest' },
+    maxExecutionTimeMs: 60_000,
+  });
 doc = window(DEVICES);
 let t = performance.now();
 await run();
@@ -70,9 +105,13 @@ for (const n of (process.env.BENCH_SIZES ?? '1000,2000,4000,8000').split(',').ma
   const rate = (n - DEVICES) / ((ms - overhead) / 1000);
   worst = Math.min(worst, rate);
   if (ms <= 10_000) largestWithin = Math.max(largestWithin, n);
-  console.log(`Functions (Deno, WebCrypto P-256): ${n} readings, ${(doc.length / 1024).toFixed(0)} KiB document: ${ms.toFixed(0)} ms -> ${rate.toFixed(0)} readings/s`);
+  console.log(
+    `Functions (Deno, WebCrypto P-256): ${n} readings, ${(doc.length / 1024).toFixed(0)} KiB document: ${ms.toFixed(0)} ms -> ${rate.toFixed(0)} readings/s`,
+  );
 }
 const byTime = Math.floor(((10_000 - overhead) / 1000) * worst);
 const byBody = Math.floor((2 * 1024 * 1024) / (doc.length / Number((process.env.BENCH_SIZES ?? '1000,2000,4000,8000').split(',').at(-1))));
-console.log(`Largest window verified in full: ${largestWithin} readings measured within 10 s; extrapolated at the slowest rate ~${byTime}; the 2 MB HTTP response limit caps the document at ~${byBody} readings`);
+console.log(
+  `Largest window verified in full: ${largestWithin} readings measured within 10 s; extrapolated at the slowest rate ~${byTime}; the 2 MB HTTP response limit caps the document at ~${byBody} readings`,
+);
 server.close();

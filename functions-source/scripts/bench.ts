@@ -1,14 +1,6 @@
 // Readings verified per second by verifyWindow (noble P-256 / Ed25519), on a generated window.
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  KeyType,
-  buildWindowDocument,
-  encodeReading,
-  encodeSignedReading,
-  encodeWindowDocument,
-  publicKeyOf,
-  signReadingBytes,
-} from '@gridproof/protocol';
+import { KeyType, buildWindowDocument, encodeReading, encodeSignedReading, encodeWindowDocument, publicKeyOf, signReadingBytes } from '@gridproof/protocol';
 import { verifyWindow, type RegisteredDeviceKey } from '../src/index.js';
 
 const WINDOW_START = 1767225600;

@@ -13,19 +13,25 @@ function scratchRoot(): string {
   cpSync(`${root}contracts/script/networks`, `${dir}/contracts/script/networks`, { recursive: true });
   for (const network of Object.keys(CRE_CHAIN_NAMES)) {
     const { chainId } = JSON.parse(readFileSync(`${dir}/contracts/script/networks/${network}.json`, 'utf8'));
-    writeFileSync(`${dir}/contracts/deployments/${chainId}.json`, JSON.stringify({ chainId, deviceRegistry: `0x${'1'.repeat(40)}`, dataLogger: `0x${'2'.repeat(40)}` }));
+    writeFileSync(
+      `${dir}/contracts/deployments/${chainId}.json`,
+      JSON.stringify({ chainId, deviceRegistry: `0x${'1'.repeat(40)}`, dataLogger: `0x${'2'.repeat(40)}` }),
+    );
   }
   return dir;
 }
 
 describe('CRE config per network', () => {
   const dir = scratchRoot();
-  test.each(Object.entries(CRE_CHAIN_NAMES))('%s: addresses from the deployment, the CRE chain name, and a config the workflow accepts', (network, chainName) => {
-    const config = creConfigFor({ network, apiUrl: 'https://api.gridproof.example', root: dir });
-    expect(config.chainSelectorName).toBe(chainName);
-    expect(config.dataLoggerAddress).toBe(`0x${'2'.repeat(40)}`);
-    expect(config.deviceRegistryAddress).toBe(`0x${'1'.repeat(40)}`);
-  });
+  test.each(Object.entries(CRE_CHAIN_NAMES))(
+    '%s: addresses from the deployment, the CRE chain name, and a config the workflow accepts',
+    (network, chainName) => {
+      const config = creConfigFor({ network, apiUrl: 'https://api.gridproof.example', root: dir });
+      expect(config.chainSelectorName).toBe(chainName);
+      expect(config.dataLoggerAddress).toBe(`0x${'2'.repeat(40)}`);
+      expect(config.deviceRegistryAddress).toBe(`0x${'1'.repeat(40)}`);
+    },
+  );
 
   test('refuses a network that was not deployed, and one it does not know', () => {
     const empty = mkdtempSync(`${tmpdir()}/cre-config-empty-`);

@@ -49,6 +49,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const config = creConfigFor({ network, apiUrl, root, windowSeconds: windowSeconds ? Number(windowSeconds) : undefined });
   const out = `${root}functions-source/config.${network}.json`;
-  writeFileSync(out, JSON.stringify(config, null, 2) + '\n');
+  writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

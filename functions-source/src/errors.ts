@@ -81,7 +81,7 @@ export const MAX_FUNCTIONS_ERROR_BYTES = 256;
 export function clipFunctionsError(s: string): string {
   const bytes = new TextEncoder().encode(s);
   if (bytes.length <= MAX_FUNCTIONS_ERROR_BYTES) return s;
-  return new TextDecoder().decode(bytes.slice(0, MAX_FUNCTIONS_ERROR_BYTES - 3)).replace(/\uFFFD$/, '') + '...';
+  return `${new TextDecoder().decode(bytes.slice(0, MAX_FUNCTIONS_ERROR_BYTES - 3)).replace(/\uFFFD$/, '')}...`;
 }
 
 /**

@@ -42,7 +42,9 @@ describe('verifyWindow with sampling', () => {
   const N = 40;
   const FORGED = 17;
   // SOLR_0001's readings, one of them signed with SOLR_0002's key: a forgery only a signature check finds.
-  const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+  const readings = Array.from({ length: N }, (_, k) =>
+    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'),
+  );
   const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
   const digest = windowDocumentDigest(bytes);
   const base = { documentBytes: bytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() };
@@ -85,10 +87,14 @@ describe('verifyWindow with sampling', () => {
     const sampled = { threshold: 0, sampleSize: 1, seed };
     const doc = vectorDocument();
     doc.energyWh += 1;
-    expect(() => verifyWindow({ ...base, documentBytes: encode(doc), sampling: sampled })).toThrow(expect.objectContaining({ code: Code.WINDOW_SUMMARY_MISMATCH }));
+    expect(() => verifyWindow({ ...base, documentBytes: encode(doc), sampling: sampled })).toThrow(
+      expect.objectContaining({ code: Code.WINDOW_SUMMARY_MISMATCH }),
+    );
     const doc2 = vectorDocument();
     doc2.devices[2].readings.reverse(); // counters out of order: checked for every reading, sampled or not
-    expect(() => verifyWindow({ ...base, documentBytes: encode(doc2), sampling: sampled })).toThrow(expect.objectContaining({ code: Code.COUNTER_NOT_INCREASING }));
+    expect(() => verifyWindow({ ...base, documentBytes: encode(doc2), sampling: sampled })).toThrow(
+      expect.objectContaining({ code: Code.COUNTER_NOT_INCREASING }),
+    );
   });
 
   it('refuses malformed sampling arguments', () => {

@@ -19,7 +19,18 @@ import {
 } from '@gridproof/protocol';
 import { batchVerifiers, verifyWindow, type VerifyWindowParameters } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
-import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+import {
+  WINDOW_SECONDS,
+  WINDOW_START,
+  buildWindow,
+  encode,
+  reading,
+  signed,
+  vector,
+  vectorBytes,
+  vectorDocument,
+  vectorKeys,
+} from './testing/windowFixture.js';
 
 const params = (documentBytes: Uint8Array, over: Partial<VerifyWindowParameters> = {}): VerifyWindowParameters => ({
   documentBytes,
@@ -120,7 +131,13 @@ describe('verifyWindow rejects', () => {
   it('a document of another window or window length', () => {
     rejection(params(vectorBytes(), { expectedWindowStart: T + 300 }), Code.WINDOW_MISMATCH, `expected window ${T + 300}`);
     rejection(params(vectorBytes(), { windowSeconds: 600 }), Code.WINDOW_MISMATCH, '(600 s)');
-    rejection(params(mutated((d) => (d.windowStart = T + 300)), { expectedWindowStart: T }), Code.WINDOW_MISMATCH);
+    rejection(
+      params(
+        mutated((d) => (d.windowStart = T + 300)),
+        { expectedWindowStart: T },
+      ),
+      Code.WINDOW_MISMATCH,
+    );
   });
 
   it('bad call arguments', () => {
@@ -128,14 +145,23 @@ describe('verifyWindow rejects', () => {
     rejection(params(vectorBytes(), { expectedWindowStart: T + 1 }), Code.INVALID_ARGUMENTS);
   });
 
-  it('extra, missing or mistyped fields, through protocol\'s strict parseWindowDocument (the key is named)', () => {
+  it("extra, missing or mistyped fields, through protocol's strict parseWindowDocument (the key is named)", () => {
     const unknown = rejection(params(mutated((d) => Object.assign(d, { note: 'x' }))), Code.DOCUMENT_MALFORMED, 'unknown key "note"');
     expect(unknown.location).toMatchObject({ position: 'note', reason: 'UNKNOWN_KEY' });
     expect(unknown.cause).toBeInstanceOf(InvalidWindowDocumentError);
     rejection(params(mutated((d) => Object.assign(d.devices[1], { bonusWh: 1 }))), Code.DOCUMENT_MALFORMED, 'devices[1]', 'bonusWh');
-    const missing = rejection(params(mutated((d) => delete (d.devices[2] as Partial<WindowDocument['devices'][0]>).baseline)), Code.DOCUMENT_MALFORMED, 'missing key "baseline"');
+    const missing = rejection(
+      params(mutated((d) => delete (d.devices[2] as Partial<WindowDocument['devices'][0]>).baseline)),
+      Code.DOCUMENT_MALFORMED,
+      'missing key "baseline"',
+    );
     expect(missing.location).toMatchObject({ position: 'devices[2].baseline', reason: 'MISSING_KEY' });
-    const mistyped = rejection(params(mutated((d) => Object.assign(d, { windowStart: String(T) }))), Code.DOCUMENT_MALFORMED, 'windowStart', 'non-negative integer');
+    const mistyped = rejection(
+      params(mutated((d) => Object.assign(d, { windowStart: String(T) }))),
+      Code.DOCUMENT_MALFORMED,
+      'windowStart',
+      'non-negative integer',
+    );
     expect(mistyped.location).toMatchObject({ position: 'windowStart', reason: 'WRONG_TYPE' });
     rejection(params(mutated((d) => (d.devices = []))), Code.DOCUMENT_MALFORMED, 'no devices');
     rejection(params(mutated((d) => (d.devices[2].readings = []))), Code.DOCUMENT_MALFORMED, 'SOLR_0002', 'devices[2]');
@@ -166,7 +192,13 @@ describe('verifyWindow rejects', () => {
 
   it('a reading with a bad layout (status byte 2), naming its counter', () => {
     // Byte 42 is the status; anything but 0/1 is not a v1 reading, whatever the signature says.
-    const err = rejection(params(flipped(2, 1, READING_LAYOUT.status.offset, 0x03)), Code.READING_MALFORMED, 'SOLR_0002#11', 'devices[2].readings[1]', 'Status byte');
+    const err = rejection(
+      params(flipped(2, 1, READING_LAYOUT.status.offset, 0x03)),
+      Code.READING_MALFORMED,
+      'SOLR_0002#11',
+      'devices[2].readings[1]',
+      'Status byte',
+    );
     expect(err.location).toMatchObject({ deviceId: 'SOLR_0002', counter: 11, position: 'devices[2].readings[1]' });
   });
 
@@ -196,9 +228,7 @@ describe('verifyWindow rejects', () => {
   });
 
   it("a reading carrying another device's id", () => {
-    const bytes = buildWindow([
-      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T, 10)), signed(reading('SOLR_0002', 2, T + 1, 10))] },
-    ]);
+    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T, 10)), signed(reading('SOLR_0002', 2, T + 1, 10))] }]);
     const err = rejection(params(bytes), Code.READING_DEVICE_MISMATCH, 'SOLR_0001#2', 'devices[0].readings[1]', 'SOLR_0002');
     expect(err.location.counter).toBe(2);
   });
@@ -214,16 +244,12 @@ describe('verifyWindow rejects', () => {
   it('counters that do not strictly increase (swapped or repeated)', () => {
     const swapped = mutated((d) => ([d.devices[0].readings[1], d.devices[0].readings[2]] = [d.devices[0].readings[2], d.devices[0].readings[1]]));
     rejection(params(swapped), Code.COUNTER_NOT_INCREASING, 'INDU_0042#11', 'devices[0].readings[2]');
-    const repeated = buildWindow([
-      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 10)), signed(reading('SOLR_0001', 3, T + 5, 12))] },
-    ]);
+    const repeated = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 10)), signed(reading('SOLR_0001', 3, T + 5, 12))] }]);
     rejection(params(repeated), Code.COUNTER_NOT_INCREASING, 'SOLR_0001#3', 'devices[0].readings[1]');
   });
 
   it('cumulative energy going down', () => {
-    const bytes = buildWindow([
-      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 100)), signed(reading('SOLR_0001', 4, T + 5, 99))] },
-    ]);
+    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 100)), signed(reading('SOLR_0001', 4, T + 5, 99))] }]);
     rejection(params(bytes), Code.ENERGY_DECREASING, 'SOLR_0001#4', 'devices[0].readings[1]', '99 Wh');
   });
 

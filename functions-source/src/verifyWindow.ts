@@ -97,7 +97,10 @@ export interface BatchVerification {
  * The verifier of one batch kind, as steps: it yields signature checks in batches and resumes with
  * the verdicts (see {@link verifyWindowSteps}), and throws {@link WindowVerificationError} on the first problem.
  */
-export type BatchVerifier<K extends BatchKind> = (doc: BatchDocument<K>, context: BatchVerifierContext) => Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]>;
+export type BatchVerifier<K extends BatchKind> = (
+  doc: BatchDocument<K>,
+  context: BatchVerifierContext,
+) => Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]>;
 
 const HASH_PATTERN = /^0x[0-9a-f]{64}$/;
 const SIGNED_READING_PATTERN = new RegExp(`^0x[0-9a-f]{${SIGNED_READING_LENGTH * 2}}$`);
@@ -145,7 +148,11 @@ export function verifyWindow(parameters: VerifyWindowParameters): VerifyWindowRe
  * policy every other adapter matches, and what QuickJS runs in the CRE DON.
  */
 export function verifySignatureWithNoble(check: SignatureCheck): SignatureVerdict {
-  return nobleSignatureVerifier().verify({ readingBytes: check.readingBytes, signature: check.signature, key: { keyType: check.key.keyType, publicKey: check.key.publicKey } });
+  return nobleSignatureVerifier().verify({
+    readingBytes: check.readingBytes,
+    signature: check.signature,
+    key: { keyType: check.key.keyType, publicKey: check.key.publicKey },
+  });
 }
 
 /**
@@ -185,8 +192,9 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
       { position: 'windowStart', windowStart, windowSeconds: docWindowSeconds, expectedWindowStart, expectedWindowSeconds: windowSeconds },
     );
   }
-  const verifier = Object.prototype.hasOwnProperty.call(batchVerifiers, doc.kind) ? batchVerifiers[doc.kind] : undefined;
-  if (!verifier) throw new WindowVerificationError(Code.KIND_UNSUPPORTED, `No verifier for batch kind ${JSON.stringify(doc.kind)}.`, { position: 'kind', kind: doc.kind });
+  const verifier = Object.hasOwn(batchVerifiers, doc.kind) ? batchVerifiers[doc.kind] : undefined;
+  if (!verifier)
+    throw new WindowVerificationError(Code.KIND_UNSUPPORTED, `No verifier for batch kind ${JSON.stringify(doc.kind)}.`, { position: 'kind', kind: doc.kind });
   const documentDigest = windowDocumentDigest(documentBytes);
   const totals = yield* verifier(doc, { documentBytes, documentDigest, windowStart, windowSeconds, deviceKeys, sampling });
 
@@ -248,7 +256,7 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
     }
     previousDeviceId = deviceId;
 
-    const key = Object.prototype.hasOwnProperty.call(deviceKeys, deviceId) ? deviceKeys[deviceId] : undefined;
+    const key = Object.hasOwn(deviceKeys, deviceId) ? deviceKeys[deviceId] : undefined;
     if (!key || (key.keyType !== KeyType.P256 && key.keyType !== KeyType.ED25519)) {
       throw new WindowVerificationError(Code.DEVICE_UNKNOWN, `Device ${deviceId} at ${at} is not registered.`, where);
     }
@@ -333,7 +341,7 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
     }
 
     const verdicts = yield pending.map(({ signed }) => ({ readingBytes: signed.readingBytes, signature: signed.signature, key }));
-    pending.forEach(({ name, loc }, k) => signatureVerdict(verdicts[k], name, loc));
+    for (const [k, { name, loc }] of pending.entries()) signatureVerdict(verdicts[k], name, loc);
     signaturesVerified += pending.length;
 
     // Every claimed summary field against the recomputed one.

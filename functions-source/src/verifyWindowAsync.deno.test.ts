@@ -23,7 +23,14 @@ async function verdictsInDeno(): Promise<{ support: unknown; method: string; ver
     const verdicts = await runVectorVerdicts(v, ${JSON.stringify(cases)});
     console.log(JSON.stringify({ support: await v.backend.ed25519Support(), method: v.method(2), verdicts }));
   `;
-  const out = await build({ stdin: { contents: entry, resolveDir: here, loader: 'js' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const out = await build({
+    stdin: { contents: entry, resolveDir: here, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   // No permissions: the adapter needs none. `-` reads the program from stdin.
   const run = promisify(execFile)(DENO, ['run', '--quiet', '--no-prompt', '-'], { timeout: 60_000, maxBuffer: 16 << 20 });
   run.child.stdin!.end(out.outputFiles[0].text);
@@ -32,7 +39,7 @@ async function verdictsInDeno(): Promise<{ support: unknown; method: string; ver
 }
 
 describe('WebCrypto signature adapter in Deno', () => {
-  it('gives noble\'s verdict on every project and Wycheproof vector, Ed25519 natively', async () => {
+  it("gives noble's verdict on every project and Wycheproof vector, Ed25519 natively", async () => {
     const deno = await verdictsInDeno();
     const reference = await runVectorVerdicts(nobleSignatureVerifier(), cases);
     expect(deno.verdicts).toHaveLength(cases.length);

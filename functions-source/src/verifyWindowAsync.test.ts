@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { READING_LAYOUT, concatBytes, decodeSignedReading, encodeReading, encodeSignedReading, fromHex, readingDigest, toHex, uintToBytes, bytesToUint, type WindowDocument } from '@gridproof/protocol';
+import {
+  READING_LAYOUT,
+  concatBytes,
+  decodeSignedReading,
+  encodeReading,
+  encodeSignedReading,
+  fromHex,
+  readingDigest,
+  toHex,
+  uintToBytes,
+  bytesToUint,
+  type WindowDocument,
+} from '@gridproof/protocol';
 import { projectSignatureVectors } from '@gridproof/protocol/verifiers/test-vectors';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { verifyWindow } from './verifyWindow.js';
 import { nobleVerifier, verifyWindowAsync, webCryptoVerifier } from './verifyWindowAsync.js';
-import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, fixtureDevices, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+import {
+  WINDOW_SECONDS,
+  WINDOW_START,
+  buildWindow,
+  encode,
+  fixtureDevices,
+  reading,
+  signed,
+  vector,
+  vectorBytes,
+  vectorDocument,
+  vectorKeys,
+} from './testing/windowFixture.js';
 
 const params = (documentBytes: Uint8Array) => ({ documentBytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() });
 const outcome = async (f: () => unknown) => {
@@ -21,6 +45,11 @@ function mutated(change: (doc: WindowDocument) => void): Uint8Array {
   change(doc);
   return encode(doc);
 }
+/** Flips the low bit of byte `i`, in place. */
+const flip = (s: Uint8Array, i: number) => {
+  s[i] ^= 1;
+  return s;
+};
 const withSignature = (device: number, index: number, sig: (s: Uint8Array) => Uint8Array) =>
   mutated((doc) => {
     const { readingBytes, signature } = decodeSignedReading(fromHex(doc.devices[device].readings[index]));
@@ -31,15 +60,18 @@ const n = p256.Point.CURVE().n;
 describe('verifyWindowAsync (WebCrypto P-256) agrees with verifyWindow (noble)', () => {
   const cases: [string, Uint8Array][] = [
     ['the vector', vectorBytes()],
-    ['a flipped signature byte (P-256)', withSignature(1, 1, (s) => ((s[5] ^= 1), s))],
-    ['a flipped signature byte (Ed25519)', withSignature(0, 2, (s) => ((s[5] ^= 1), s))],
+    ['a flipped signature byte (P-256)', withSignature(1, 1, (s) => flip(s, 5))],
+    ['a flipped signature byte (Ed25519)', withSignature(0, 2, (s) => flip(s, 5))],
     ['a high-S P-256 signature', withSignature(2, 0, (s) => concatBytes(s.subarray(0, 32), uintToBytes(n - bytesToUint(s.subarray(32)), 32)))],
     ['r = 0', withSignature(1, 0, (s) => concatBytes(new Uint8Array(32), s.subarray(32)))],
-    ['a flipped reading byte', mutated((doc) => {
-      const b = fromHex(doc.devices[2].readings[1]);
-      b[READING_LAYOUT.energyWh.offset] ^= 1;
-      doc.devices[2].readings[1] = toHex(b);
-    })],
+    [
+      'a flipped reading byte',
+      mutated((doc) => {
+        const b = fromHex(doc.devices[2].readings[1]);
+        b[READING_LAYOUT.energyWh.offset] ^= 1;
+        doc.devices[2].readings[1] = toHex(b);
+      }),
+    ],
   ];
   for (const [name, bytes] of cases) {
     it(name, async () => {
@@ -97,7 +129,11 @@ describe('one signature policy in both DON paths', () => {
   });
 
   it('webCryptoVerifier and nobleVerifier give the same verdicts on every project signature vector', async () => {
-    const checks = projectSignatureVectors().map((v) => ({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: v.keyType as 1 | 2, publicKey: fromHex(v.publicKey), active: true } }));
+    const checks = projectSignatureVectors().map((v) => ({
+      readingBytes: fromHex(v.reading),
+      signature: fromHex(v.signature),
+      key: { keyType: v.keyType as 1 | 2, publicKey: fromHex(v.publicKey), active: true },
+    }));
     const kind = (x: unknown) => (x instanceof Error ? 'format' : x ? 'valid' : 'invalid');
     const web = (await webCryptoVerifier(crypto.subtle)(checks)).map(kind);
     expect(web).toEqual((await nobleVerifier(checks)).map(kind));

@@ -42,5 +42,8 @@ export const nobleVerifier: SignatureVerifier = async (checks) => checks.map(ver
  */
 export function webCryptoVerifier(subtle: SubtleCrypto, options?: WebCryptoBackendOptions): SignatureVerifier {
   const verifier = webCryptoSignatureVerifier(subtle, options);
-  return (checks) => Promise.all(checks.map((c) => verifier.verify({ readingBytes: c.readingBytes, signature: c.signature, key: { keyType: c.key.keyType, publicKey: c.key.publicKey } })));
+  return (checks) =>
+    Promise.all(
+      checks.map((c) => verifier.verify({ readingBytes: c.readingBytes, signature: c.signature, key: { keyType: c.key.keyType, publicKey: c.key.publicKey } })),
+    );
 }

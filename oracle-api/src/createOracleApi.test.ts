@@ -21,7 +21,12 @@ describe(`restart on the same DATA_DIR (${testBackend})`, () => {
     await database.drop();
   });
 
-  const clock = { t: T0 + 100, now() { return this.t; } };
+  const clock = {
+    t: T0 + 100,
+    now() {
+      return this.t;
+    },
+  };
   const devices = createMemoryDeviceDirectory({ [meters.solar.deviceId]: keyEntry(meters.solar) });
   const open = (windowSeconds = 300) => createOracleApi({ dataDir, clock, devices, logger: silentLogger, windowSeconds, ...database.config });
   const post = (api: Awaited<ReturnType<typeof open>>, ...rs: Uint8Array[]) =>

@@ -96,7 +96,9 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
     // Window starts in the database are aligned to the length they were sealed with.
     const [other] = await database.db.select().from(windows).where(ne(windows.windowSeconds, rules.windowSeconds)).limit(1);
     if (other) {
-      throw new Error(`Data in ${config.databaseUrl ? 'the database' : dataDir} was sealed with ${other.windowSeconds} s windows; WINDOW_SECONDS=${rules.windowSeconds} would mix lengths.`);
+      throw new Error(
+        `Data in ${config.databaseUrl ? 'the database' : dataDir} was sealed with ${other.windowSeconds} s windows; WINDOW_SECONDS=${rules.windowSeconds} would mix lengths.`,
+      );
     }
   } catch (err) {
     await database.close();
@@ -130,7 +132,8 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
   // Live sockets and MQTT each add a listener; more than ten is normal, not a leak.
   ctx.events.setMaxListeners(0);
   const sealer = createSealer(ctx);
-  const anchors = config.dataLoggerAddress && config.rpcUrl ? createAnchorWatcher(ctx, { address: config.dataLoggerAddress, rpcUrl: config.rpcUrl }) : undefined;
+  const anchors =
+    config.dataLoggerAddress && config.rpcUrl ? createAnchorWatcher(ctx, { address: config.dataLoggerAddress, rpcUrl: config.rpcUrl }) : undefined;
   ctx.anchoring = anchors ? 'watched' : 'unknown';
   if (config.rpcUrl) {
     const chain = createPublicClient({ transport: http(config.rpcUrl, { timeout: 2000, retryCount: 0 }) });

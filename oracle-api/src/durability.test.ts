@@ -61,7 +61,11 @@ describe(`durability across SIGKILL mid-ingest (${testBackend})`, () => {
           }
           let status = 0;
           try {
-            const res = await fetch(`${url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ readings: batch.map((r) => toHex(r)) }) });
+            const res = await fetch(`${url}/v1/readings`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ readings: batch.map((r) => toHex(r)) }),
+            });
             status = res.status;
             await res.arrayBuffer();
           } catch {
@@ -94,7 +98,11 @@ describe(`durability across SIGKILL mid-ingest (${testBackend})`, () => {
     // A client that got no answer retries; whatever had committed comes back as duplicates.
     for (const s of streams) {
       for (const batch of s.filter((b) => unacked.includes(b))) {
-        const res = await fetch(`${api.url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ readings: batch.map((r) => toHex(r)) }) });
+        const res = await fetch(`${api.url}/v1/readings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ readings: batch.map((r) => toHex(r)) }),
+        });
         expect(res.status).toBe(200);
         const out = (await res.json()) as { accepted: number; duplicates: number };
         expect(out.accepted + out.duplicates).toBe(batch.length);

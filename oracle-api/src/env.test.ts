@@ -16,7 +16,9 @@ describe('env', () => {
       MAX_BATCH: 500,
     });
     expect(parseEnv({ ...base, DATA_DIR: 'memory', WINDOW_SECONDS: '60' })).toMatchObject({ DATA_DIR: 'memory', WINDOW_SECONDS: 60 });
-    expect(parseEnv({ ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gridproof', MQTT_URL: 'mqtt://127.0.0.1:1883', MQTT_PORT: 'off' })).toMatchObject({
+    expect(
+      parseEnv({ ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gridproof', MQTT_URL: 'mqtt://127.0.0.1:1883', MQTT_PORT: 'off' }),
+    ).toMatchObject({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/gridproof',
       MQTT_URL: 'mqtt://127.0.0.1:1883',
       MQTT_PORT: 'off',

@@ -13,7 +13,10 @@ export const envSchema = z.object({
   /** postgres://… — PostgreSQL instead of PGlite (blocks stay in DATA_DIR; DATA_DIR=memory gives a temporary blockstore). */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   /** PostgreSQL schema for the tables; default public. */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .optional(),
   /** External MQTT broker (mqtt:// or mqtts://); unset = embedded broker on MQTT_PORT. */
   MQTT_URL: z.url({ protocol: /^mqtts?$/, error: 'must be an mqtt:// or mqtts:// URL' }).optional(),
   /** Embedded broker port (0 = a free one); `off` disables MQTT ingest. */
@@ -22,7 +25,10 @@ export const envSchema = z.object({
   DATA_LOGGER_ADDRESS: (z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>).optional(),
   RPC_URL: z.url(),
   DEVICE_REGISTRY_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>,
-  WINDOW_SECONDS: uint.positive().refine((v) => 3600 % v === 0, 'must divide 3600').default(300),
+  WINDOW_SECONDS: uint
+    .positive()
+    .refine((v) => 3600 % v === 0, 'must divide 3600')
+    .default(300),
   SEAL_GRACE_SECONDS: uint.default(5),
   MAX_CLOCK_SKEW_SECONDS: uint.default(30),
   MAX_BATCH: uint.positive().default(MAX_BATCH),

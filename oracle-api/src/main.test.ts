@@ -33,7 +33,11 @@ describe('src/main.ts as a child process', () => {
       });
       const health = await (await fetch(`${url}/health`)).json();
       // Up and ingesting (db ok, embedded broker ok), but the chain RPC does not answer: degraded, and /health says which part.
-      expect(health).toMatchObject({ status: 'degraded', windowSeconds: 60, checks: { db: { status: 'ok' }, broker: { status: 'ok', mode: 'embedded' }, chain: { status: 'down' } } });
+      expect(health).toMatchObject({
+        status: 'degraded',
+        windowSeconds: 60,
+        checks: { db: { status: 'ok' }, broker: { status: 'ok', mode: 'embedded' }, chain: { status: 'down' } },
+      });
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       expect((await exited)[0]).toBe(0);

@@ -60,7 +60,11 @@ export async function startOracleApi(params: StartOracleApiParameters = {}): Pro
   if (interval > 0) service.sealer.start(interval);
   if (interval > 0) service.anchors?.start(params.anchorIntervalMs ?? 5000);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  service.ctx.logger.info('oracle-api listening', { url: `http://${urlHost}:${info.port}`, mqttUrl: mqtt?.url ?? null, windowSeconds: service.ctx.rules.windowSeconds });
+  service.ctx.logger.info('oracle-api listening', {
+    url: `http://${urlHost}:${info.port}`,
+    mqttUrl: mqtt?.url ?? null,
+    windowSeconds: service.ctx.rules.windowSeconds,
+  });
   return {
     ...service,
     url: `http://${urlHost}:${info.port}`,

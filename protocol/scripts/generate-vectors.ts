@@ -8,6 +8,6 @@ import { buildVectors } from './vectors.js';
 const dir = fileURLToPath(new URL('../test-vectors/', import.meta.url));
 const files = { ...buildVectors(), 'signatures.json': { cases: buildSignatureVectors() } };
 for (const [name, content] of Object.entries(files)) {
-  writeFileSync(dir + name, JSON.stringify(content, null, 2) + '\n');
+  writeFileSync(dir + name, `${JSON.stringify(content, null, 2)}\n`);
   console.log(`wrote test-vectors/${name}`);
 }

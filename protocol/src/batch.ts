@@ -182,12 +182,12 @@ function checkFields(value: unknown, fields: Record<string, FieldType>, at: stri
   if (!isRecord(value)) throw new InvalidWindowDocumentError(`${name} is not an object.`, { reason: 'WRONG_TYPE', position: at });
   const keyAt = (key: string) => (at === '' ? key : `${at}.${key}`);
   for (const key of Object.keys(value).sort()) {
-    if (!Object.prototype.hasOwnProperty.call(fields, key)) {
+    if (!Object.hasOwn(fields, key)) {
       throw new InvalidWindowDocumentError(`${name} has unknown key "${key}".`, { reason: 'UNKNOWN_KEY', position: keyAt(key), key });
     }
   }
   for (const key of Object.keys(fields).sort()) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+    if (!Object.hasOwn(value, key)) {
       throw new InvalidWindowDocumentError(`${name} is missing key "${key}".`, { reason: 'MISSING_KEY', position: keyAt(key), key });
     }
     if (!hasType(value[key], fields[key])) {
@@ -213,7 +213,10 @@ export function parseReadingsDocument(value: unknown): WindowDocument {
     checkFields(batch, DEVICE_BATCH_FIELDS, at);
     ((batch as Record<string, unknown>).readings as unknown[]).forEach((r, j) => {
       if (typeof r !== 'string') {
-        throw new InvalidWindowDocumentError(`${at}.readings[${j}] must be a string (signed reading, 0x hex).`, { reason: 'WRONG_TYPE', position: `${at}.readings[${j}]` });
+        throw new InvalidWindowDocumentError(`${at}.readings[${j}] must be a string (signed reading, 0x hex).`, {
+          reason: 'WRONG_TYPE',
+          position: `${at}.readings[${j}]`,
+        });
       }
     });
   });

@@ -9,9 +9,13 @@ import { InvalidWindowDocumentError, type WindowDocumentProblem } from './errors
 const vector = JSON.parse(readFileSync(new URL('../test-vectors/window.json', import.meta.url), 'utf8'));
 const bytes = fromHex(vector.document);
 
+/** A document as an untyped object: the tests break it into any shape. */
+// biome-ignore lint/suspicious/noExplicitAny: mutations must reach any key, typed or not
+type Loose = Record<string, any>;
+
 /** The vector document as a plain mutable object, changed by `change`, re-encoded canonically. */
-function changed(change: (doc: Record<string, any>) => void): Uint8Array {
-  const doc = dagJson.decode<Record<string, any>>(bytes);
+function changed(change: (doc: Loose) => void): Uint8Array {
+  const doc = dagJson.decode<Loose>(bytes);
   change(doc);
   return dagJson.encode(doc);
 }
@@ -36,11 +40,17 @@ describe('parseWindowDocument', () => {
     expect(encodeWindowDocument(doc)).toEqual(bytes);
   });
 
-  it.each<[string, (d: Record<string, any>) => void, WindowDocumentProblem, string, string]>([
+  it.each<[string, (d: Loose) => void, WindowDocumentProblem, string, string]>([
     ['an unknown top-level key', (d) => (d.note = 'x'), 'UNKNOWN_KEY', 'note', 'unknown key "note"'],
     ['an unknown key in a device batch', (d) => (d.devices[1].bonusWh = 1), 'UNKNOWN_KEY', 'devices[1].bonusWh', 'devices[1] has unknown key "bonusWh"'],
     ['a missing top-level key', (d) => delete d.energyWh, 'MISSING_KEY', 'energyWh', 'missing key "energyWh"'],
-    ['a missing baseline (null is required, not absence)', (d) => delete d.devices[2].baseline, 'MISSING_KEY', 'devices[2].baseline', 'devices[2] is missing key "baseline"'],
+    [
+      'a missing baseline (null is required, not absence)',
+      (d) => delete d.devices[2].baseline,
+      'MISSING_KEY',
+      'devices[2].baseline',
+      'devices[2] is missing key "baseline"',
+    ],
     ['a missing kind', (d) => delete d.kind, 'MISSING_KEY', 'kind', 'missing key "kind"'],
     ['a number as a string', (d) => (d.windowStart = String(d.windowStart)), 'WRONG_TYPE', 'windowStart', 'windowStart must be a non-negative integer'],
     ['a negative count', (d) => (d.devices[0].readingCount = -1), 'WRONG_TYPE', 'devices[0].readingCount', 'non-negative integer, got -1'],

@@ -1,4 +1,11 @@
-import { buildWindowDocument, decodeWindowDocument, parseReadingsDocument, WINDOW_DOCUMENT_VERSION, type DeviceBatchInput, type WindowDocument } from './batch.js';
+import {
+  buildWindowDocument,
+  decodeWindowDocument,
+  parseReadingsDocument,
+  WINDOW_DOCUMENT_VERSION,
+  type DeviceBatchInput,
+  type WindowDocument,
+} from './batch.js';
 import { InvalidWindowDocumentError } from './errors.js';
 
 /** What the sealer hands a kind's builder: the window and the kind's own inputs. */
@@ -40,7 +47,7 @@ export type BatchDocument<K extends BatchKind = BatchKind> = ReturnType<(typeof 
 
 /** The definition of a registered kind; throws INVALID_WINDOW_DOCUMENT (reason UNKNOWN_KIND) for any other value. */
 export function batchKindOf(kind: unknown): (typeof batchKinds)[BatchKind] {
-  if (typeof kind === 'string' && Object.prototype.hasOwnProperty.call(batchKinds, kind)) return batchKinds[kind as BatchKind];
+  if (typeof kind === 'string' && Object.hasOwn(batchKinds, kind)) return batchKinds[kind as BatchKind];
   throw new InvalidWindowDocumentError(`Unknown batch kind ${JSON.stringify(kind)}; known kinds: ${Object.keys(batchKinds).join(', ')}.`, {
     reason: 'UNKNOWN_KIND',
     position: 'kind',
@@ -66,6 +73,7 @@ export function parseWindowDocument(bytes: Uint8Array): BatchDocument {
       version: value.version,
     });
   }
-  if (!('kind' in value)) throw new InvalidWindowDocumentError('The window document is missing key "kind".', { reason: 'MISSING_KEY', position: 'kind', key: 'kind' });
+  if (!('kind' in value))
+    throw new InvalidWindowDocumentError('The window document is missing key "kind".', { reason: 'MISSING_KEY', position: 'kind', key: 'kind' });
   return batchKindOf(value.kind).parse(value);
 }

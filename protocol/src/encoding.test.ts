@@ -18,7 +18,16 @@ const summary: DeviceSummary = {
 describe('ABI encodings written by hand match viem', () => {
   it('device summary = abi.encode(bytes9, bytes32, uint32, uint64, uint64, uint64, uint64, bytes32)', () => {
     const expected = encodeAbiParameters(
-      [{ type: 'bytes9' }, { type: 'bytes32' }, { type: 'uint32' }, { type: 'uint64' }, { type: 'uint64' }, { type: 'uint64' }, { type: 'uint64' }, { type: 'bytes32' }],
+      [
+        { type: 'bytes9' },
+        { type: 'bytes32' },
+        { type: 'uint32' },
+        { type: 'uint64' },
+        { type: 'uint64' },
+        { type: 'uint64' },
+        { type: 'uint64' },
+        { type: 'bytes32' },
+      ],
       [toHex(new TextEncoder().encode('SOLR_0001')), summary.readingsRoot, 12, 100n, 111n, 5000n, 5600n, summary.baselineLeaf],
     );
     expect(toHex(encodeDeviceSummary(summary))).toBe(expected);
@@ -26,7 +35,15 @@ describe('ABI encodings written by hand match viem', () => {
   });
 
   it('window report = abi.encode(uint64, uint32, bytes32, bytes32, uint32, uint32, uint64) and decodes back', () => {
-    const report: WindowReport = { windowStart: 1767225600, windowSeconds: 300, root: `0x${'11'.repeat(32)}`, cidDigest: `0x${'22'.repeat(32)}`, deviceCount: 3, readingCount: 12, energyWh: 2 ** 40 };
+    const report: WindowReport = {
+      windowStart: 1767225600,
+      windowSeconds: 300,
+      root: `0x${'11'.repeat(32)}`,
+      cidDigest: `0x${'22'.repeat(32)}`,
+      deviceCount: 3,
+      readingCount: 12,
+      energyWh: 2 ** 40,
+    };
     const expected = encodeAbiParameters(
       [{ type: 'uint64' }, { type: 'uint32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'uint32' }, { type: 'uint32' }, { type: 'uint64' }],
       [1767225600n, 300, report.root, report.cidDigest, 3, 12, 2n ** 40n],

@@ -30,7 +30,7 @@ export function buildMerkleTree(leaves: Hex[]): MerkleTree {
   if (leaves.length === 0) throw new ProtocolError('EMPTY_TREE', 'A Merkle tree needs at least one leaf.');
   const sorted = leaves.map((l) => fromHex(l, 32)).sort(compare);
   const tree: Uint8Array[] = new Array(2 * sorted.length - 1);
-  sorted.forEach((leaf, i) => (tree[tree.length - 1 - i] = leaf));
+  for (const [i, leaf] of sorted.entries()) tree[tree.length - 1 - i] = leaf;
   for (let i = tree.length - 1 - sorted.length; i >= 0; i--) tree[i] = hashPair(tree[2 * i + 1], tree[2 * i + 2]);
   const sortedHex = sorted.map(toHex);
   return {

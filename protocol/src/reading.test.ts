@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { READING_LAYOUT, READING_LENGTH, decodeReading, encodeReading, readingCounter, readingDeviceId, readingFieldBytes, readingTimestamp, type Reading } from './reading.js';
+import {
+  READING_LAYOUT,
+  READING_LENGTH,
+  decodeReading,
+  encodeReading,
+  readingCounter,
+  readingDeviceId,
+  readingFieldBytes,
+  readingTimestamp,
+  type Reading,
+} from './reading.js';
 import { toHex } from './bytes.js';
 
+/** Sets byte `i` of `b` to `v`, in place. */
+const setByte = (b: Uint8Array, i: number, v: number) => {
+  b[i] = v;
+  return b;
+};
 const base: Reading = { deviceId: 'SOLR_0001', counter: 1, timestamp: 1767225610, powerW: 1520, energyWh: 100000, voltageMv: 230150, status: 'ON' };
 
 describe('reading layout v1', () => {
@@ -10,7 +25,7 @@ describe('reading layout v1', () => {
     expect(bytes.length).toBe(READING_LENGTH);
     const hex = (v: number, bytes: number) => v.toString(16).padStart(bytes * 2, '0');
     const expected = ['01', Buffer.from('SOLR_0001').toString('hex'), hex(1, 8), hex(1767225610, 8), hex(1520, 4), hex(100000, 8), hex(230150, 4), '01'];
-    expect(toHex(bytes)).toBe('0x' + expected.join(''));
+    expect(toHex(bytes)).toBe(`0x${expected.join('')}`);
   });
 
   it('round-trips every field', () => {
@@ -33,9 +48,9 @@ describe('reading layout v1', () => {
 
   it.each([
     ['a short buffer', (b: Uint8Array) => b.slice(0, 42)],
-    ['an unknown version', (b: Uint8Array) => ((b[0] = 2), b)],
-    ['a status byte of 2', (b: Uint8Array) => ((b[42] = 2), b)],
-    ['a device id byte outside the alphabet', (b: Uint8Array) => ((b[1] = 0x61), b)],
+    ['an unknown version', (b: Uint8Array) => setByte(b, 0, 2)],
+    ['a status byte of 2', (b: Uint8Array) => setByte(b, 42, 2)],
+    ['a device id byte outside the alphabet', (b: Uint8Array) => setByte(b, 1, 0x61)],
   ])('decode rejects %s', (_, mutate) => {
     expect(() => decodeReading(mutate(encodeReading(base)))).toThrow(expect.objectContaining({ code: 'INVALID_READING' }));
   });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { p256 } from '@noble/curves/nist.js';
 import { webcrypto } from 'node:crypto';
-import { KeyType, decodeSignedReading, encodeSignedReading, isLowS, normalizeP256Signature, publicKeyOf, signReadingBytes, verifyReadingBytes } from './signature.js';
+import {
+  KeyType,
+  decodeSignedReading,
+  encodeSignedReading,
+  isLowS,
+  normalizeP256Signature,
+  publicKeyOf,
+  signReadingBytes,
+  verifyReadingBytes,
+} from './signature.js';
 import { encodeReading } from './reading.js';
 import { concatBytes } from './bytes.js';
 
@@ -32,7 +41,9 @@ describe('reading signatures', () => {
       const sig = new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, reading));
       if (!isLowS(sig)) {
         sawHighS = true;
-        expect(() => verifyReadingBytes(reading, sig, { keyType: KeyType.P256, publicKey })).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE_FORMAT' }));
+        expect(() => verifyReadingBytes(reading, sig, { keyType: KeyType.P256, publicKey })).toThrow(
+          expect.objectContaining({ code: 'INVALID_SIGNATURE_FORMAT' }),
+        );
       }
       const low = normalizeP256Signature(sig);
       expect(isLowS(low)).toBe(true);
@@ -43,7 +54,13 @@ describe('reading signatures', () => {
 
   it('produces signatures WebCrypto verifies (what the dApp does)', async () => {
     const sig = signReadingBytes(reading, KeyType.P256, p256Key);
-    const key = await webcrypto.subtle.importKey('raw', concatBytes(Uint8Array.of(4), publicKeyOf(KeyType.P256, p256Key)), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const key = await webcrypto.subtle.importKey(
+      'raw',
+      concatBytes(Uint8Array.of(4), publicKeyOf(KeyType.P256, p256Key)),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
     expect(await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig, reading)).toBe(true);
     expect(p256.verify(sig, reading, p256.getPublicKey(p256Key))).toBe(true);
   });
@@ -76,7 +93,10 @@ describe('signature policy verdicts', () => {
     const { nobleBackend } = await import('./verifiers/noble.js');
     const sync = createSignatureVerifier(nobleBackend);
     const async = createAsyncSignatureVerifier(nobleBackend);
-    for (const [keyType, priv] of [[KeyType.P256, p256Key], [KeyType.ED25519, edKey]] as const) {
+    for (const [keyType, priv] of [
+      [KeyType.P256, p256Key],
+      [KeyType.ED25519, edKey],
+    ] as const) {
       const check = { readingBytes: reading, signature: signReadingBytes(reading, keyType, priv), key: { keyType, publicKey: publicKeyOf(keyType, priv) } };
       expect(sync.verify(check)).toBe(true);
       expect(await async.verify(check)).toBe(true);

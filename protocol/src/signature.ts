@@ -203,7 +203,12 @@ export interface AsyncSignatureVerifier {
 }
 
 /** The policy as steps: yields the curve questions, so the sync and async verifiers share every line. */
-function* policy(keyType: number, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Generator<[KeyType, Uint8Array], SignatureVerdict, boolean> {
+function* policy(
+  keyType: number,
+  publicKey: Uint8Array,
+  _message: Uint8Array,
+  signature: Uint8Array,
+): Generator<[KeyType, Uint8Array], SignatureVerdict, boolean> {
   const problem = signatureFormatProblem(keyType, publicKey, signature);
   if (problem?.malformed) return new InvalidSignatureFormatError(problem.message, { rule: problem.rule });
   if (problem?.rule === 'P256_HIGH_S') {

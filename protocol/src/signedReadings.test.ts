@@ -27,7 +27,7 @@ describe('signed-readings concatenation', () => {
   it('is the vector signed readings back to back, and splits back into them in order', () => {
     const payload = concatSignedReadings(signed);
     expect(payload.length).toBe(signed.length * SIGNED_READING_LENGTH);
-    expect(toHex(payload)).toBe('0x' + cases.map((c) => c.signed.slice(2)).join(''));
+    expect(toHex(payload)).toBe(`0x${cases.map((c) => c.signed.slice(2)).join('')}`);
     const parts = splitSignedReadings(payload);
     expect(parts.map(toHex)).toEqual(cases.map((c) => c.signed));
     expect(parts.map((p) => decodeSignedReading(p).reading.counter)).toEqual(cases.map((c) => c.reading.counter));
@@ -47,12 +47,15 @@ describe('signed-readings concatenation', () => {
     expect(refusal(() => concatSignedReadings([])).details.reason).toBe('EMPTY');
   });
 
-  it.each([1, SIGNED_READING_LENGTH - 1, SIGNED_READING_LENGTH + 1, 2 * SIGNED_READING_LENGTH + 42])('refuses a payload of %i bytes as truncated, naming the cut reading', (length) => {
-    const payload = concatSignedReadings(signed).slice(0, length);
-    const err = refusal(() => splitSignedReadings(payload));
-    expect(err.details).toEqual({ reason: 'TRUNCATED', length, index: Math.floor(length / SIGNED_READING_LENGTH), trailing: length % SIGNED_READING_LENGTH });
-    expect(err.shortMessage).toContain(`${length} bytes`);
-  });
+  it.each([1, SIGNED_READING_LENGTH - 1, SIGNED_READING_LENGTH + 1, 2 * SIGNED_READING_LENGTH + 42])(
+    'refuses a payload of %i bytes as truncated, naming the cut reading',
+    (length) => {
+      const payload = concatSignedReadings(signed).slice(0, length);
+      const err = refusal(() => splitSignedReadings(payload));
+      expect(err.details).toEqual({ reason: 'TRUNCATED', length, index: Math.floor(length / SIGNED_READING_LENGTH), trailing: length % SIGNED_READING_LENGTH });
+      expect(err.shortMessage).toContain(`${length} bytes`);
+    },
+  );
 
   it('counts readings without splitting', () => {
     expect(signedReadingsCount(3 * SIGNED_READING_LENGTH)).toBe(3);

@@ -8,7 +8,8 @@ import { SIGNED_READING_LENGTH } from './signature.js';
  * @example concatSignedReadings([signedA, signedB]) // 214 bytes
  */
 export function concatSignedReadings(signedReadings: readonly Uint8Array[]): Uint8Array {
-  if (signedReadings.length === 0) throw new InvalidSignedReadingsError('A signed-readings payload holds at least one reading.', { reason: 'EMPTY', length: 0 });
+  if (signedReadings.length === 0)
+    throw new InvalidSignedReadingsError('A signed-readings payload holds at least one reading.', { reason: 'EMPTY', length: 0 });
   const out = new Uint8Array(signedReadings.length * SIGNED_READING_LENGTH);
   signedReadings.forEach((signed, index) => {
     if (signed.length !== SIGNED_READING_LENGTH) {

@@ -13,11 +13,23 @@ export interface AnvilHandle {
 }
 
 /** Starts anvil (osaka hardfork: P-256 precompile) on 127.0.0.1 (port 0: a free one) and waits until it answers RPC. */
-export async function startAnvil({ port = 0, chainId = 31337, log = () => {} }: { port?: number; chainId?: number; log?: (line: string) => void } = {}): Promise<AnvilHandle> {
+export async function startAnvil({
+  port = 0,
+  chainId = 31337,
+  log = () => {},
+}: {
+  port?: number;
+  chainId?: number;
+  log?: (line: string) => void;
+} = {}): Promise<AnvilHandle> {
   if (port === 0) port = await freePort();
-  const child = spawn(`${ROOT}node_modules/.bin/anvil`, ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--hardfork', 'osaka', '--silent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    `${ROOT}node_modules/.bin/anvil`,
+    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--hardfork', 'osaka', '--silent'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stderr!.on('data', (d) => log(String(d).trim()));
   const rpcUrl = `http://127.0.0.1:${port}`;
   const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });

@@ -71,7 +71,8 @@ export async function submitKeystoneReport(p: SubmitReportParameters): Promise<S
     payload: p.payload,
   });
   // OCR-style context (config digest ‖ sequence ‖ extra); the forwarder only hashes it into what is signed.
-  const context = `${keccak256(encodePacked(['string', 'uint32', 'uint32'], ['gridproof local DON', p.donId, p.configVersion]))}${p.executionSeed.toString(16).padStart(64, '0')}${'00'.repeat(32)}` as Hex;
+  const context =
+    `${keccak256(encodePacked(['string', 'uint32', 'uint32'], ['gridproof local DON', p.donId, p.configVersion]))}${p.executionSeed.toString(16).padStart(64, '0')}${'00'.repeat(32)}` as Hex;
   const signatures = await Promise.all(p.nodeKeys.slice(0, p.f + 1).map((key) => signKeystoneReport(rawReport, context, key)));
   let txHash: Hex | undefined;
   try {

@@ -64,7 +64,12 @@ function planned(output: string): Planned {
 }
 
 async function deployForwarder(anvil: AnvilHandle): Promise<Address> {
-  const chain = { id: anvil.chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
+  const chain = {
+    id: anvil.chainId,
+    name: 'anvil',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [anvil.rpcUrl] } },
+  };
   const wallet = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS.deployer), chain, transport: http(anvil.rpcUrl) });
   const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
   const hash = await wallet.deployContract({ abi: forwarderArtifact.abi, bytecode: forwarderArtifact.bytecode.object as Hex });

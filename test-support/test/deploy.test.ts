@@ -38,7 +38,14 @@ afterAll(async () => {
 
 /** The test vectors' window report, signed by the local DON and delivered through the deployment's forwarder. */
 function deliverVectorReport(deployment: Deployment, executionSeed: bigint) {
-  return submitKeystoneReport({ rpcUrl: anvil.rpcUrl, forwarder: deployment.forwarder, receiver: deployment.dataLogger, payload: vectors.report, ...don, executionSeed });
+  return submitKeystoneReport({
+    rpcUrl: anvil.rpcUrl,
+    forwarder: deployment.forwarder,
+    receiver: deployment.dataLogger,
+    payload: vectors.report,
+    ...don,
+    executionSeed,
+  });
 }
 
 describe('Deploy.s.sol against anvil', () => {
@@ -70,26 +77,27 @@ describe('Deploy.s.sol against anvil', () => {
     // No FUNCTIONS_SUBSCRIPTION_ID: the CRE path only.
     expect(deployment.functionsAnchor).toBe('0x0000000000000000000000000000000000000000');
 
-    const chain = { id: chainId, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
+    const chain = {
+      id: chainId,
+      name: 'anvil',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [anvil.rpcUrl] } },
+    };
     const pub = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
-    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowSeconds' })).toBe(
-      vectors.windowSeconds,
-    );
-    expect(
-      await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'workflowIdentity' }),
-    ).toEqual([workflow.workflowId, workflow.workflowName, workflow.workflowOwner]);
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowSeconds' })).toBe(vectors.windowSeconds);
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'workflowIdentity' })).toEqual([
+      workflow.workflowId,
+      workflow.workflowName,
+      workflow.workflowOwner,
+    ]);
     // The challenger holds the logger's freeze right and reads keys from this registry.
-    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' })).toBe(
-      deployment.windowChallenger,
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' })).toBe(deployment.windowChallenger);
+    expect(await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'deviceRegistry' })).toBe(
+      deployment.deviceRegistry,
     );
-    expect(
-      await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'deviceRegistry' }),
-    ).toBe(deployment.deviceRegistry);
     const role = await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'REGISTRAR_ROLE' });
     expect(role).toBe(keccak256(toHex('REGISTRAR_ROLE')));
-    expect(
-      await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'hasRole', args: [role, registrar] }),
-    ).toBe(true);
+    expect(await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'hasRole', args: [role, registrar] })).toBe(true);
 
     // The window of the test vectors must have closed on chain (on a machine whose clock is earlier, move it on).
     const closedAt = BigInt(vectors.windowStart + vectors.windowSeconds);

@@ -136,4 +136,3 @@ export async function fetchBlock(gatewayUrl: string, cid: string, fetchFn: typeo
   }
   return new Uint8Array(await response.arrayBuffer());
 }
-

@@ -39,7 +39,8 @@ interface ErrorLike {
   data?: DecodedRevert;
 }
 
-const show = (v: unknown): string => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? v : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)));
+const show = (v: unknown): string =>
+  typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? v : JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
 
 /**
  * One sentence for a person. It walks `cause` (protocol's `walkCause`) so that a contract revert is

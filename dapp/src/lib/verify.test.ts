@@ -57,8 +57,7 @@ function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSo
     },
     // What DataLogger.verifyReading computes: both proofs up to the recorded root.
     verifyOnChain: async (_start, p) =>
-      verifyMerkleProof(p.readingProof, p.summary.readingsRoot, p.readingLeaf) &&
-      verifyMerkleProof(p.summaryProof, record.root, p.summaryLeaf),
+      verifyMerkleProof(p.readingProof, p.summary.readingsRoot, p.readingLeaf) && verifyMerkleProof(p.summaryProof, record.root, p.summaryLeaf),
     ...overrides,
   };
   return { sources, record };
@@ -86,7 +85,11 @@ function rebuild(doc: WindowDocument): Uint8Array {
     buildWindowDocument({
       windowStart: doc.windowStart,
       windowSeconds: doc.windowSeconds,
-      devices: doc.devices.map((d) => ({ deviceId: d.deviceId, readings: d.readings.map((r) => fromHex(r)), baseline: d.baseline ? fromHex(d.baseline) : null })),
+      devices: doc.devices.map((d) => ({
+        deviceId: d.deviceId,
+        readings: d.readings.map((r) => fromHex(r)),
+        baseline: d.baseline ? fromHex(d.baseline) : null,
+      })),
     }),
   );
 }
@@ -236,7 +239,11 @@ describe('verifyReading', () => {
     });
     const r = allReadings[0];
     const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
-    expect(result.steps.at(-1)).toMatchObject({ id: 'contract', status: 'fail', reason: `The contract refused: DataLoggerUnknownWindow(windowStart: ${vector.windowStart}).` });
+    expect(result.steps.at(-1)).toMatchObject({
+      id: 'contract',
+      status: 'fail',
+      reason: `The contract refused: DataLoggerUnknownWindow(windowStart: ${vector.windowStart}).`,
+    });
   });
 
   it('reading not in the document: reading fails and the proofs are skipped', async () => {
@@ -309,11 +316,23 @@ describe('verifySignature', () => {
 describe('verifySignature agrees with the DON (noble reference), both ways', () => {
   const noble = nobleSignatureVerifier();
   const readings = [
-    ...projectSignatureVectors().map((v) => ({ name: v.name, keyType: v.keyType, publicKey: fromHex(v.publicKey), readingBytes: fromHex(v.reading), signature: fromHex(v.signature) })),
+    ...projectSignatureVectors().map((v) => ({
+      name: v.name,
+      keyType: v.keyType,
+      publicKey: fromHex(v.publicKey),
+      readingBytes: fromHex(v.reading),
+      signature: fromHex(v.signature),
+    })),
     ...vector.devices.flatMap((d) =>
       d.readings.map((r) => {
         const s = decodeSignedReading(fromHex(r.signed));
-        return { name: `${d.deviceId} #${s.reading.counter}`, keyType: d.keyType, publicKey: fromHex(d.publicKey), readingBytes: s.readingBytes, signature: s.signature };
+        return {
+          name: `${d.deviceId} #${s.reading.counter}`,
+          keyType: d.keyType,
+          publicKey: fromHex(d.publicKey),
+          readingBytes: s.readingBytes,
+          signature: s.signature,
+        };
       }),
     ),
   ];
@@ -335,6 +354,8 @@ describe('verifySignature agrees with the DON (noble reference), both ways', () 
     const v = projectSignatureVectors().find((x) => x.name.startsWith('ed25519: R shifted'))!;
     const r = await verifySignature(crypto.subtle, 2, fromHex(v.publicKey), fromHex(v.reading), fromHex(v.signature));
     expect(r).toEqual({ valid: false, method: 'WebCrypto Ed25519 over SHA-256(reading)' });
-    expect(noble.verify({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: 2, publicKey: fromHex(v.publicKey) } })).toBe(false);
+    expect(noble.verify({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: 2, publicKey: fromHex(v.publicKey) } })).toBe(
+      false,
+    );
   });
 });

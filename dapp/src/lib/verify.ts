@@ -43,16 +43,7 @@ export interface VerificationSources {
   verifyOnChain(windowStart: number, proof: ReadingProof): Promise<boolean>;
 }
 
-export type StepId =
-  | 'document'
-  | 'cid'
-  | 'reading'
-  | 'device'
-  | 'signature'
-  | 'reading-proof'
-  | 'summary-proof'
-  | 'root'
-  | 'contract';
+export type StepId = 'document' | 'cid' | 'reading' | 'device' | 'signature' | 'reading-proof' | 'summary-proof' | 'root' | 'contract';
 
 export type StepStatus = 'pending' | 'running' | 'pass' | 'fail' | 'skipped';
 

@@ -21,9 +21,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sim = join(root, 'build/host/gridproof-meter-sim');
-const vectors = JSON.parse(
-  readFileSync(join(root, '../../protocol/test-vectors/readings.json'), 'utf8'),
-) as { cases: { reading: Reading; keyType: number; privateKey: string; publicKey: string; signed: string }[] };
+const vectors = JSON.parse(readFileSync(join(root, '../../protocol/test-vectors/readings.json'), 'utf8')) as {
+  cases: { reading: Reading; keyType: number; privateKey: string; publicKey: string; signed: string }[];
+};
 
 const line = (r: Reading) => `${r.deviceId} ${r.counter} ${r.timestamp} ${r.powerW} ${r.energyWh} ${r.voltageMv} ${r.status}`;
 
@@ -42,7 +42,10 @@ function freshP256Key(): string {
 // Deterministic spread of readings, including the extremes of every field.
 function readingsFor(count: number, seed: number): Reading[] {
   let x = seed;
-  const next = (mod: number) => ((x = (x * 1103515245 + 12345) % 2147483648), x % mod);
+  const next = (mod: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % mod;
+  };
   const ids = ['SOLR_0001', 'INDU_0042', 'A1B2_9999', '0000_0000', 'ZZZZ_1234'];
   const out: Reading[] = [];
   for (let i = 0; i < count; i++) {
@@ -70,7 +73,7 @@ describe('gridproof-meter-sim (C++ core) against @gridproof/protocol', () => {
     expect(p256.length).toBeGreaterThan(0);
     for (const c of p256) {
       expect(runSim(['public-key', '--key', c.privateKey])).toEqual([c.publicKey]);
-      expect(runSim(['sign', '--key', c.privateKey], line(c.reading) + '\n')).toEqual([c.signed]);
+      expect(runSim(['sign', '--key', c.privateKey], `${line(c.reading)}\n`)).toEqual([c.signed]);
     }
   });
 
@@ -106,7 +109,9 @@ describe('gridproof-meter-sim (C++ core) against @gridproof/protocol', () => {
 
   describe('MeterLoop runs with file-backed state', () => {
     const dirs: string[] = [];
-    afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    afterAll(() => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
 
     it('delivers every reading once, in order, with counters increasing across restarts', () => {
       const state = mkdtempSync(join(tmpdir(), 'gridproof-esp32-'));

@@ -144,7 +144,7 @@ export class Forwarder {
     void this.transport.close?.();
     this.wake?.();
     for (const job of this.queue.splice(0)) {
-      job.keys.forEach((k) => this.pending.delete(k));
+      for (const k of job.keys) this.pending.delete(k);
       job.reject(new Error('gateway closed before the API acknowledged'));
     }
   }
@@ -178,7 +178,7 @@ export class Forwarder {
           const results = answer.readings.slice(offset, offset + job.readings.length);
           offset += job.readings.length;
           this.finish(job);
-          job.keys.forEach((k, i) => this.remember(k, results[i]));
+          for (const [i, k] of job.keys.entries()) this.remember(k, results[i]);
           job.resolve(results);
           this.opts.onDelivered?.(job.readings, results);
         }
@@ -201,7 +201,10 @@ export class Forwarder {
       );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
-        this.wake = () => (clearTimeout(timer), resolve());
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
       this.wake = undefined;
       delay = Math.min(delay * 2, this.opts.maxRetryDelayMs);
@@ -210,7 +213,7 @@ export class Forwarder {
 
   private finish(job: Job): void {
     this.queue.splice(this.queue.indexOf(job), 1);
-    job.keys.forEach((k) => this.pending.delete(k));
+    for (const k of job.keys) this.pending.delete(k);
   }
 
   private remember(key: string, result: ForwardedReading): void {

@@ -1,4 +1,4 @@
-import { concatBytes, toHex, type ErrorBody } from '@gridproof/protocol';
+import { asErrorBody, concatBytes, toHex, type ErrorBody } from '@gridproof/protocol';
 import { GatewayError, type GatewayErrorCode } from './errors.js';
 import type { IngestAnswer } from './forwarder.js';
 import { createClientHello, openFrame, sealFrame, type SessionKeys } from './session.js';
@@ -45,7 +45,11 @@ export class GatewayClient {
   /** Opens a fresh session (called by `send` when needed). Throws `GatewayError` when the gateway refuses or fails to prove its key. */
   async handshake(): Promise<void> {
     const { hello, finish } = createClientHello({ ...this.params, timestamp: this.now() });
-    const res = await fetch(`${this.params.url}/v1/handshake`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hello) });
+    const res = await fetch(`${this.params.url}/v1/handshake`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(hello),
+    });
     const body = await res.json().catch(() => undefined);
     if (res.status !== 200) throw refusal(res.status, body);
     this.session = finish(body);
@@ -61,7 +65,11 @@ export class GatewayClient {
 
   /** Posts a frame and returns the gateway's raw HTTP answer. */
   postFrame(frame: Uint8Array): Promise<Response> {
-    return fetch(`${this.params.url}/v1/frames`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: frame as Uint8Array<ArrayBuffer> });
+    return fetch(`${this.params.url}/v1/frames`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: frame as Uint8Array<ArrayBuffer>,
+    });
   }
 
   /** Sends signed readings (107 bytes each, exactly as signed) and returns the API's answer. */
@@ -93,7 +101,7 @@ export class GatewayClient {
   }
 }
 
-function refusal(status: number, body: any): GatewayError {
-  const code = (body?.error?.code ?? 'INTERNAL_ERROR') as GatewayErrorCode;
-  return new GatewayError(status, code, body?.error?.message ?? `Gateway answered ${status}.`, body?.error?.details);
+function refusal(status: number, body: unknown): GatewayError {
+  const error = asErrorBody(body)?.error;
+  return new GatewayError(status, (error?.code ?? 'INTERNAL_ERROR') as GatewayErrorCode, error?.message ?? `Gateway answered ${status}.`, error?.details);
 }

@@ -5,7 +5,15 @@ export { startGateway, type StartGatewayParameters, type StartGatewayReturnType,
 export { GatewayClient, type GatewayClientParameters, type SendReadingsResult } from './gatewayClient.js';
 export { GatewayError, type GatewayErrorCode, type ErrorBody } from './errors.js';
 export { Aggregator, type IntervalAggregate } from './aggregator.js';
-export { Forwarder, ApiRefusal, httpTransport, type ForwardedReading, type ForwarderOptions, type ForwarderTransport, type DeliveryResult } from './forwarder.js';
+export {
+  Forwarder,
+  ApiRefusal,
+  httpTransport,
+  type ForwardedReading,
+  type ForwarderOptions,
+  type ForwarderTransport,
+  type DeliveryResult,
+} from './forwarder.js';
 export { mqttTransport, type MqttTransportParameters } from './mqttTransport.js';
 export { NonceCache, SeqWindow } from './replayGuard.js';
 export * from './session.js';

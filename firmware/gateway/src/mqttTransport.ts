@@ -19,7 +19,11 @@ export interface MqttTransportParameters {
  * One message at a time (no coalescing), so each refusal belongs to exactly one batch.
  */
 export function mqttTransport({ url, clientId, timeoutMs = 15_000 }: MqttTransportParameters): ForwarderTransport {
-  const client = mqtt.connect(url, { clientId: clientId ?? `gridproof-gateway-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 1000, connectTimeout: 5000 });
+  const client = mqtt.connect(url, {
+    clientId: clientId ?? `gridproof-gateway-${Math.random().toString(16).slice(2, 10)}`,
+    reconnectPeriod: 1000,
+    connectTimeout: 5000,
+  });
   const refusals = new Map<string, DeliveryResult[]>();
   let subscribed: Promise<unknown> | undefined;
   client.on('connect', () => {
@@ -57,7 +61,14 @@ export function mqttTransport({ url, clientId, timeoutMs = 15_000 }: MqttTranspo
         // The refusal (if any) was written before the PUBACK on the same connection; let its handler run.
         await new Promise((resolve) => setImmediate(resolve));
         if (seen.length > 0) return seen[0];
-        return { status: 200, body: { accepted: readings.length, duplicates: 0, readings: decoded.map((r) => ({ deviceId: r.deviceId, counter: r.counter, windowStart: null, duplicate: false })) } };
+        return {
+          status: 200,
+          body: {
+            accepted: readings.length,
+            duplicates: 0,
+            readings: decoded.map((r) => ({ deviceId: r.deviceId, counter: r.counter, windowStart: null, duplicate: false })),
+          },
+        };
       } catch (err) {
         return { status: 0, body: { error: { code: 'BROKER_UNREACHABLE', message: (err as Error).message } } };
       } finally {

@@ -11,7 +11,7 @@ import { startGateway, type StartGatewayReturnType } from './startGateway.js';
 import { T0, gatewayKey, testMeter } from './testUtils.js';
 
 const meters = [testMeter('SOLR_0001'), testMeter('SOLR_0002'), testMeter('SOLR_0003')];
-let clock = T0 + 100;
+const clock = T0 + 100;
 let api: StartOracleApiReturnType;
 let gateway: StartGatewayReturnType;
 let mqttGateway: StartGatewayReturnType | undefined;

@@ -36,9 +36,18 @@ describe('handshake', () => {
 
   it('refuses a hello signed by another key, or made for another gateway', () => {
     const { hello } = createClientHello({ meterId: meter.deviceId, identityKey: testMeter('SOLR_0002').linkKey, gatewayPublicKey, timestamp: T0 });
-    expect(codeOf(() => acceptClientHello(parseClientHello(hello), { identityKey: gatewayKey, meterPublicKey: meter.linkPublicKey, expiresAt: T0 }))).toBe('BAD_HANDSHAKE_SIGNATURE');
-    const other = createClientHello({ meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: ed25519.getPublicKey(new Uint8Array(32).fill(7)), timestamp: T0 });
-    expect(codeOf(() => acceptClientHello(parseClientHello(other.hello), { identityKey: gatewayKey, meterPublicKey: meter.linkPublicKey, expiresAt: T0 }))).toBe('BAD_HANDSHAKE_SIGNATURE');
+    expect(codeOf(() => acceptClientHello(parseClientHello(hello), { identityKey: gatewayKey, meterPublicKey: meter.linkPublicKey, expiresAt: T0 }))).toBe(
+      'BAD_HANDSHAKE_SIGNATURE',
+    );
+    const other = createClientHello({
+      meterId: meter.deviceId,
+      identityKey: meter.linkKey,
+      gatewayPublicKey: ed25519.getPublicKey(new Uint8Array(32).fill(7)),
+      timestamp: T0,
+    });
+    expect(
+      codeOf(() => acceptClientHello(parseClientHello(other.hello), { identityKey: gatewayKey, meterPublicKey: meter.linkPublicKey, expiresAt: T0 })),
+    ).toBe('BAD_HANDSHAKE_SIGNATURE');
   });
 
   it('meter refuses a server hello not signed by the pinned gateway key, or with a changed expiry', () => {
@@ -46,8 +55,24 @@ describe('handshake', () => {
     const { server } = acceptClientHello(parseClientHello(hello), { identityKey: gatewayKey, meterPublicKey: meter.linkPublicKey, expiresAt: T0 + 60 });
     expect(codeOf(() => finish({ ...server, expiresAt: T0 + 999_999 }))).toBe('BAD_GATEWAY_SIGNATURE');
     // An impostor answering the same hello correctly, but signing with its own key.
-    const clientHash = sha256(concatBytes(clientHelloTranscript({ gatewayPublicKey, meterId: meter.deviceId, ephemeralPublicKey: fromHex(hello.ephemeralPublicKey), timestamp: T0, nonce: fromHex(hello.nonce) }), fromHex(hello.signature)));
-    const transcript = serverHelloTranscript({ clientHash, sessionId: fromHex(server.sessionId), ephemeralPublicKey: fromHex(server.ephemeralPublicKey), expiresAt: server.expiresAt });
+    const clientHash = sha256(
+      concatBytes(
+        clientHelloTranscript({
+          gatewayPublicKey,
+          meterId: meter.deviceId,
+          ephemeralPublicKey: fromHex(hello.ephemeralPublicKey),
+          timestamp: T0,
+          nonce: fromHex(hello.nonce),
+        }),
+        fromHex(hello.signature),
+      ),
+    );
+    const transcript = serverHelloTranscript({
+      clientHash,
+      sessionId: fromHex(server.sessionId),
+      ephemeralPublicKey: fromHex(server.ephemeralPublicKey),
+      expiresAt: server.expiresAt,
+    });
     expect(codeOf(() => finish({ ...server, signature: toHex(ed25519.sign(transcript, new Uint8Array(32).fill(9))) }))).toBe('BAD_GATEWAY_SIGNATURE');
     // The same transcript signed by the real key is accepted: the check above failed on the key alone.
     expect(codeOf(() => finish({ ...server, signature: toHex(ed25519.sign(transcript, gatewayKey)) }))).toBe(undefined);
@@ -56,7 +81,9 @@ describe('handshake', () => {
   it('refuses malformed hellos with a precise code', () => {
     expect(codeOf(() => parseClientHello({ version: 2 }))).toBe('UNSUPPORTED_VERSION');
     expect(codeOf(() => parseClientHello({ version: 1, meterId: 'solr-1' }))).toBe('MALFORMED_HANDSHAKE');
-    expect(codeOf(() => parseClientHello({ version: 1, meterId: 'SOLR_0001', timestamp: T0, ephemeralPublicKey: '0x00', nonce: '0x', signature: '0x' }))).toBe('MALFORMED_HANDSHAKE');
+    expect(codeOf(() => parseClientHello({ version: 1, meterId: 'SOLR_0001', timestamp: T0, ephemeralPublicKey: '0x00', nonce: '0x', signature: '0x' }))).toBe(
+      'MALFORMED_HANDSHAKE',
+    );
   });
 });
 

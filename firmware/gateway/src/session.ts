@@ -64,7 +64,13 @@ export interface SessionKeys {
  * Bytes the meter signs: tag ‖ gateway public key ‖ meter id ‖ ephemeral key ‖ timestamp ‖ nonce.
  * The gateway's key is in it so a hello made for one gateway is worthless at another.
  */
-export function clientHelloTranscript(p: { gatewayPublicKey: Uint8Array; meterId: string; ephemeralPublicKey: Uint8Array; timestamp: number; nonce: Uint8Array }): Uint8Array {
+export function clientHelloTranscript(p: {
+  gatewayPublicKey: Uint8Array;
+  meterId: string;
+  ephemeralPublicKey: Uint8Array;
+  timestamp: number;
+  nonce: Uint8Array;
+}): Uint8Array {
   return concatBytes(CLIENT_HELLO_TAG, p.gatewayPublicKey, text.encode(p.meterId), p.ephemeralPublicKey, uintToBytes(p.timestamp, 8), p.nonce);
 }
 
@@ -162,9 +168,14 @@ export function acceptClientHello(hello: ParsedClientHello, p: AcceptClientHello
   const gatewayPublicKey = ed25519.getPublicKey(p.identityKey);
   const transcript = clientHelloTranscript({ gatewayPublicKey, ...hello });
   if (!verifyEd25519(hello.signature, transcript, p.meterPublicKey)) {
-    throw new GatewayError(401, 'BAD_HANDSHAKE_SIGNATURE', `Hello of meter ${hello.meterId} is not signed by its registered link key (or not for this gateway).`, {
-      meterId: hello.meterId,
-    });
+    throw new GatewayError(
+      401,
+      'BAD_HANDSHAKE_SIGNATURE',
+      `Hello of meter ${hello.meterId} is not signed by its registered link key (or not for this gateway).`,
+      {
+        meterId: hello.meterId,
+      },
+    );
   }
   const sessionId = p.sessionId ?? randomBytes(SESSION_ID_LENGTH);
   const ephemeralSecret = x25519.utils.randomSecretKey();
@@ -179,7 +190,13 @@ export function acceptClientHello(hello: ParsedClientHello, p: AcceptClientHello
     expiresAt: p.expiresAt,
   });
   return {
-    server: { version: LINK_VERSION, sessionId: toHex(sessionId), ephemeralPublicKey: toHex(ephemeralPublicKey), expiresAt: p.expiresAt, signature: toHex(signature) },
+    server: {
+      version: LINK_VERSION,
+      sessionId: toHex(sessionId),
+      ephemeralPublicKey: toHex(ephemeralPublicKey),
+      expiresAt: p.expiresAt,
+      signature: toHex(signature),
+    },
     keys,
   };
 }
@@ -197,7 +214,9 @@ export function parseClientHello(body: unknown): ParsedClientHello {
   if (typeof body !== 'object' || body === null) throw new GatewayError(400, 'MALFORMED_HANDSHAKE', 'The handshake body must be a JSON object.');
   const h = body as Record<string, unknown>;
   if (h.version !== LINK_VERSION) {
-    throw new GatewayError(400, 'UNSUPPORTED_VERSION', `Link protocol version ${String(h.version)} is not supported (this gateway speaks ${LINK_VERSION}).`, { version: h.version });
+    throw new GatewayError(400, 'UNSUPPORTED_VERSION', `Link protocol version ${String(h.version)} is not supported (this gateway speaks ${LINK_VERSION}).`, {
+      version: h.version,
+    });
   }
   if (typeof h.meterId !== 'string' || !DEVICE_ID_PATTERN.test(h.meterId)) {
     throw new GatewayError(400, 'MALFORMED_HANDSHAKE', 'meterId must be a device id of the form XXXX_ZZZZ.', { meterId: h.meterId });
@@ -235,7 +254,9 @@ export function sealFrame(key: Uint8Array, header: FrameHeader, plaintext: Uint8
 /** Reads a frame's header without decrypting; `MALFORMED_FRAME` / `UNSUPPORTED_VERSION` (400) on bad layout. */
 export function decodeFrameHeader(frame: Uint8Array): FrameHeader {
   if (frame.length < FRAME_HEADER_LENGTH + TAG_LENGTH) {
-    throw new GatewayError(400, 'MALFORMED_FRAME', `A frame is at least ${FRAME_HEADER_LENGTH + TAG_LENGTH} bytes, got ${frame.length}.`, { length: frame.length });
+    throw new GatewayError(400, 'MALFORMED_FRAME', `A frame is at least ${FRAME_HEADER_LENGTH + TAG_LENGTH} bytes, got ${frame.length}.`, {
+      length: frame.length,
+    });
   }
   if (frame[0] !== LINK_VERSION) {
     throw new GatewayError(400, 'UNSUPPORTED_VERSION', `Frame version ${frame[0]} is not supported.`, { version: frame[0] });
@@ -254,10 +275,16 @@ export function openFrame(key: Uint8Array, frame: Uint8Array): { header: FrameHe
   try {
     return { header, plaintext: chacha20poly1305(key, frameNonce(header.seq), head).decrypt(frame.subarray(FRAME_HEADER_LENGTH)) };
   } catch (cause) {
-    throw new GatewayError(401, 'FRAME_AUTH_FAILED', `Frame seq ${header.seq} of session ${toHex(header.sessionId)} failed authentication (tampered or not for this session).`, {
-      sessionId: toHex(header.sessionId),
-      seq: header.seq,
-    }, { cause });
+    throw new GatewayError(
+      401,
+      'FRAME_AUTH_FAILED',
+      `Frame seq ${header.seq} of session ${toHex(header.sessionId)} failed authentication (tampered or not for this session).`,
+      {
+        sessionId: toHex(header.sessionId),
+        seq: header.seq,
+      },
+      { cause },
+    );
   }
 }
 

@@ -186,12 +186,18 @@ describe('gateway refusals', () => {
 
   it('a meter refuses a gateway that cannot sign with the pinned key', async () => {
     await setUp();
-    const link = new GatewayClient({ url: gateway!.url, meterId: solar.deviceId, identityKey: solar.linkKey, gatewayPublicKey: load.linkPublicKey, now: () => clock });
+    const link = new GatewayClient({
+      url: gateway!.url,
+      meterId: solar.deviceId,
+      identityKey: solar.linkKey,
+      gatewayPublicKey: load.linkPublicKey,
+      now: () => clock,
+    });
     // The hello names another gateway key, so this gateway refuses it before the meter even checks.
     expect(await errorOf(link.send([solar.read(T0)]))).toEqual({ status: 401, code: 'BAD_HANDSHAKE_SIGNATURE' });
   });
 
-  it("readings of another meter in a session: 403 READING_NOT_FROM_METER inside the encrypted answer", async () => {
+  it('readings of another meter in a session: 403 READING_NOT_FROM_METER inside the encrypted answer', async () => {
     const { api } = await setUp();
     const answer = await client(solar).send([load.read(T0)]);
     expect(answer).toMatchObject({ status: 403, body: { error: { code: 'READING_NOT_FROM_METER', details: { index: 0, deviceId: 'INDU_0001' } } } });

@@ -1,7 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { SIGNED_READING_LENGTH, InvalidSignedReadingsError, ProtocolError, decodeSignedReading, signedReadingsCount, splitSignedReadings, toHex, type Reading } from '@gridproof/protocol';
+import {
+  SIGNED_READING_LENGTH,
+  InvalidSignedReadingsError,
+  ProtocolError,
+  decodeSignedReading,
+  signedReadingsCount,
+  splitSignedReadings,
+  toHex,
+  type Reading,
+} from '@gridproof/protocol';
 import { Aggregator, type IntervalAggregate } from './aggregator.js';
 import { GatewayError } from './errors.js';
 import { ApiRefusal, Forwarder, type ForwardedReading } from './forwarder.js';
@@ -108,17 +117,25 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
     if (!meterKey) throw new GatewayError(403, 'UNKNOWN_METER', `Meter ${hello.meterId} is not on this gateway's allow-list.`, { meterId: hello.meterId });
     const t = now();
     if (Math.abs(t - hello.timestamp) > skew) {
-      throw new GatewayError(401, 'HANDSHAKE_EXPIRED', `Hello timestamp ${hello.timestamp} is ${t - hello.timestamp} s from the gateway clock (${t}); at most ±${skew} s.`, {
-        timestamp: hello.timestamp,
-        now: t,
-        maxClockSkewSeconds: skew,
-      });
+      throw new GatewayError(
+        401,
+        'HANDSHAKE_EXPIRED',
+        `Hello timestamp ${hello.timestamp} is ${t - hello.timestamp} s from the gateway clock (${t}); at most ±${skew} s.`,
+        {
+          timestamp: hello.timestamp,
+          now: t,
+          maxClockSkewSeconds: skew,
+        },
+      );
     }
     const { server, keys } = acceptClientHello(hello, { identityKey: params.identityKey, meterPublicKey: meterKey, expiresAt: t + sessionSeconds });
     // Only signed hellos reach the cache, so strangers cannot fill it.
     const seen = nonces.add(`${hello.meterId}/${toHex(hello.nonce)}`, t);
     if (seen === 'replayed') {
-      throw new GatewayError(409, 'HANDSHAKE_REPLAYED', `Meter ${hello.meterId} already used hello nonce ${toHex(hello.nonce)}.`, { meterId: hello.meterId, nonce: toHex(hello.nonce) });
+      throw new GatewayError(409, 'HANDSHAKE_REPLAYED', `Meter ${hello.meterId} already used hello nonce ${toHex(hello.nonce)}.`, {
+        meterId: hello.meterId,
+        nonce: toHex(hello.nonce),
+      });
     }
     if (seen === 'full') throw new GatewayError(503, 'HANDSHAKE_CACHE_FULL', 'Too many handshakes in flight; try again shortly.');
     // Bounded memory: expired sessions go (swept at most once a minute), and a meter keeps only its newest few.
@@ -136,22 +153,31 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
   }
 
   async function frame(bytes: Uint8Array): Promise<Uint8Array> {
-    if (bytes.length > maxFrameBytes) throw new GatewayError(413, 'FRAME_TOO_LARGE', `A frame carries at most ${maxBatch} readings (${maxFrameBytes} bytes).`, { length: bytes.length });
+    if (bytes.length > maxFrameBytes)
+      throw new GatewayError(413, 'FRAME_TOO_LARGE', `A frame carries at most ${maxBatch} readings (${maxFrameBytes} bytes).`, { length: bytes.length });
     const header = decodeFrameHeader(bytes);
     const sessionId = toHex(header.sessionId);
     const session = sessions.get(sessionId);
     if (!session) throw new GatewayError(401, 'UNKNOWN_SESSION', `No session ${sessionId}; handshake first.`, { sessionId });
     if (session.expiresAt <= now()) {
       sessions.delete(sessionId);
-      throw new GatewayError(401, 'SESSION_EXPIRED', `Session ${sessionId} expired at ${session.expiresAt}; handshake again.`, { sessionId, expiresAt: session.expiresAt });
+      throw new GatewayError(401, 'SESSION_EXPIRED', `Session ${sessionId} expired at ${session.expiresAt}; handshake again.`, {
+        sessionId,
+        expiresAt: session.expiresAt,
+      });
     }
     const fresh = session.window.check(header.seq);
     if (fresh !== 'ok') {
-      throw new GatewayError(409, 'FRAME_REPLAYED', `Frame seq ${header.seq} of session ${sessionId} was ${fresh === 'replayed' ? 'already received' : 'too old to be told apart from a replay'}.`, {
-        sessionId,
-        seq: header.seq,
-        reason: fresh === 'replayed' ? 'SEEN' : 'OUT_OF_WINDOW',
-      });
+      throw new GatewayError(
+        409,
+        'FRAME_REPLAYED',
+        `Frame seq ${header.seq} of session ${sessionId} was ${fresh === 'replayed' ? 'already received' : 'too old to be told apart from a replay'}.`,
+        {
+          sessionId,
+          seq: header.seq,
+          reason: fresh === 'replayed' ? 'SEEN' : 'OUT_OF_WINDOW',
+        },
+      );
     }
     const { plaintext } = openFrame(session.meterToGateway, bytes);
     // Recorded only once authenticated: a forged frame cannot burn a sequence number.
@@ -167,12 +193,20 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
       const results = await withTimeout(forwarder.submit(readings), ackTimeoutMs);
       if (!results) {
         return errorAnswer(
-          new GatewayError(503, 'API_UNAVAILABLE', `The API has not acknowledged within ${ackTimeoutMs} ms; the gateway keeps retrying. Keep the readings and send them again.`, {
-            pending: forwarder.pendingCount,
-          }),
+          new GatewayError(
+            503,
+            'API_UNAVAILABLE',
+            `The API has not acknowledged within ${ackTimeoutMs} ms; the gateway keeps retrying. Keep the readings and send them again.`,
+            {
+              pending: forwarder.pendingCount,
+            },
+          ),
         );
       }
-      return { status: 200, body: { accepted: results.filter((r) => !r.duplicate).length, duplicates: results.filter((r) => r.duplicate).length, readings: results } };
+      return {
+        status: 200,
+        body: { accepted: results.filter((r) => !r.duplicate).length, duplicates: results.filter((r) => r.duplicate).length, readings: results },
+      };
     } catch (err) {
       if (err instanceof GatewayError) return errorAnswer(err);
       if (err instanceof ApiRefusal) return { status: err.status, body: rebaseIndex(err, readings) };
@@ -210,7 +244,13 @@ export async function startGateway(params: StartGatewayParameters): Promise<Star
       return send(res, 200, { intervalSeconds: aggregator.intervalSeconds, aggregates: aggregator.list(limit) });
     }
     if (req.method === 'GET' && url.pathname === '/health') {
-      return send(res, 200, { status: 'ok', meters: meters.size, sessions: sessions.size, pendingReadings: forwarder.pendingCount, apiRetries: forwarder.retries });
+      return send(res, 200, {
+        status: 'ok',
+        meters: meters.size,
+        sessions: sessions.size,
+        pendingReadings: forwarder.pendingCount,
+        apiRetries: forwarder.retries,
+      });
     }
     throw new GatewayError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
   }

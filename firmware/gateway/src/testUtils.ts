@@ -56,7 +56,9 @@ export async function standInApi() {
       const override = api.respond(readings);
       if (override === 'hang') return; // never answers: a hung API
       if (override) {
-        res.writeHead(override.status, { 'content-type': 'application/json' }).end(JSON.stringify(override.body ?? { error: { code: 'DOWN', message: 'down' } }));
+        res
+          .writeHead(override.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(override.body ?? { error: { code: 'DOWN', message: 'down' } }));
         return;
       }
       posts.push(readings);

@@ -51,7 +51,9 @@ describe('runFleet', () => {
         const readings = JSON.parse(body).readings as string[];
         received.push(readings);
         const status = handler(readings);
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { accepted: readings.length } : { error: { code: 'X', message: 'no' } }));
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(status === 200 ? { accepted: readings.length } : { error: { code: 'X', message: 'no' } }));
       });
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));

@@ -1,13 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import {
-  KeyType,
-  encodeReading,
-  encodeSignedReading,
-  publicKeyOf,
-  signReadingBytes,
-  type Reading,
-} from '@gridproof/protocol';
+import { KeyType, encodeReading, encodeSignedReading, publicKeyOf, signReadingBytes, type Reading } from '@gridproof/protocol';
 
 export type MeterProfile = 'solar' | 'industrial';
 

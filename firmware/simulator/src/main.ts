@@ -33,4 +33,7 @@ const fleet = runFleet({
 });
 const target = gateways.length > 0 ? `${gateways.length} gateway(s)` : (values.mqtt ?? values.api);
 console.log(`[simulator] ${fleet.meters.length} meters sending to ${target} every ${values.interval}s`);
-process.on('SIGINT', () => (fleet.stop(), process.exit(0)));
+process.on('SIGINT', () => {
+  fleet.stop();
+  process.exit(0);
+});

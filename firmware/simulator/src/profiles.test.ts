@@ -28,7 +28,9 @@ describe('profiles', () => {
     const noise = () => 1;
     const cloudyCell = Array.from({ length: 72 }, (_, i) => NOON - 3 * 3600 + i * 300).find((t) => cloudFactor('a', t) < 0.6)!;
     expect(powerAt(clear, cloudyCell, noise)).toBeGreaterThan(powerAt(cloudy, cloudyCell, noise) * 1.5);
-    expect(powerAt(cloudy, cloudyCell, noise)).toBe(Math.round(cloudy.ratedW * Math.sin((Math.PI * ((cloudyCell % DAY) / 3600 - 6)) / 12) * cloudFactor('a', cloudyCell)));
+    expect(powerAt(cloudy, cloudyCell, noise)).toBe(
+      Math.round(cloudy.ratedW * Math.sin((Math.PI * ((cloudyCell % DAY) / 3600 - 6)) / 12) * cloudFactor('a', cloudyCell)),
+    );
     expect(powerAt(cloudy, NOON - 12 * 3600, noise)).toBe(0);
   });
 
@@ -45,7 +47,7 @@ describe('profiles', () => {
 
   it('outages: seeded per meter, about perDay × meanMinutes of downtime; the meter reads OFF, 0 W, 0 V, register frozen', () => {
     const [spec] = createFleet({ size: 1, seed: 'o', outagesPerDay: 6, outageMinutes: 30 });
-    const times = Array.from({ length: 10 * DAY / 60 }, (_, i) => NOON + i * 60);
+    const times = Array.from({ length: (10 * DAY) / 60 }, (_, i) => NOON + i * 60);
     const down = times.filter((t) => inOutage(spec, t)).length / times.length;
     expect(down).toBeGreaterThan(0.04); // expected 6 × 30 min / 1440 min = 12.5 %
     expect(down).toBeLessThan(0.25);
@@ -67,10 +69,11 @@ describe('profiles', () => {
   });
 
   it('a fleet replays byte for byte from its seed', () => {
-    const stream = () => createFleet({ size: 3, seed: 'replay', outagesPerDay: 4 }).flatMap((s) => {
-      const m = new VirtualMeter(s);
-      return Array.from({ length: 30 }, (_, i) => toHex(m.read(NOON + i * 10).signed));
-    });
+    const stream = () =>
+      createFleet({ size: 3, seed: 'replay', outagesPerDay: 4 }).flatMap((s) => {
+        const m = new VirtualMeter(s);
+        return Array.from({ length: 30 }, (_, i) => toHex(m.read(NOON + i * 10).signed));
+      });
     expect(stream()).toEqual(stream());
   });
 });
@@ -131,7 +134,13 @@ describe('runFleet transports', () => {
     for (let i = 0; i < 2; i++) {
       gateways.push(await startGateway({ apiUrl: url, identityKey: new Uint8Array(32).fill(i + 1), meters: meterLinkKeys(specs), now: () => NOON }));
     }
-    const fleet = runFleet({ apiUrl: 'http://127.0.0.1:9', intervalSeconds: 3600, ...options, gateways: gateways.map((g) => ({ url: g.url, publicKey: g.publicKey })), now: () => NOON });
+    const fleet = runFleet({
+      apiUrl: 'http://127.0.0.1:9',
+      intervalSeconds: 3600,
+      ...options,
+      gateways: gateways.map((g) => ({ url: g.url, publicKey: g.publicKey })),
+      now: () => NOON,
+    });
     expect(await fleet.tick()).toEqual({ accepted: 4, rejected: 0 });
     fleet.stop();
     expect(gateways.map((g) => g.sessionCount())).toEqual([2, 2]);

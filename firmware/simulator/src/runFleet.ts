@@ -49,14 +49,26 @@ export function meterLinkKeys(meters: { deviceId: string; linkPublicKey: Uint8Ar
  * re-sent next tick, like the firmware; during an outage the meter only buffers, and catches up
  * when the grid is back.
  */
-export function runFleet({ apiUrl, intervalSeconds = 10, gateways, mqttUrl, maxBatch = 500, now = () => Math.floor(Date.now() / 1000), log = () => {}, ...fleet }: RunFleetParameters): FleetHandle {
+export function runFleet({
+  apiUrl,
+  intervalSeconds = 10,
+  gateways,
+  mqttUrl,
+  maxBatch = 500,
+  now = () => Math.floor(Date.now() / 1000),
+  log = () => {},
+  ...fleet
+}: RunFleetParameters): FleetHandle {
   const meters = createFleet(fleet).map((spec) => new VirtualMeter(spec));
   const buffers = new Map<string, Uint8Array[]>(meters.map((m) => [m.spec.deviceId, []]));
   const links = new Map(
     gateways && gateways.length > 0
       ? meters.map((m, i) => {
           const gw = gateways[i % gateways.length];
-          return [m.spec.deviceId, new GatewayClient({ url: gw.url, meterId: m.spec.deviceId, identityKey: m.spec.linkPrivateKey, gatewayPublicKey: gw.publicKey, now })];
+          return [
+            m.spec.deviceId,
+            new GatewayClient({ url: gw.url, meterId: m.spec.deviceId, identityKey: m.spec.linkPrivateKey, gatewayPublicKey: gw.publicKey, now }),
+          ];
         })
       : [],
   );
@@ -112,7 +124,9 @@ export function runFleet({ apiUrl, intervalSeconds = 10, gateways, mqttUrl, maxB
           accepted += r.accepted;
           rejected += r.rejected;
         } catch (err) {
-          log(`${meter.spec.deviceId}: ${links.has(meter.spec.deviceId) ? 'gateway' : broker ? 'broker' : 'API'} unreachable (${(err as Error).message}); ${buffer.length} reading(s) buffered`);
+          log(
+            `${meter.spec.deviceId}: ${links.has(meter.spec.deviceId) ? 'gateway' : broker ? 'broker' : 'API'} unreachable (${(err as Error).message}); ${buffer.length} reading(s) buffered`,
+          );
         }
       }),
     );
@@ -126,7 +140,11 @@ export function runFleet({ apiUrl, intervalSeconds = 10, gateways, mqttUrl, maxB
       .then(({ accepted, rejected }) => log(`posted ${accepted} reading(s)${rejected ? `, ${rejected} refused` : ''}`))
       .finally(() => (running = false));
   }, intervalSeconds * 1000);
-  return { meters, tick, buffered: () => new Map([...buffers].map(([id, b]) => [id, b.length])), stop: () => {
+  return {
+    meters,
+    tick,
+    buffered: () => new Map([...buffers].map(([id, b]) => [id, b.length])),
+    stop: () => {
       clearInterval(timer);
       void broker?.close?.();
     },

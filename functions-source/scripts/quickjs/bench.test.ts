@@ -15,7 +15,9 @@ test(`QuickJS: verify a window of ${N} P-256 readings`, async () => {
   const root = join(import.meta.dir, '..', '..');
   const out = join(root, '.build', 'workflow.bench.js');
   mkdirSync(dirname(out), { recursive: true });
-  const { main: compileToJs } = await import(join(dirname(fileURLToPath(import.meta.resolve('@chainlink/cre-sdk'))), '..', 'scripts', 'src', 'compile-to-js.ts'));
+  const { main: compileToJs } = await import(
+    join(dirname(fileURLToPath(import.meta.resolve('@chainlink/cre-sdk'))), '..', 'scripts', 'src', 'compile-to-js.ts')
+  );
   await compileToJs(join(root, 'src', 'workflow', 'main.ts'), out, { skipTypeChecks: true });
   const bundle = await Bun.file(out).text();
   const run = () => {

@@ -8,9 +8,11 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { anyPack, type Any } from '@bufbuild/protobuf/wkt';
 import { CRON_TRIGGER_PB, SDK_PB } from '@chainlink/cre-sdk/pb';
 
-export type CapabilityHandler = (request: { id: string; method: string; payload: Any }) =>
-  | { response: { case: 'payload'; value: Any } }
-  | { response: { case: 'error'; value: string } };
+export type CapabilityHandler = (request: {
+  id: string;
+  method: string;
+  payload: Any;
+}) => { response: { case: 'payload'; value: Any } } | { response: { case: 'error'; value: string } };
 
 export interface QuickJsRun {
   /** The ExecutionResult the workflow sent back (value or error). */
@@ -61,7 +63,12 @@ const bytecodes = new Map<string, Uint8Array>();
  * Compiles `source` (the cre-compile JS bundle) with the plugin's QuickJS and runs it once for
  * `executeRequest`, answering capability calls with `handle(id)`.
  */
-export async function runInQuickJs(source: string, executeRequest: Uint8Array, handle: (id: string) => CapabilityHandler | undefined, nowMs = 0): Promise<QuickJsRun> {
+export async function runInQuickJs(
+  source: string,
+  executeRequest: Uint8Array,
+  handle: (id: string) => CapabilityHandler | undefined,
+  nowMs = 0,
+): Promise<QuickJsRun> {
   plugin ??= wasm.compile(readFileSync(pluginPath()));
   const module = await plugin;
   let memory!: WebAssembly.Memory;
@@ -92,7 +99,7 @@ export async function runInQuickJs(source: string, executeRequest: Uint8Array, h
       calls.push(`${req.id}/${req.method}`);
       const handler = handle(req.id);
       if (!handler) return -1n;
-      let response;
+      let response: ReturnType<typeof handler>['response'];
       try {
         response = handler({ id: req.id, method: req.method, payload: req.payload! }).response;
       } catch (e) {
@@ -135,7 +142,11 @@ export async function runInQuickJs(source: string, executeRequest: Uint8Array, h
   const wasi = {
     args_sizes_get(countPtr: number, sizePtr: number) {
       view().setUint32(countPtr, argBytes.length, true);
-      view().setUint32(sizePtr, argBytes.reduce((n, a) => n + a.length, 0), true);
+      view().setUint32(
+        sizePtr,
+        argBytes.reduce((n, a) => n + a.length, 0),
+        true,
+      );
       return 0;
     },
     args_get(argvPtr: number, bufPtr: number) {

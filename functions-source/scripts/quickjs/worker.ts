@@ -17,7 +17,8 @@ const call =
   ({ id, method, payload }) => {
     Atomics.store(flag, 0, 0);
     port.postMessage({ type: 'call', runId, id, method, payload: toBinary(AnySchema, payload) } satisfies WorkerReply);
-    if (Atomics.wait(flag, 0, 0, callTimeoutMs) === 'timed-out') return { response: { case: 'error', value: `${id}/${method}: no answer within ${callTimeoutMs} ms` } };
+    if (Atomics.wait(flag, 0, 0, callTimeoutMs) === 'timed-out')
+      return { response: { case: 'error', value: `${id}/${method}: no answer within ${callTimeoutMs} ms` } };
     const reply = receiveMessageOnPort(replies)?.message as Uint8Array | undefined;
     if (!reply) return { response: { case: 'error', value: `${id}/${method}: the host sent no response` } };
     const response = fromBinary(SDK_PB.CapabilityResponseSchema, reply).response;

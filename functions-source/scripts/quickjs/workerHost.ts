@@ -47,7 +47,9 @@ export class QuickJsWorkflowWorker {
   private readonly flag: Int32Array;
   private readonly replies: MessageChannel;
   private nextRun = 1;
-  private current: { runId: number; handler: (call: CapabilityCall) => Promise<CapabilityAnswer>; resolve: (e: WorkflowExecution) => void; reject: (e: Error) => void } | undefined;
+  private current:
+    | { runId: number; handler: (call: CapabilityCall) => Promise<CapabilityAnswer>; resolve: (e: WorkflowExecution) => void; reject: (e: Error) => void }
+    | undefined;
 
   constructor({ callTimeoutMs = 120_000 }: { callTimeoutMs?: number } = {}) {
     const signal = new SharedArrayBuffer(4);
@@ -60,8 +62,14 @@ export class QuickJsWorkflowWorker {
     });
     this.worker.unref(); // the worker never keeps the process alive on its own
     this.worker.on('message', (m: WorkerReply) => void this.onMessage(m));
-    this.worker.on('error', (e) => this.fail((this.dead = e)));
-    this.worker.on('exit', (code) => this.fail((this.dead ??= new Error(`the QuickJS worker exited with code ${code}`))));
+    this.worker.on('error', (e) => {
+      this.dead = e;
+      this.fail(e);
+    });
+    this.worker.on('exit', (code) => {
+      this.dead ??= new Error(`the QuickJS worker exited with code ${code}`);
+      this.fail(this.dead);
+    });
   }
 
   private dead: Error | undefined;
@@ -99,7 +107,12 @@ export class QuickJsWorkflowWorker {
   }
 
   /** Runs `source` once for `executeRequest`; every capability call goes to `handler`. */
-  run(source: string, executeRequest: Uint8Array, handler: (call: CapabilityCall) => Promise<CapabilityAnswer>, nowMs = Date.now()): Promise<WorkflowExecution> {
+  run(
+    source: string,
+    executeRequest: Uint8Array,
+    handler: (call: CapabilityCall) => Promise<CapabilityAnswer>,
+    nowMs = Date.now(),
+  ): Promise<WorkflowExecution> {
     if (this.dead) return Promise.reject(new Error(`the QuickJS worker is gone: ${this.dead.message}`));
     if (this.current) return Promise.reject(new Error('an execution is already running on this worker'));
     return new Promise((resolve, reject) => {
@@ -112,7 +125,8 @@ export class QuickJsWorkflowWorker {
   /** Stops the worker thread (an execution in flight is rejected). */
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
-    this.fail((this.dead ??= new Error('the QuickJS worker was closed')));
+    this.dead ??= new Error('the QuickJS worker was closed');
+    this.fail(this.dead);
     Atomics.store(this.flag, 0, 1); // wake a blocked capability call so the thread can stop
     Atomics.notify(this.flag, 0);
     await this.worker.terminate();

@@ -5,7 +5,14 @@ import { GET_DEVICES_SELECTOR, decodeGetDevices, encodeGetDevices } from './regi
 import { vectorKeys } from '../testing/windowFixture.js';
 import { FunctionsSourceError } from '../errors.js';
 
-const zero = { deviceId: `0x${'00'.repeat(9)}`, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' } as const;
+const zero = {
+  deviceId: `0x${'00'.repeat(9)}`,
+  keyType: 0,
+  owner: '0x0000000000000000000000000000000000000000',
+  active: false,
+  registeredAt: 0n,
+  publicKey: '0x',
+} as const;
 
 describe('getDevices codec (pinned against viem and the generated ABI)', () => {
   it('selector and calldata', () => {
@@ -23,9 +30,30 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
       result: [
-        { deviceId: toHex(deviceIdToBytes(ids[0])), keyType: 2, owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 5n, publicKey: toHex(keys.INDU_0042!.publicKey) },
-        { deviceId: toHex(deviceIdToBytes(ids[1])), keyType: 1, owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 6n, publicKey: toHex(keys.SOLR_0001!.publicKey) },
-        { deviceId: toHex(deviceIdToBytes(ids[2])), keyType: 1, owner: '0x00000000000000000000000000000000000000aa', active: false, registeredAt: 7n, publicKey: toHex(keys.SOLR_0002!.publicKey) },
+        {
+          deviceId: toHex(deviceIdToBytes(ids[0])),
+          keyType: 2,
+          owner: '0x00000000000000000000000000000000000000aa',
+          active: true,
+          registeredAt: 5n,
+          publicKey: toHex(keys.INDU_0042!.publicKey),
+        },
+        {
+          deviceId: toHex(deviceIdToBytes(ids[1])),
+          keyType: 1,
+          owner: '0x00000000000000000000000000000000000000aa',
+          active: true,
+          registeredAt: 6n,
+          publicKey: toHex(keys.SOLR_0001!.publicKey),
+        },
+        {
+          deviceId: toHex(deviceIdToBytes(ids[2])),
+          keyType: 1,
+          owner: '0x00000000000000000000000000000000000000aa',
+          active: false,
+          registeredAt: 7n,
+          publicKey: toHex(keys.SOLR_0002!.publicKey),
+        },
         zero,
       ],
     } as never);
@@ -49,11 +77,20 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
     ['an unknown key type', { keyType: 3, publicKey: `0x${'11'.repeat(32)}` }, 'key type 3'],
     ['a P-256 key of 32 bytes', { keyType: 1, publicKey: `0x${'11'.repeat(32)}` }, 'is 32 bytes; expected 64'],
     ['an Ed25519 key of 64 bytes', { keyType: 2, publicKey: `0x${'11'.repeat(64)}` }, 'is 64 bytes; expected 32'],
-  ])('refuses an entry with %s through protocol\'s registry entry decoder', (_, entry, message) => {
+  ])("refuses an entry with %s through protocol's registry entry decoder", (_, entry, message) => {
     const result = encodeFunctionResult({
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
-      result: [{ ...zero, deviceId: toHex(deviceIdToBytes('SOLR_0001')), owner: '0x00000000000000000000000000000000000000aa', active: true, registeredAt: 1n, ...entry }],
+      result: [
+        {
+          ...zero,
+          deviceId: toHex(deviceIdToBytes('SOLR_0001')),
+          owner: '0x00000000000000000000000000000000000000aa',
+          active: true,
+          registeredAt: 1n,
+          ...entry,
+        },
+      ],
     } as never);
     let caught: unknown;
     try {

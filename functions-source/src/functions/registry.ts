@@ -37,11 +37,14 @@ export function decodeGetDevices(result: Hex, deviceIds: string[]): Record<strin
   if (n !== deviceIds.length) throw malformed(`getDevices returned ${n} entries for ${deviceIds.length} ids`);
   const head = array + 32;
   const keys: Record<string, RegisteredDeviceKey | undefined> = {};
-  deviceIds.forEach((id, i) => {
+  for (const [i, id] of deviceIds.entries()) {
     const tuple = head + u(head + 32 * i);
     const keyType = u(tuple + 32);
     const active = u(tuple + 96);
-    if (keyType === 0) return void (keys[id] = undefined);
+    if (keyType === 0) {
+      keys[id] = undefined;
+      continue;
+    }
     if (active > 1) throw malformed(`getDevices: device ${id} has a malformed active flag`);
     const bytesAt = tuple + u(tuple + 160);
     const len = u(bytesAt);
@@ -52,7 +55,7 @@ export function decodeGetDevices(result: Hex, deviceIds: string[]): Record<strin
       if (err instanceof ProtocolError) throw malformed(`getDevices: device ${id}: ${err.shortMessage}`, err);
       throw err;
     }
-  });
+  }
   return keys;
 }
 

@@ -44,7 +44,14 @@ beforeAll(async () => {
             const k = keys[id];
             return k
               ? { deviceId: toHex(deviceIdToBytes(id)), keyType: k.keyType, owner: REGISTRY, active: k.active, registeredAt: 1n, publicKey: toHex(k.publicKey) }
-              : { deviceId: `0x${'00'.repeat(9)}`, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' };
+              : {
+                  deviceId: `0x${'00'.repeat(9)}`,
+                  keyType: 0,
+                  owner: '0x0000000000000000000000000000000000000000',
+                  active: false,
+                  registeredAt: 0n,
+                  publicKey: '0x',
+                };
           }),
         } as never);
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));

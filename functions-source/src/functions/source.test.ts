@@ -12,7 +12,11 @@ const settings = { samplingThreshold: 4000, sampleSize: 1000 };
 
 describe('FunctionsSourceError', () => {
   it('is a GridProofError with a typed code, and its message (what the DON reports) starts with the code', async () => {
-    const run = runFunctionsRequest({ args: ['1767225600', '300', 'not a url', `0x${'11'.repeat(20)}`], secrets: { rpcUrl: 'http://127.0.0.1:1' } }, noNetwork, settings);
+    const run = runFunctionsRequest(
+      { args: ['1767225600', '300', 'not a url', `0x${'11'.repeat(20)}`], secrets: { rpcUrl: 'http://127.0.0.1:1' } },
+      noNetwork,
+      settings,
+    );
     const err = await run.then(
       () => undefined,
       (e: unknown) => e,

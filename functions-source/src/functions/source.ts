@@ -52,15 +52,22 @@ export const MAX_REGISTRY_CALLS = 3;
  */
 export async function runFunctionsRequest(input: FunctionsRequestInput, Functions: FunctionsLibrary, settings: FunctionsSourceSettings): Promise<Uint8Array> {
   const { args, bytesArgs = [], secrets } = input;
-  if (!Array.isArray(args) || args.length !== 4) throw new FunctionsSourceError('BAD_ARGS', `expected 4 args [windowStart, windowSeconds, apiUrl, deviceRegistry], got ${Array.isArray(args) ? args.length : typeof args}`);
+  if (!Array.isArray(args) || args.length !== 4)
+    throw new FunctionsSourceError(
+      'BAD_ARGS',
+      `expected 4 args [windowStart, windowSeconds, apiUrl, deviceRegistry], got ${Array.isArray(args) ? args.length : typeof args}`,
+    );
   const [startArg, secondsArg, apiUrl, registry] = args;
-  if (!/^\d{1,15}$/.test(startArg) || !/^\d{1,5}$/.test(secondsArg)) throw new FunctionsSourceError('BAD_ARGS', `windowStart ${startArg} / windowSeconds ${secondsArg} are not decimal integers`);
+  if (!/^\d{1,15}$/.test(startArg) || !/^\d{1,5}$/.test(secondsArg))
+    throw new FunctionsSourceError('BAD_ARGS', `windowStart ${startArg} / windowSeconds ${secondsArg} are not decimal integers`);
   if (!/^https?:\/\/\S+$/.test(apiUrl)) throw new FunctionsSourceError('BAD_ARGS', `apiUrl ${apiUrl} is not an http(s) URL`);
   if (!/^0x[0-9a-fA-F]{40}$/.test(registry)) throw new FunctionsSourceError('BAD_ARGS', `deviceRegistry ${registry} is not an address`);
   const rpcUrl = secrets?.rpcUrl;
-  if (!rpcUrl || !/^https?:\/\/\S+$/.test(rpcUrl)) throw new FunctionsSourceError('BAD_SECRETS', 'secret rpcUrl (the chain JSON-RPC URL) is missing or not an http(s) URL');
+  if (!rpcUrl || !/^https?:\/\/\S+$/.test(rpcUrl))
+    throw new FunctionsSourceError('BAD_SECRETS', 'secret rpcUrl (the chain JSON-RPC URL) is missing or not an http(s) URL');
   const registryBlock = secrets.registryBlock ?? 'finalized';
-  if (!/^(latest|finalized|safe|0x[0-9a-f]+)$/.test(registryBlock)) throw new FunctionsSourceError('BAD_SECRETS', `registryBlock ${registryBlock} is not a block tag`);
+  if (!/^(latest|finalized|safe|0x[0-9a-f]+)$/.test(registryBlock))
+    throw new FunctionsSourceError('BAD_SECRETS', `registryBlock ${registryBlock} is not a block tag`);
   const seed = bytesArgs[0]?.toLowerCase() as Hex | undefined;
   if (seed !== undefined && !/^0x[0-9a-f]{64}$/.test(seed)) throw new FunctionsSourceError('BAD_ARGS', 'bytesArgs[0] (sampling seed) is not 32 bytes');
   const windowStart = Number(startArg);
@@ -84,7 +91,10 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
   const chunks: string[][] = [];
   for (let i = 0; i < deviceIds.length; i += IDS_PER_CALL) chunks.push(deviceIds.slice(i, i + IDS_PER_CALL));
   if (chunks.length > MAX_REGISTRY_CALLS) {
-    throw new FunctionsSourceError('TOO_MANY_DEVICES', `window ${windowStart} has ${deviceIds.length} devices; one request reads at most ${IDS_PER_CALL * MAX_REGISTRY_CALLS} keys`);
+    throw new FunctionsSourceError(
+      'TOO_MANY_DEVICES',
+      `window ${windowStart} has ${deviceIds.length} devices; one request reads at most ${IDS_PER_CALL * MAX_REGISTRY_CALLS} keys`,
+    );
   }
   for (const ids of chunks) {
     const rpc = await Functions.makeHttpRequest({
@@ -105,7 +115,10 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
   // 3. Verify. Above the threshold: sampled signatures when the consumer supplied a seed, otherwise refuse.
   const population = countReadings(documentBytes);
   if (population > settings.samplingThreshold && !seed) {
-    throw new FunctionsSourceError('WINDOW_TOO_LARGE', `window ${windowStart} has ${population} readings, above ${settings.samplingThreshold} verifiable in full, and the request carries no sampling seed`);
+    throw new FunctionsSourceError(
+      'WINDOW_TOO_LARGE',
+      `window ${windowStart} has ${population} readings, above ${settings.samplingThreshold} verifiable in full, and the request carries no sampling seed`,
+    );
   }
   try {
     const { payload } = await verifyWindowAsync({

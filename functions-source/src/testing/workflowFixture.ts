@@ -25,8 +25,7 @@ export const config: WorkflowConfig = parseWorkflowConfig(configJson);
 
 /** A cron tick that makes the vector window due: its end plus the seal delay, plus a few seconds. */
 export const dueTickSeconds = WINDOW_START + WINDOW_SECONDS + SEAL_DELAY + 5;
-export const tick = (seconds = dueTickSeconds): CronPayload =>
-  ({ scheduledExecutionTime: { seconds: BigInt(seconds), nanos: 0 } }) as unknown as CronPayload;
+export const tick = (seconds = dueTickSeconds): CronPayload => ({ scheduledExecutionTime: { seconds: BigInt(seconds), nanos: 0 } }) as unknown as CronPayload;
 
 export interface Chain {
   writes: WriteReportMockInput[];
@@ -87,8 +86,7 @@ export function setUp(http: { status: number; body?: Uint8Array }, opts: { recor
   logger.isRecorded = () => opts.recorded ?? false;
   logger.writeReport = (input) => {
     chain.writes.push(input);
-    return { txStatus: 'TX_STATUS_SUCCESS', txHash: 'q'.repeat(43) + '=' };
+    return { txStatus: 'TX_STATUS_SUCCESS', txHash: `${'q'.repeat(43)}=` };
   };
   return chain;
 }
-

@@ -116,7 +116,8 @@ export function parseWorkflowConfig(input: unknown): WorkflowConfig {
 
   const positive = (field: string): number => {
     const v = c[field];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new WorkflowConfigError(field, `must be a positive integer, got ${JSON.stringify(v)}.`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+      throw new WorkflowConfigError(field, `must be a positive integer, got ${JSON.stringify(v)}.`);
     return v;
   };
   let sampling: Pick<WorkflowConfig, 'samplingThreshold' | 'sampleSize'> = {};

@@ -110,7 +110,9 @@ describe('GridProof CRE workflow with sampling', () => {
   const N = 40;
   const FORGED = 17;
   // SOLR_0001's readings, one signed with SOLR_0002's key: a forgery only a signature check finds.
-  const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+  const readings = Array.from({ length: N }, (_, k) =>
+    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'),
+  );
   const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
   const digest = windowDocumentDigest(bytes);
   const sampled = parseWorkflowConfig({ ...configJson, samplingThreshold: 10, sampleSize: 8 });

@@ -15,14 +15,7 @@ import {
 } from '@chainlink/cre-sdk';
 import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeFunctionResult, encodeFunctionData, zeroAddress, type Hex } from 'viem';
-import {
-  dataLoggerAbi,
-  deviceIdToBytes,
-  deviceRegistryAbi,
-  fromHex,
-  toHex,
-  windowDocumentDigest,
-} from '@gridproof/protocol';
+import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { dueWindowStart } from '../dueWindowStart.js';
 import { verifyWindow, type RegisteredDeviceKey } from '../verifyWindow.js';
 import type { SamplingOptions } from '../sampling.js';
@@ -51,9 +44,7 @@ type DocumentObservation =
   | { status: 'refused'; code: string; message: string };
 
 /** One node's verdict on the document it fetched; nodes must agree on it exactly. */
-type Verdict =
-  | { status: 'verified'; payload: string; cid: string; signaturesVerified: number }
-  | { status: 'refused'; code: string; message: string };
+type Verdict = { status: 'verified'; payload: string; cid: string; signaturesVerified: number } | { status: 'refused'; code: string; message: string };
 
 /** Registry keys in a form that crosses into node mode unchanged. */
 type KeyTable = Record<string, { keyType: number; publicKey: string; active: boolean } | null>;
@@ -219,7 +210,7 @@ function readSeedHeader(
     })
     .result();
   const header = reply.header;
-  if (!header || header.hash.length !== 32) throw new Error(`headerByNumber returned no 32-byte block hash (${header ? header.hash.length : 'no header'}).`);
+  if (header?.hash.length !== 32) throw new Error(`headerByNumber returned no 32-byte block hash (${header ? header.hash.length : 'no header'}).`);
   return {
     hash: bytesToHex(header.hash).toLowerCase() as Hex,
     number: header.blockNumber ? protoBigIntToBigint(header.blockNumber).toString() : '?',

@@ -63,7 +63,9 @@ describe('workflow bundle in QuickJS (javy-chainlink-sdk.plugin.wasm)', () => {
   test('sampled window: the seed comes from the finalized header, 8 of 20 signatures checked', async () => {
     const N = 20;
     const FORGED = 5; // signed with another device's key; outside the sample, so it passes (fraud proofs cover it)
-    const readings = Array.from({ length: N }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'));
+    const readings = Array.from({ length: N }, (_, k) =>
+      signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'),
+    );
     const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
     const digest = windowDocumentDigest(bytes);
     let hash = new Uint8Array();

@@ -54,7 +54,16 @@ function bareVerify(fleet: BenchMeter[], readings: Uint8Array[]): number {
 
 async function httpIngest(label: string, fleet: BenchMeter[], config: Record<string, unknown>): Promise<number> {
   const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
-  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0, ...config });
+  const api = await startOracleApi({
+    port: 0,
+    dataDir: 'memory',
+    devices,
+    logger: silentLogger,
+    windowSeconds: 3600,
+    sealGraceSeconds: 3600,
+    sealIntervalMs: 0,
+    ...config,
+  });
   try {
     const warm = makeBatches(fleet, STREAMS * BATCH);
     const streams = makeBatches(fleet, TOTAL);
@@ -64,7 +73,12 @@ async function httpIngest(label: string, fleet: BenchMeter[], config: Record<str
       if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
-    const run = async (s: string[][]) => Promise.all(s.map(async (batches) => { for (const b of batches) await post(b); }));
+    const run = async (s: string[][]) =>
+      Promise.all(
+        s.map(async (batches) => {
+          for (const b of batches) await post(b);
+        }),
+      );
     await run(bodies(warm));
     const measured = bodies(streams);
     const n = measured.reduce((a, s) => a + s.length, 0) * BATCH;
@@ -93,13 +107,24 @@ async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
 /** MQTT QoS 1 into the embedded broker: `perMessage` readings per message, many messages in flight across devices. */
 async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number): Promise<number> {
   const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
-  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0 });
+  const api = await startOracleApi({
+    port: 0,
+    dataDir: 'memory',
+    devices,
+    logger: silentLogger,
+    windowSeconds: 3600,
+    sealGraceSeconds: 3600,
+    sealIntervalMs: 0,
+  });
   try {
     const t = now();
     const messages: { topic: string; payload: Buffer }[] = [];
     for (let i = 0; messages.length * perMessage < count; i++) {
       const m = fleet[i % fleet.length];
-      messages.push({ topic: readingsTopic(m.deviceId), payload: Buffer.from(concatSignedReadings(Array.from({ length: perMessage }, () => nextReading(m, t)))) });
+      messages.push({
+        topic: readingsTopic(m.deviceId),
+        payload: Buffer.from(concatSignedReadings(Array.from({ length: perMessage }, () => nextReading(m, t)))),
+      });
     }
     const client = await mqtt.connectAsync(api.mqtt!.url, { clientId: `bench-${process.pid}`, clean: true });
     const start = performance.now();
@@ -116,7 +141,15 @@ async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number
 /** Publish (MQTT, one reading) → pushed on /v1/live, one reading at a time: what a dashboard sees. */
 async function liveLatency(fleet: BenchMeter[], samples: number): Promise<{ p50: number; p95: number; max: number }> {
   const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
-  const api = await startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0 });
+  const api = await startOracleApi({
+    port: 0,
+    dataDir: 'memory',
+    devices,
+    logger: silentLogger,
+    windowSeconds: 3600,
+    sealGraceSeconds: 3600,
+    sealIntervalMs: 0,
+  });
   try {
     const ws = new WebSocket(`${api.url.replace('http', 'ws')}/v1/live?devices=${fleet.map((m) => m.deviceId).join(',')}`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -153,7 +186,9 @@ async function liveLatency(fleet: BenchMeter[], samples: number): Promise<{ p50:
 
 const results: { path: string; perSecond: number }[] = [];
 const fleet = createFleet(DEVICES);
-console.log(`oracle-api bench: ${TOTAL} readings per path, batches of ${BATCH}, ${STREAMS} concurrent streams, ${DEVICES} P-256 meters, ${availableParallelism()} cores, Node ${process.version}`);
+console.log(
+  `oracle-api bench: ${TOTAL} readings per path, batches of ${BATCH}, ${STREAMS} concurrent streams, ${DEVICES} P-256 meters, ${availableParallelism()} cores, Node ${process.version}`,
+);
 const verifySet = makeBatches(fleet, TOTAL).flat(2);
 const bare = bareVerify(fleet, verifySet);
 console.log(`bare P-256 verify (node:crypto, 1 thread): ${bare} /s`);
@@ -162,8 +197,16 @@ const report = (path: string, perSecond: number) => {
   console.log(`${path}: ${perSecond} readings/s (${((perSecond / bare) * 100).toFixed(0)}% of bare verify)`);
 };
 report('HTTP batch -> PGlite', await httpIngest('pglite', createFleet(DEVICES, 'PGLT'), {}));
-report('HTTP batch -> PostgreSQL', await withSchema((schema) => httpIngest('postgres', createFleet(DEVICES, 'PGSQ'), { databaseUrl: DATABASE_URL, databaseSchema: schema })));
-report('HTTP batch -> PostgreSQL, verification inline (verifyThreads 0)', await withSchema((schema) => httpIngest('postgres-inline', createFleet(DEVICES, 'PGIN'), { databaseUrl: DATABASE_URL, databaseSchema: `${schema}`, verifyThreads: 0 })));
+report(
+  'HTTP batch -> PostgreSQL',
+  await withSchema((schema) => httpIngest('postgres', createFleet(DEVICES, 'PGSQ'), { databaseUrl: DATABASE_URL, databaseSchema: schema })),
+);
+report(
+  'HTTP batch -> PostgreSQL, verification inline (verifyThreads 0)',
+  await withSchema((schema) =>
+    httpIngest('postgres-inline', createFleet(DEVICES, 'PGIN'), { databaseUrl: DATABASE_URL, databaseSchema: `${schema}`, verifyThreads: 0 }),
+  ),
+);
 report('MQTT QoS 1 -> PGlite, 1 reading/message', await mqttIngest(createFleet(DEVICES, 'MQT1'), Math.min(TOTAL, 3000), 1));
 report('MQTT QoS 1 -> PGlite, 100 readings/message', await mqttIngest(createFleet(DEVICES, 'MQTB'), TOTAL, 100));
 const bareAfter = bareVerify(fleet, makeBatches(fleet, Math.min(TOTAL, 10_000)).flat(2));
@@ -174,4 +217,6 @@ const best = Math.max(...results.filter((r) => r.path.startsWith('HTTP batch ->'
 // Against the faster of the two bare measurements, so load drift cannot flatter the ratio.
 const bareBest = Math.max(bare, bareAfter);
 console.log(`ratio HTTP batch (best DB) / bare verify (best of 2 runs, ${bareBest}/s): ${(best / bareBest).toFixed(2)} (target >= 0.70)`);
-console.log(`note: bare verify is one thread; ingest verifies large P-256 batches on ${Math.max(1, availableParallelism() - 1)} worker thread(s) while the main thread parses, checks and writes`);
+console.log(
+  `note: bare verify is one thread; ingest verifies large P-256 batches on ${Math.max(1, availableParallelism() - 1)} worker thread(s) while the main thread parses, checks and writes`,
+);

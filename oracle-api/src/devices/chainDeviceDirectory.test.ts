@@ -85,7 +85,12 @@ describe('chain-backed device directory against anvil', () => {
       ['WIND_0002', false], // revoked by the test above
     ]);
     expect(listed[0]).toMatchObject({ keyType: meters.solar.keyType, publicKey: keyEntry(meters.solar).publicKey });
-    const onChain = await publicClient().readContract({ address: registry, abi: deviceRegistryAbi, functionName: 'getDevice', args: [toHex(deviceIdToBytes('SOLR_0001'))] });
+    const onChain = await publicClient().readContract({
+      address: registry,
+      abi: deviceRegistryAbi,
+      functionName: 'getDevice',
+      args: [toHex(deviceIdToBytes('SOLR_0001'))],
+    });
     expect(listed[0].registeredAt).toBe(Number(onChain.registeredAt));
     expect(counter.counts.eth_call).toBeUndefined();
     expect(counter.counts.eth_getLogs).toBe(1);

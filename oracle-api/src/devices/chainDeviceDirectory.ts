@@ -46,8 +46,7 @@ interface CacheEntry {
  */
 export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryParameters): ChainDeviceDirectory {
   const client = params.client ?? (createPublicClient({ transport: http(params.rpcUrl) }) as PublicClient);
-  const indexer =
-    params.indexer ?? createRpcIndexer({ client, contracts: { deviceRegistry: params.address }, startBlock: params.startBlock, maxAgeMs: 0 });
+  const indexer = params.indexer ?? createRpcIndexer({ client, contracts: { deviceRegistry: params.address }, startBlock: params.startBlock, maxAgeMs: 0 });
   const knownTtlMs = params.knownTtlMs ?? 10_000;
   const unknownTtlMs = params.unknownTtlMs ?? 5_000;
   const maxEntries = params.maxEntries ?? 100_000;

@@ -28,7 +28,12 @@ async function openLive(url: string) {
 describe(`GET /v1/live (${testBackend})`, () => {
   let api: StartOracleApiReturnType;
   let database: TestDatabase;
-  const clock = { t: T0 + 10, now() { return this.t; } };
+  const clock = {
+    t: T0 + 10,
+    now() {
+      return this.t;
+    },
+  };
   const post = (...rs: Uint8Array[]) =>
     fetch(`${api.url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ readings: rs.map(hexOf) }) });
 
@@ -52,7 +57,17 @@ describe(`GET /v1/live (${testBackend})`, () => {
     const pushed = await live.next();
     expect(pushed).toEqual({
       type: 'reading',
-      reading: { deviceId: 'SOLR_0001', counter: 1, timestamp: T0 + 1, powerW: 1500, energyWh: 100_025, voltageMv: 230_000, status: 'ON', windowStart: T0, signed: toHex(r1) },
+      reading: {
+        deviceId: 'SOLR_0001',
+        counter: 1,
+        timestamp: T0 + 1,
+        powerW: 1500,
+        energyWh: 100_025,
+        voltageMv: 230_000,
+        status: 'ON',
+        windowStart: T0,
+        signed: toHex(r1),
+      },
     });
     // A duplicate is not a new reading; a refused batch pushes nothing.
     expect((await post(r1)).status).toBe(200);

@@ -21,7 +21,8 @@ export interface LiveReadings {
   close(): Promise<void>;
 }
 
-const errorMessage = (code: string, message: string, details?: Record<string, unknown>) => JSON.stringify({ type: 'error', error: { code, message, ...(details ? { details } : {}) } });
+const errorMessage = (code: string, message: string, details?: Record<string, unknown>) =>
+  JSON.stringify({ type: 'error', error: { code, message, ...(details ? { details } : {}) } });
 
 /**
  * `GET /v1/live` (WebSocket). The client sends `{"subscribe": ["SOLR_0001", …]}` (and
@@ -45,7 +46,8 @@ export function attachLiveReadings(server: Server, ctx: ServiceContext): LiveRea
   ctx.events.on('readings', onReadings);
 
   function follow(ws: WebSocket, own: Set<string>, ids: unknown, on: boolean): string | undefined {
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !DEVICE_ID_PATTERN.test(id))) return 'device ids must be an array of XXXX_ZZZZ strings';
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !DEVICE_ID_PATTERN.test(id)))
+      return 'device ids must be an array of XXXX_ZZZZ strings';
     if (on && own.size + ids.length > MAX_SUBSCRIPTIONS) return `a socket follows at most ${MAX_SUBSCRIPTIONS} devices`;
     for (const id of ids as string[]) {
       if (on) {
@@ -80,7 +82,8 @@ export function attachLiveReadings(server: Server, ctx: ServiceContext): LiveRea
         return;
       }
       const problem =
-        (msg.subscribe !== undefined ? follow(ws, own, msg.subscribe, true) : undefined) ?? (msg.unsubscribe !== undefined ? follow(ws, own, msg.unsubscribe, false) : undefined);
+        (msg.subscribe !== undefined ? follow(ws, own, msg.subscribe, true) : undefined) ??
+        (msg.unsubscribe !== undefined ? follow(ws, own, msg.unsubscribe, false) : undefined);
       if (problem) ws.send(errorMessage('INVALID_SUBSCRIPTION', problem));
       else ws.send(JSON.stringify({ type: 'subscribed', devices: [...own].sort() }));
     });
@@ -90,7 +93,9 @@ export function attachLiveReadings(server: Server, ctx: ServiceContext): LiveRea
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== LIVE_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"NOT_FOUND","message":"WebSocket endpoint is /v1/live."}}');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"NOT_FOUND","message":"WebSocket endpoint is /v1/live."}}',
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

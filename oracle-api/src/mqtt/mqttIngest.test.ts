@@ -15,7 +15,12 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
     let api: StartOracleApiReturnType;
     let database: TestDatabase;
     let meter: MqttClient;
-    const clock = { t: 0, now() { return this.t; } };
+    const clock = {
+      t: 0,
+      now() {
+        return this.t;
+      },
+    };
     const T = () => clock.t;
     const stored = async (deviceId: string) =>
       ((await (await api.app.request(`/v1/devices/${deviceId}/readings?limit=1000`)).json()) as { readings: { counter: number; signed: string }[] }).readings;
@@ -37,7 +42,10 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
         mqtt: broker === 'embedded' ? {} : { url: MOSQUITTO_URL, clientId: `gridproof-test-${process.pid}-${testBackend}`, sessionExpirySeconds: 30 },
         ...database.config,
       });
-      meter = await mqtt.connectAsync(broker === 'embedded' ? api.mqtt!.url : MOSQUITTO_URL, { clientId: `meter-${process.pid}-${testBackend}-${broker}`, clean: true });
+      meter = await mqtt.connectAsync(broker === 'embedded' ? api.mqtt!.url : MOSQUITTO_URL, {
+        clientId: `meter-${process.pid}-${testBackend}-${broker}`,
+        clean: true,
+      });
       await meter.subscribeAsync(errorsTopic('+'), { qos: 1 });
     });
     afterAll(async () => {
@@ -57,10 +65,12 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
       if (broker === 'embedded') expect((await stored('SOLR_0001')).map((r) => r.signed)).toContain(toHex(one));
       const batch = [signed(meters.solar, base + 2, T()), signed(meters.solar, base + 3, T())];
       await meter.publishAsync(readingsTopic('SOLR_0001'), Buffer.from(concatSignedReadings(batch)), { qos: 1 });
-      await expect.poll(async () => (await stored('SOLR_0001')).map((r) => r.counter), { timeout: 10_000 }).toEqual(expect.arrayContaining([base + 1, base + 2, base + 3]));
+      await expect
+        .poll(async () => (await stored('SOLR_0001')).map((r) => r.counter), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining([base + 1, base + 2, base + 3]));
     });
 
-    it('refuses a reading on another device\'s topic, a bad length and a bad signature: nothing stored, each reported on the errors topic with the HTTP code', async () => {
+    it("refuses a reading on another device's topic, a bad length and a bad signature: nothing stored, each reported on the errors topic with the HTTP code", async () => {
       const errors: { topic: string; code: string }[] = [];
       const bodies: { error: { code: string; details?: Record<string, unknown> } }[] = [];
       const onMessage = (topic: string, payload: Buffer) => {
@@ -85,7 +95,12 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
           ]),
         );
         // The 50-byte payload is refused by protocol's splitter, which says why.
-        expect(bodies.find((b) => b.error.code === 'INVALID_READING')?.error.details).toEqual({ reason: 'TRUNCATED', length: 50, index: 0, trailing: 50 % SIGNED_READING_LENGTH });
+        expect(bodies.find((b) => b.error.code === 'INVALID_READING')?.error.details).toEqual({
+          reason: 'TRUNCATED',
+          length: 50,
+          index: 0,
+          trailing: 50 % SIGNED_READING_LENGTH,
+        });
         expect((await stored('SOLR_0001')).length + (await stored('WIND_0002')).length).toBe(before);
       } finally {
         meter.off('message', onMessage);
@@ -118,7 +133,10 @@ for (const broker of ['embedded', 'mosquitto'] as const) {
       await meter.publishAsync(readingsTopic('WIND_0002'), Buffer.from(r), { qos: 1 });
       await meter.publishAsync(readingsTopic('WIND_0002'), Buffer.from(r), { qos: 1 });
       await expect.poll(async () => (await stored('WIND_0002')).filter((x) => x.signed === toHex(r)).length, { timeout: 10_000 }).toBe(1);
-      expect((await (await api.app.request('/health')).json()).checks.broker).toMatchObject({ status: 'ok', mode: broker === 'embedded' ? 'embedded' : 'external' });
+      expect((await (await api.app.request('/health')).json()).checks.broker).toMatchObject({
+        status: 'ok',
+        mode: broker === 'embedded' ? 'embedded' : 'external',
+      });
     });
   });
 }

@@ -1,7 +1,16 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { InvalidSignedReadingsError, ProtocolError, READINGS_SUBSCRIPTION, errorsTopic, parseTopic, readingDeviceId, signedReadingsCount, splitSignedReadings } from '@gridproof/protocol';
+import {
+  InvalidSignedReadingsError,
+  ProtocolError,
+  READINGS_SUBSCRIPTION,
+  errorsTopic,
+  parseTopic,
+  readingDeviceId,
+  signedReadingsCount,
+  splitSignedReadings,
+} from '@gridproof/protocol';
 import type { ComponentState, ServiceContext } from '../context.js';
 import { ApiError } from '../lib/errors.js';
 import { ingestReadings } from '../services/ingestReadings.js';
@@ -54,7 +63,10 @@ async function ingestMessage(ctx: ServiceContext, commit: (readings: Uint8Array[
       throw new ApiError(400, 'INVALID_READING', err.shortMessage, err.details, err);
     }
     if (count > ctx.rules.maxBatch) {
-      throw new ApiError(413, 'BATCH_TOO_LARGE', `A message holds at most ${ctx.rules.maxBatch} readings, got ${count}.`, { maxBatch: ctx.rules.maxBatch, count });
+      throw new ApiError(413, 'BATCH_TOO_LARGE', `A message holds at most ${ctx.rules.maxBatch} readings, got ${count}.`, {
+        maxBatch: ctx.rules.maxBatch,
+        count,
+      });
     }
     const readings = splitSignedReadings(payload);
     readings.forEach((r, index) => {
@@ -91,7 +103,7 @@ async function ingestMessage(ctx: ServiceContext, commit: (readings: Uint8Array[
  */
 function createGroupCommit(ctx: ServiceContext) {
   type Job = { readings: Uint8Array[]; resolve(): void; reject(err: unknown): void };
-  let queue: Job[] = [];
+  const queue: Job[] = [];
   let running = false;
 
   async function flush(): Promise<void> {
@@ -105,7 +117,10 @@ function createGroupCommit(ctx: ServiceContext) {
         size += job.readings.length;
       }
       try {
-        await ingestReadings(ctx, group.flatMap((j) => j.readings));
+        await ingestReadings(
+          ctx,
+          group.flatMap((j) => j.readings),
+        );
         for (const j of group) j.resolve();
       } catch (err) {
         if (group.length === 1 || !(err instanceof ApiError) || err.status >= 500) {
@@ -143,7 +158,9 @@ const errorPayload = (error: ApiError, topic: string) => JSON.stringify({ ...err
  * after its commit (`customHandleAcks`), so the broker redelivers anything not committed.
  */
 export async function startMqttIngest(ctx: ServiceContext, options: MqttIngestOptions = {}): Promise<MqttIngest> {
-  return options.url ? startExternal(ctx, options.url, options.clientId ?? 'gridproof-oracle-api', options.sessionExpirySeconds ?? 7 * 86_400) : startEmbedded(ctx, options.host ?? '127.0.0.1', options.port ?? 0);
+  return options.url
+    ? startExternal(ctx, options.url, options.clientId ?? 'gridproof-oracle-api', options.sessionExpirySeconds ?? 7 * 86_400)
+    : startEmbedded(ctx, options.host ?? '127.0.0.1', options.port ?? 0);
 }
 
 async function startEmbedded(ctx: ServiceContext, host: string, port: number): Promise<MqttIngest> {
@@ -153,14 +170,18 @@ async function startEmbedded(ctx: ServiceContext, host: string, port: number): P
   broker.authorizePublish = (client, packet, callback) => {
     if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
     // Only the service writes to errors topics.
-    if (client && /\/errors$/.test(packet.topic) && deviceIdOfTopic(packet.topic.replace(/errors$/, 'readings'))) return callback(new Error('errors topics are the service\'s'));
+    if (client && /\/errors$/.test(packet.topic) && deviceIdOfTopic(packet.topic.replace(/errors$/, 'readings')))
+      return callback(new Error("errors topics are the service's"));
     if (!packet.topic.startsWith('gridproof/v1/devices/') || !packet.topic.endsWith('/readings')) return callback(null);
     ingestMessage(ctx, commit, packet.topic, packet.payload as Uint8Array).then(
       (outcome) => {
         if (outcome.ok) return callback(null);
         refused.add(packet);
         const deviceId = deviceIdOfTopic(packet.topic)?.deviceId ?? 'unknown';
-        broker.publish({ cmd: 'publish', topic: errorsTopic(deviceId), payload: Buffer.from(errorPayload(outcome.error, packet.topic)), qos: 1, retain: false, dup: false }, () => callback(null));
+        broker.publish(
+          { cmd: 'publish', topic: errorsTopic(deviceId), payload: Buffer.from(errorPayload(outcome.error, packet.topic)), qos: 1, retain: false, dup: false },
+          () => callback(null),
+        );
       },
       (err) => {
         ctx.logger.warn('mqtt ingest failed; the message stays unacknowledged', { topic: packet.topic, error: String(err) });

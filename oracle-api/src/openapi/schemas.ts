@@ -43,7 +43,6 @@ export function errorResponse<const C extends readonly [ApiErrorCode, ...ApiErro
   } as const;
 }
 
-
 /** A stored reading as the API shows it (HTTP and the live stream); never any owner data. */
 export const readingSchema = z
   .object({

@@ -14,7 +14,12 @@ import { hexOf, keyEntry, meters, signed, T0 } from '../test/fixtures.js';
 describe('pending windows: sealed until the DataLogger on chain records them', () => {
   let chain: TestChain;
   let api: CreateOracleApiReturnType;
-  const clock = { t: T0 + 302, now() { return this.t; } };
+  const clock = {
+    t: T0 + 302,
+    now() {
+      return this.t;
+    },
+  };
 
   let seed = 1n;
   const anchor = (w: Sealed) =>
@@ -22,11 +27,20 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
       rpcUrl: chain.rpcUrl,
       forwarder: chain.deployment.forwarder,
       receiver: chain.deployment.dataLogger,
-      payload: encodeWindowReport({ windowStart: w.windowStart, windowSeconds: w.windowSeconds, root: w.root as `0x${string}`, cidDigest: w.cidDigest as `0x${string}`, deviceCount: w.deviceCount, readingCount: w.readingCount, energyWh: w.energyWh }),
+      payload: encodeWindowReport({
+        windowStart: w.windowStart,
+        windowSeconds: w.windowSeconds,
+        root: w.root as `0x${string}`,
+        cidDigest: w.cidDigest as `0x${string}`,
+        deviceCount: w.deviceCount,
+        readingCount: w.readingCount,
+        energyWh: w.energyWh,
+      }),
       ...chain.don,
       executionSeed: seed++,
     });
-  const rpc = (method: string, params: unknown[] = []) => createPublicClient({ transport: http(chain.rpcUrl) }).request({ method: method as never, params: params as never }) as Promise<unknown>;
+  const rpc = (method: string, params: unknown[] = []) =>
+    createPublicClient({ transport: http(chain.rpcUrl) }).request({ method: method as never, params: params as never }) as Promise<unknown>;
   let sealed: Sealed[] = [];
 
   beforeAll(async () => {
@@ -47,14 +61,24 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
   });
 
   it('lists a sealed window as pending, then anchored once the DON report landed', async () => {
-    const post = await api.app.request('/v1/readings', { method: 'POST', body: JSON.stringify({ readings: [hexOf(signed(meters.solar, 1, T0 + 1)), hexOf(signed(meters.solar, 2, T0 + 301))] }) });
+    const post = await api.app.request('/v1/readings', {
+      method: 'POST',
+      body: JSON.stringify({ readings: [hexOf(signed(meters.solar, 1, T0 + 1)), hexOf(signed(meters.solar, 2, T0 + 301))] }),
+    });
     expect(post.status).toBe(200);
     clock.t = T0 + 700;
     sealed = await api.sealer.sealDueWindows();
     expect(sealed.map((w) => w.windowStart)).toEqual([T0, T0 + 300]);
     expect(await api.anchors!.check()).toEqual([]);
-    const pending = async () => (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; status: string }[]; anchoring: string };
-    expect(await pending()).toMatchObject({ anchoring: 'watched', windows: [{ windowStart: T0 + 300, status: 'sealed' }, { windowStart: T0, status: 'sealed' }] });
+    const pending = async () =>
+      (await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number; status: string }[]; anchoring: string };
+    expect(await pending()).toMatchObject({
+      anchoring: 'watched',
+      windows: [
+        { windowStart: T0 + 300, status: 'sealed' },
+        { windowStart: T0, status: 'sealed' },
+      ],
+    });
 
     expect(await anchor(sealed[0])).toMatchObject({ ok: true });
     expect(await api.anchors!.check()).toEqual([T0]);
@@ -65,7 +89,8 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
   });
 
   it('puts a window back to pending when a reorg drops its recording, and anchors it again when it lands', async () => {
-    const pendingStarts = async () => ((await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number }[] }).windows.map((w) => w.windowStart);
+    const pendingStarts = async () =>
+      ((await (await api.app.request('/v1/windows?status=pending')).json()) as { windows: { windowStart: number }[] }).windows.map((w) => w.windowStart);
     const snapshot = await rpc('evm_snapshot');
     expect(await anchor(sealed[1])).toMatchObject({ ok: true });
     expect(await api.anchors!.check()).toEqual([T0 + 300]);
@@ -80,7 +105,11 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
 
   it('costs one eth_getLogs per check and no eth_call, however many windows are pending', async () => {
     const counter = countRequests(http(chain.rpcUrl));
-    const watcher = createAnchorWatcher(api.ctx, { address: chain.deployment.dataLogger, client: createPublicClient({ transport: counter.transport }) as PublicClient, startBlock: chain.deployment.startBlock });
+    const watcher = createAnchorWatcher(api.ctx, {
+      address: chain.deployment.dataLogger,
+      client: createPublicClient({ transport: counter.transport }) as PublicClient,
+      startBlock: chain.deployment.startBlock,
+    });
     await api.ctx.db.update(windows).set({ anchoredAt: null });
     expect(await watcher.check()).toEqual([T0, T0 + 300]);
     expect(counter.counts.eth_call).toBeUndefined();
@@ -97,8 +126,24 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
     const wallet = createWalletClient({ account: owner, transport: http(chain.rpcUrl) });
     const pub = createPublicClient({ transport: http(chain.rpcUrl) });
     const leaf = `0x${'ee'.repeat(32)}` as const;
-    await pub.waitForTransactionReceipt({ hash: await wallet.writeContract({ chain: null, address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'setChallenger', args: [owner.address] }) });
-    await pub.waitForTransactionReceipt({ hash: await wallet.writeContract({ chain: null, address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'freezeWindow', args: [BigInt(T0), 3, owner.address, leaf] }) });
+    await pub.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        chain: null,
+        address: chain.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'setChallenger',
+        args: [owner.address],
+      }),
+    });
+    await pub.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        chain: null,
+        address: chain.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'freezeWindow',
+        args: [BigInt(T0), 3, owner.address, leaf],
+      }),
+    });
     await api.anchors!.check();
     expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'frozen', frozenReason: 3 });
     expect(await (await api.app.request(`/v1/windows/${T0 + 300}`)).json()).toMatchObject({ status: 'anchored', frozenReason: null });

@@ -52,7 +52,10 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
       const recordedAgain = new Set((await indexer.recordedWindows({ windowStarts: dropped })).items.map((w) => w.windowStart));
       const unanchor = dropped.filter((s) => !recordedAgain.has(s));
       if (unanchor.length > 0) {
-        await ctx.db.update(windows).set({ anchoredAt: null }).where(and(inArray(windows.windowStart, unanchor), isNotNull(windows.anchoredAt)));
+        await ctx.db
+          .update(windows)
+          .set({ anchoredAt: null })
+          .where(and(inArray(windows.windowStart, unanchor), isNotNull(windows.anchoredAt)));
         ctx.logger.warn('reorg: window recordings left the chain', { windowStarts: unanchor });
       }
     }
@@ -84,7 +87,8 @@ export function createAnchorWatcher(ctx: ServiceContext, params: CreateAnchorWat
     }
     const thawed = touched.filter((t) => !frozen.some((f) => f.windowStart === t));
     if (thawed.length > 0) await ctx.db.update(windows).set({ frozenAt: null, frozenReason: null }).where(inArray(windows.windowStart, thawed));
-    if (frozen.length > 0) ctx.logger.warn('windows frozen on chain by a fraud proof', { windows: frozen.map((f) => ({ windowStart: f.windowStart, reason: f.reason })) });
+    if (frozen.length > 0)
+      ctx.logger.warn('windows frozen on chain by a fraud proof', { windows: frozen.map((f) => ({ windowStart: f.windowStart, reason: f.reason })) });
   }
 
   const task = periodicTask(check, (err) => ctx.logger.warn('anchor check failed', { error: String(err) }));

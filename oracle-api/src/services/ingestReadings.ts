@@ -1,13 +1,5 @@
-import {
-  decodeSignedReading,
-  equalBytes,
-  fromHex,
-  ProtocolError,
-  SIGNED_READING_LENGTH,
-  windowStartOf,
-  type SignedReading,
-} from '@gridproof/protocol';
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { decodeSignedReading, equalBytes, fromHex, ProtocolError, SIGNED_READING_LENGTH, windowStartOf, type SignedReading } from '@gridproof/protocol';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { readings, windows, type NewReadingRow } from '../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import type { DeviceEntry } from '../devices/deviceDirectory.js';
@@ -65,10 +57,9 @@ export async function ingestReadings(ctx: ServiceContext, inputs: readonly (stri
           where ${readings.deviceId} = d.id order by ${readings.counter} desc limit 1
         ) h`);
       const heads = new Map(
-        (headRows as unknown as { rows: { device_id: string; counter: string | number; timestamp: string | number; energy_wh: string | number }[] }).rows.map((h) => [
-          h.device_id,
-          { counter: Number(h.counter), timestamp: Number(h.timestamp), energyWh: Number(h.energy_wh) },
-        ]),
+        (headRows as unknown as { rows: { device_id: string; counter: string | number; timestamp: string | number; energy_wh: string | number }[] }).rows.map(
+          (h) => [h.device_id, { counter: Number(h.counter), timestamp: Number(h.timestamp), energyWh: Number(h.energy_wh) }],
+        ),
       );
       const old = candidates.filter((c) => {
         const head = heads.get(c.signed.reading.deviceId);
@@ -86,9 +77,7 @@ export async function ingestReadings(ctx: ServiceContext, inputs: readonly (stri
       );
       const windowStarts = [...new Set(candidates.map((c) => c.windowStart))];
       const sealed = new Set(
-        (await tx.select({ windowStart: windows.windowStart }).from(windows).where(inArray(windows.windowStart, windowStarts))).map(
-          (w) => w.windowStart,
-        ),
+        (await tx.select({ windowStart: windows.windowStart }).from(windows).where(inArray(windows.windowStart, windowStarts))).map((w) => w.windowStart),
       );
 
       // Per device in counter order, so a batch's outcome does not depend on how it was ordered.
@@ -136,22 +125,31 @@ export async function ingestReadings(ctx: ServiceContext, inputs: readonly (stri
           });
         }
         if (head !== undefined && r.timestamp < head.timestamp) {
-          throw timestampError(c, `Reading timestamp ${r.timestamp} is before the device's previous reading (counter ${head.counter}, timestamp ${head.timestamp}).`, {
-            reason: 'BEFORE_PREVIOUS_READING',
-            previousCounter: head.counter,
-            previousTimestamp: head.timestamp,
-          });
+          throw timestampError(
+            c,
+            `Reading timestamp ${r.timestamp} is before the device's previous reading (counter ${head.counter}, timestamp ${head.timestamp}).`,
+            {
+              reason: 'BEFORE_PREVIOUS_READING',
+              previousCounter: head.counter,
+              previousTimestamp: head.timestamp,
+            },
+          );
         }
         // The register is cumulative: a drop would give a window negative energy, which no report can carry.
         if (head !== undefined && r.energyWh < head.energyWh) {
-          throw new ApiError(422, 'ENERGY_DECREASED', `Device ${r.deviceId}'s energy register went down from ${head.energyWh} Wh (counter ${head.counter}) to ${r.energyWh} Wh.`, {
-            index: c.index,
-            deviceId: r.deviceId,
-            counter: r.counter,
-            energyWh: r.energyWh,
-            previousCounter: head.counter,
-            previousEnergyWh: head.energyWh,
-          });
+          throw new ApiError(
+            422,
+            'ENERGY_DECREASED',
+            `Device ${r.deviceId}'s energy register went down from ${head.energyWh} Wh (counter ${head.counter}) to ${r.energyWh} Wh.`,
+            {
+              index: c.index,
+              deviceId: r.deviceId,
+              counter: r.counter,
+              energyWh: r.energyWh,
+              previousCounter: head.counter,
+              previousEnergyWh: head.energyWh,
+            },
+          );
         }
         heads.set(r.deviceId, { counter: r.counter, timestamp: r.timestamp, energyWh: r.energyWh });
         inBatch.set(key, c.signed.bytes);
@@ -191,7 +189,18 @@ export async function ingestReadings(ctx: ServiceContext, inputs: readonly (stri
 
 function insertRowsSql(rows: NewReadingRow[]) {
   const json = JSON.stringify(
-    rows.map((r) => [r.deviceId, r.counter, r.timestamp, r.windowStart, r.powerW, r.energyWh, r.voltageMv, r.status, Buffer.from(r.signed.buffer, r.signed.byteOffset, r.signed.byteLength).toString('hex'), r.receivedAt]),
+    rows.map((r) => [
+      r.deviceId,
+      r.counter,
+      r.timestamp,
+      r.windowStart,
+      r.powerW,
+      r.energyWh,
+      r.voltageMv,
+      r.status,
+      Buffer.from(r.signed.buffer, r.signed.byteOffset, r.signed.byteLength).toString('hex'),
+      r.receivedAt,
+    ]),
   );
   return sql`insert into ${readings} (device_id, counter, timestamp, window_start, power_w, energy_wh, voltage_mv, status, signed, received_at)
     select r->>0, (r->>1)::bigint, (r->>2)::bigint, (r->>3)::bigint, (r->>4)::bigint, (r->>5)::bigint, (r->>6)::bigint, (r->>7)::smallint, decode(r->>8, 'hex'), (r->>9)::bigint
@@ -204,10 +213,15 @@ function decodeCandidate(input: string | Uint8Array, index: number): SignedReadi
   }
   const bytes = input instanceof Uint8Array ? input : fromHex(input);
   if (bytes.length !== SIGNED_READING_LENGTH) {
-    throw new ApiError(400, 'INVALID_READING', `readings[${index}] is ${bytes.length} bytes; a signed reading is ${SIGNED_READING_LENGTH} (43 reading + 64 signature).`, {
-      index,
-      length: bytes.length,
-    });
+    throw new ApiError(
+      400,
+      'INVALID_READING',
+      `readings[${index}] is ${bytes.length} bytes; a signed reading is ${SIGNED_READING_LENGTH} (43 reading + 64 signature).`,
+      {
+        index,
+        length: bytes.length,
+      },
+    );
   }
   try {
     return decodeSignedReading(bytes);
@@ -233,9 +247,11 @@ async function lookUpDevices(ctx: ServiceContext, candidates: Candidate[]): Prom
 async function verifyCandidates(ctx: ServiceContext, candidates: Candidate[], keys: Map<string, DeviceEntry | undefined>): Promise<void> {
   const usable = candidates.filter((c) => keys.get(c.signed.reading.deviceId)?.active);
   const outcomes = new Map(
-    (await ctx.verifier.verifyMany(usable.map((c) => ({ readingBytes: c.signed.readingBytes, signature: c.signed.signature, key: keys.get(c.signed.reading.deviceId)! })))).map(
-      (o, i) => [usable[i], o] as const,
-    ),
+    (
+      await ctx.verifier.verifyMany(
+        usable.map((c) => ({ readingBytes: c.signed.readingBytes, signature: c.signed.signature, key: keys.get(c.signed.reading.deviceId)! })),
+      )
+    ).map((o, i) => [usable[i], o] as const),
   );
   for (const c of candidates) {
     const { deviceId, counter } = c.signed.reading;
@@ -247,7 +263,11 @@ async function verifyCandidates(ctx: ServiceContext, candidates: Candidate[], ke
       throw new ApiError(400, 'INVALID_SIGNATURE_FORMAT', `readings[${c.index}]: ${outcome.shortMessage}`, { index: c.index, deviceId, counter }, outcome);
     }
     if (outcome !== true) {
-      throw new ApiError(422, 'BAD_SIGNATURE', `readings[${c.index}]: the signature does not verify against device ${deviceId}'s registered key.`, { index: c.index, deviceId, counter });
+      throw new ApiError(422, 'BAD_SIGNATURE', `readings[${c.index}]: the signature does not verify against device ${deviceId}'s registered key.`, {
+        index: c.index,
+        deviceId,
+        counter,
+      });
     }
   }
 }

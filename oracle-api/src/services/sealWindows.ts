@@ -1,4 +1,12 @@
-import { batchKindOf, batchKinds, encodeWindowDocument, windowDocumentCid, windowDocumentDigest, type BatchBuildInput, type BatchKind } from '@gridproof/protocol';
+import {
+  batchKindOf,
+  type batchKinds,
+  encodeWindowDocument,
+  windowDocumentCid,
+  windowDocumentDigest,
+  type BatchBuildInput,
+  type BatchKind,
+} from '@gridproof/protocol';
 import { and, asc, desc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.js';
 import { periodicTask } from './periodic.js';

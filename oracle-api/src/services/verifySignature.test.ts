@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { encodeReading, fromHex, InvalidSignatureFormatError, KeyType, publicKeyOf, signReadingBytes, verifyReadingBytes, type SignatureVerdict } from '@gridproof/protocol';
+import {
+  encodeReading,
+  fromHex,
+  InvalidSignatureFormatError,
+  KeyType,
+  publicKeyOf,
+  signReadingBytes,
+  verifyReadingBytes,
+  type SignatureVerdict,
+} from '@gridproof/protocol';
 import { describe, expect, it } from 'vitest';
 import { readingSignatureVerdict, verifyReadingSignature } from './verifySignature.js';
 
@@ -23,7 +32,10 @@ function highS(sig: Uint8Array): Uint8Array {
 
 describe('verifyReadingSignature (protocol policy on node:crypto)', () => {
   it('gives the expected verdict on every project signature vector, both key types', () => {
-    const got = projectVectors.map((v) => [v.name, outcome(readingSignatureVerdict(fromHex(v.reading), fromHex(v.signature), { keyType: v.keyType as KeyType, publicKey: fromHex(v.publicKey) }))]);
+    const got = projectVectors.map((v) => [
+      v.name,
+      outcome(readingSignatureVerdict(fromHex(v.reading), fromHex(v.signature), { keyType: v.keyType as KeyType, publicKey: fromHex(v.publicKey) })),
+    ]);
     expect(got).toEqual(projectVectors.map((v) => [v.name, v.expected]));
     expect(got.find(([name]) => (name as string).startsWith('ed25519: R shifted by a small-order point'))![1]).toBe('invalid');
   });

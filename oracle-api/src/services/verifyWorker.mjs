@@ -9,7 +9,10 @@ function keyObject(hex) {
   if (key === undefined) {
     const xy = Buffer.from(hex, 'hex');
     try {
-      key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: xy.subarray(0, 32).toString('base64url'), y: xy.subarray(32, 64).toString('base64url') }, format: 'jwk' });
+      key = createPublicKey({
+        key: { kty: 'EC', crv: 'P-256', x: xy.subarray(0, 32).toString('base64url'), y: xy.subarray(32, 64).toString('base64url') },
+        format: 'jwk',
+      });
     } catch {
       key = null;
     }
@@ -26,7 +29,14 @@ parentPort.on('message', ({ id, keyHexes, keyIndex, messages, signatures, messag
     const key = keyObject(keyHexes[keyIndex[i]]);
     if (!key) continue;
     try {
-      ok[i] = verify('sha256', messages.subarray(i * messageLength, (i + 1) * messageLength), { key, dsaEncoding: 'ieee-p1363' }, signatures.subarray(i * 64, (i + 1) * 64)) ? 1 : 0;
+      ok[i] = verify(
+        'sha256',
+        messages.subarray(i * messageLength, (i + 1) * messageLength),
+        { key, dsaEncoding: 'ieee-p1363' },
+        signatures.subarray(i * 64, (i + 1) * 64),
+      )
+        ? 1
+        : 0;
     } catch {
       ok[i] = 0;
     }

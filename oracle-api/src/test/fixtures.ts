@@ -51,7 +51,12 @@ export const hexOf = (bytes: Uint8Array) => toHex(bytes);
  * PGlite, or a fresh PostgreSQL schema (dropped on close) when the suite runs on PostgreSQL.
  */
 export async function createTestApi(config: OracleApiConfig = {}) {
-  const clock = { t: T0 + 10, now() { return this.t; } };
+  const clock = {
+    t: T0 + 10,
+    now() {
+      return this.t;
+    },
+  };
   const devices = createMemoryDeviceDirectory({
     [meters.solar.deviceId]: keyEntry(meters.solar),
     [meters.wind.deviceId]: keyEntry(meters.wind),

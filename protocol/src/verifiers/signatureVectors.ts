@@ -38,7 +38,9 @@ const leBytes = (v: bigint) => uintToBytes(v, 32).reverse();
 function order8Point(): InstanceType<typeof Point> {
   for (let i = 0; ; i++) {
     try {
-      const t = Point.fromBytes(label(`torsion ${i}`)).multiplyUnsafe(L - 1n).add(Point.fromBytes(label(`torsion ${i}`)));
+      const t = Point.fromBytes(label(`torsion ${i}`))
+        .multiplyUnsafe(L - 1n)
+        .add(Point.fromBytes(label(`torsion ${i}`)));
       if (!t.multiplyUnsafe(4n).is0()) return t;
     } catch {
       // not a point: next label
@@ -54,7 +56,15 @@ function edSign(message: Uint8Array, a: bigint, publicKey: Uint8Array, r: bigint
 
 export function buildSignatureVectors(): SignatureVector[] {
   const reading = encodeReading({ deviceId: 'SOLR_0001', counter: 42, timestamp: 1767225642, powerW: 1234, energyWh: 567890, voltageMv: 230100, status: 'ON' });
-  const edReading = encodeReading({ deviceId: 'INDU_0042', counter: 42, timestamp: 1767225642, powerW: 1234, energyWh: 567890, voltageMv: 230100, status: 'ON' });
+  const edReading = encodeReading({
+    deviceId: 'INDU_0042',
+    counter: 42,
+    timestamp: 1767225642,
+    powerW: 1234,
+    energyWh: 567890,
+    voltageMv: 230100,
+    status: 'ON',
+  });
   const out: SignatureVector[] = [];
   const add = (name: string, keyType: number, publicKey: Uint8Array, r: Uint8Array, signature: Uint8Array, expected: SignatureExpectation, note?: string) =>
     out.push({ name, keyType, publicKey: toHex(publicKey), reading: toHex(r), signature: toHex(signature), expected, ...(note ? { note } : {}) });
@@ -128,7 +138,15 @@ export function buildSignatureVectors(): SignatureVector[] {
   );
   const identity = Point.ZERO.toBytes();
   const bS1 = concatBytes(Point.BASE.toBytes(), leBytes(1n));
-  add('ed25519: key = identity (small order); R = B, S = 1 satisfies the equation for any message', 2, identity, edReading, bS1, 'invalid', 'OpenSSL alone accepts it');
+  add(
+    'ed25519: key = identity (small order); R = B, S = 1 satisfies the equation for any message',
+    2,
+    identity,
+    edReading,
+    bS1,
+    'invalid',
+    'OpenSSL alone accepts it',
+  );
   add('ed25519: key of order 8', 2, T.toBytes(), edReading, bS1, 'invalid');
   const nonCanonicalIdentity = leBytes((1n << 255n) - 19n + 1n); // y = p + 1 ≡ 1
   add('ed25519: key = identity encoded with y = p + 1 (non-canonical)', 2, nonCanonicalIdentity, edReading, bS1, 'invalid');

@@ -33,12 +33,23 @@ describe('project signature vectors (test-vectors/signatures.json)', () => {
   });
 
   it('cover both key types and the three outcomes', () => {
-    expect(new Set(projectVectors.map((v) => `${v.keyType}:${v.expected}`))).toEqual(new Set(['1:valid', '1:invalid', '1:format', '2:valid', '2:invalid', '2:format', '3:format']));
+    expect(new Set(projectVectors.map((v) => `${v.keyType}:${v.expected}`))).toEqual(
+      new Set(['1:valid', '1:invalid', '1:format', '2:valid', '2:invalid', '2:format', '3:format']),
+    );
   });
 
   it.each(adapters)('$name gives every expected verdict', async (adapter) => {
     const got = await Promise.all(
-      projectVectors.map(async (v) => [v.name, outcome(await adapter.verify({ readingBytes: fromHex(v.reading), signature: fromHex(v.signature), key: { keyType: v.keyType as KeyType, publicKey: fromHex(v.publicKey) } }))]),
+      projectVectors.map(async (v) => [
+        v.name,
+        outcome(
+          await adapter.verify({
+            readingBytes: fromHex(v.reading),
+            signature: fromHex(v.signature),
+            key: { keyType: v.keyType as KeyType, publicKey: fromHex(v.publicKey) },
+          }),
+        ),
+      ]),
     );
     expect(got).toEqual(projectVectors.map((v) => [v.name, v.expected]));
   });
@@ -99,7 +110,11 @@ describe('project signature vectors (test-vectors/signatures.json)', () => {
     });
     const v = webCryptoSignatureVerifier(cofactored);
     const shifted = projectVectors.find((x) => x.name.startsWith('ed25519: R shifted'))!;
-    const check = { readingBytes: fromHex(shifted.reading), signature: fromHex(shifted.signature), key: { keyType: KeyType.ED25519, publicKey: fromHex(shifted.publicKey) } };
+    const check = {
+      readingBytes: fromHex(shifted.reading),
+      signature: fromHex(shifted.signature),
+      key: { keyType: KeyType.ED25519, publicKey: fromHex(shifted.publicKey) },
+    };
     expect(await v.verify(check)).toBe(false);
     expect(await v.backend.ed25519Support()).toMatchObject({ native: false, reason: expect.stringContaining('R shifted by a small-order point') });
     expect(v.method(KeyType.ED25519)).toMatch(/^noble Ed25519.*R shifted/);
@@ -116,7 +131,9 @@ describe('Wycheproof ECDSA P-256 SHA-256 (P1363) and Ed25519 vectors, low-S poli
   });
 
   it.each(adapters)('$name gives the mapped verdict on every vector', async (adapter) => {
-    const got = await Promise.all(wycheproof.map(async (c) => [c.id, outcome(await adapter.verifyMessage(c.keyType, fromHex(c.publicKey), fromHex(c.message), fromHex(c.signature)))]));
+    const got = await Promise.all(
+      wycheproof.map(async (c) => [c.id, outcome(await adapter.verifyMessage(c.keyType, fromHex(c.publicKey), fromHex(c.message), fromHex(c.signature)))]),
+    );
     expect(got).toEqual(wycheproof.map((c) => [c.id, c.expected]));
   });
 });
@@ -165,7 +182,7 @@ describe('format checks', () => {
 });
 
 describe('runVectorVerdicts (the loop the Deno and Chromium runs share)', () => {
-  it.each(adapters)('gives $name\'s verdict on every project and Wycheproof case, in order, as expected', async (adapter) => {
+  it.each(adapters)("gives $name's verdict on every project and Wycheproof case, in order, as expected", async (adapter) => {
     const { cases, expected } = signatureVerdictCases();
     expect(cases.length).toBe(projectVectors.length + wycheproof.length);
     expect(await runVectorVerdicts(adapter, cases)).toEqual(expected);

@@ -41,7 +41,15 @@ export function wycheproofCases(): WycheproofCase[] {
     let expected: SignatureExpectation = t.result;
     if (signature.length !== 64) expected = 'format';
     else if (t.result === 'valid' && keyType === 1 && bytesToUint(signature.subarray(32)) > P256_HALF_N) expected = 'format';
-    out.push({ id: `${file} #${t.tcId} ${t.comment}`, keyType, publicKey: toHex(publicKey), message: `0x${t.msg}`, signature: toHex(signature), wycheproof: t.result, expected });
+    out.push({
+      id: `${file} #${t.tcId} ${t.comment}`,
+      keyType,
+      publicKey: toHex(publicKey),
+      message: `0x${t.msg}`,
+      signature: toHex(signature),
+      wycheproof: t.result,
+      expected,
+    });
   };
   for (const g of load('ecdsa_secp256r1_sha256_p1363_test.json').testGroups) {
     const key = fromHex(g.publicKey.uncompressed!);

@@ -7,7 +7,15 @@ import type { DeviceListing } from '../../devices/deviceDirectory.js';
 import { ApiError } from '../../lib/errors.js';
 import { readingOut } from '../../lib/readingOut.js';
 import type { ApiDevice } from '../../openapi/schemas.js';
-import { CHART_RANGES, type chartRoute, type deviceReadingsRoute, type getDeviceRoute, type latestReadingRoute, type listDevicesRoute, type livenessRoute } from './devices.routes.js';
+import {
+  CHART_RANGES,
+  type chartRoute,
+  type deviceReadingsRoute,
+  type getDeviceRoute,
+  type latestReadingRoute,
+  type listDevicesRoute,
+  type livenessRoute,
+} from './devices.routes.js';
 
 const KEY_TYPE_NAME: Record<number, ApiDevice['keyType']> = { 1: 'P256', 2: 'ED25519' };
 
@@ -44,7 +52,10 @@ export const list: RouteHandler<typeof listDevicesRoute, AppEnv> = async (c) => 
   const q = c.req.valid('query');
   const all = (await registry(ctx)).filter((d) => q.active === undefined || d.active === (q.active === 'true'));
   const page = all.slice(q.offset, q.offset + q.limit);
-  const seen = await lastSeenOf(ctx, page.map((d) => d.deviceId));
+  const seen = await lastSeenOf(
+    ctx,
+    page.map((d) => d.deviceId),
+  );
   return c.json({ devices: page.map((d) => deviceOut(d, seen.get(d.deviceId) ?? null)), total: all.length }, 200);
 };
 
@@ -133,7 +144,14 @@ export const chart: RouteHandler<typeof chartRoute, AppEnv> = async (c) => {
     const energyWh = energyMax - (previous ?? Number(r.energy_min));
     previous = energyMax;
     total += energyWh;
-    return { start: b.start, end: b.end, readings: Number(r.readings), avgPowerW: Math.round(Number(r.avg_power) * 100) / 100, maxPowerW: Number(r.max_power), energyWh };
+    return {
+      start: b.start,
+      end: b.end,
+      readings: Number(r.readings),
+      avgPowerW: Math.round(Number(r.avg_power) * 100) / 100,
+      maxPowerW: Number(r.max_power),
+      energyWh,
+    };
   });
   return c.json({ deviceId, range: q.range, tz: q.tz, bucket, start: from, end: to, energyWh: total, buckets: out }, 200);
 };
@@ -154,17 +172,23 @@ export const liveness: RouteHandler<typeof livenessRoute, AppEnv> = async (c) =>
     return c.json({ deviceId, online: false, lastSeen: null, lastReceivedAt: null, lastCounter: null, intervalSeconds: null, onlineUntil: null, now }, 200);
   }
   // Median gap of the last ten: one late or burst reading does not flip the answer.
-  const gaps = recent.slice(1).map((r, i) => recent[i].timestamp - r.timestamp).sort((a, b) => a - b);
+  const gaps = recent
+    .slice(1)
+    .map((r, i) => recent[i].timestamp - r.timestamp)
+    .sort((a, b) => a - b);
   const intervalSeconds = gaps.length > 0 ? Math.max(1, gaps[Math.floor(gaps.length / 2)]) : q.expectedIntervalSeconds;
   const onlineUntil = recent[0].timestamp + q.intervals * intervalSeconds;
-  return c.json({
-    deviceId,
-    online: now <= onlineUntil,
-    lastSeen: recent[0].timestamp,
-    lastReceivedAt: recent[0].receivedAt,
-    lastCounter: recent[0].counter,
-    intervalSeconds,
-    onlineUntil,
-    now,
-  }, 200);
+  return c.json(
+    {
+      deviceId,
+      online: now <= onlineUntil,
+      lastSeen: recent[0].timestamp,
+      lastReceivedAt: recent[0].receivedAt,
+      lastCounter: recent[0].counter,
+      intervalSeconds,
+      onlineUntil,
+      now,
+    },
+    200,
+  );
 };

@@ -25,7 +25,14 @@ describe(`device endpoints (${testBackend})`, () => {
   it('lists registered devices with key type, key and last seen, never an owner', async () => {
     const body = await json(await api.app.request('/v1/devices'));
     expect(body.total).toBe(3);
-    expect(body.devices).toContainEqual({ deviceId: 'SOLR_0001', keyType: 'P256', publicKey: expect.stringMatching(/^0x[0-9a-f]{128}$/), active: true, registeredAt: null, lastSeen: T0 + 17 * 600 });
+    expect(body.devices).toContainEqual({
+      deviceId: 'SOLR_0001',
+      keyType: 'P256',
+      publicKey: expect.stringMatching(/^0x[0-9a-f]{128}$/),
+      active: true,
+      registeredAt: null,
+      lastSeen: T0 + 17 * 600,
+    });
     expect(body.devices.find((d: { deviceId: string }) => d.deviceId === 'HOUS_0003')).toMatchObject({ active: false, lastSeen: null });
     expect(JSON.stringify(body)).not.toMatch(/owner|company/i);
     expect((await json(await api.app.request('/v1/devices?active=true&limit=1'))).devices).toHaveLength(1);
@@ -51,7 +58,11 @@ describe(`device endpoints (${testBackend})`, () => {
   });
 
   it('latest is the newest reading; 404 NO_READINGS before the first', async () => {
-    expect(await json(await api.app.request('/v1/devices/SOLR_0001/latest'))).toMatchObject({ counter: 18, timestamp: T0 + 17 * 600, signed: toHex(solar[17]) });
+    expect(await json(await api.app.request('/v1/devices/SOLR_0001/latest'))).toMatchObject({
+      counter: 18,
+      timestamp: T0 + 17 * 600,
+      signed: toHex(solar[17]),
+    });
     expect((await errorOf(await api.app.request('/v1/devices/WIND_0002/latest'), 404)).code).toBe('NO_READINGS');
     expect((await errorOf(await api.app.request('/v1/devices/x/latest'), 400)).code).toBe('INVALID_DEVICE_ID');
   });
@@ -73,7 +84,8 @@ describe(`device endpoints (${testBackend})`, () => {
     const year = await json(await api.app.request(`/v1/devices/SOLR_0001/chart?range=year&tz=Asia/Kathmandu&end=${T0}`));
     expect(year.buckets).toHaveLength(12);
     expect(year.energyWh).toBe(170);
-    for (const range of ['hour', 'week', 'month']) expect((await json(await api.app.request(`/v1/devices/SOLR_0001/chart?range=${range}&end=${T0}`))).buckets.length).toBeGreaterThan(0);
+    for (const range of ['hour', 'week', 'month'])
+      expect((await json(await api.app.request(`/v1/devices/SOLR_0001/chart?range=${range}&end=${T0}`))).buckets.length).toBeGreaterThan(0);
   });
 
   it('chart rejects a bad range, time zone or end with 400', async () => {
@@ -84,7 +96,12 @@ describe(`device endpoints (${testBackend})`, () => {
 
   it('liveness: online within N reporting intervals of the last reading', async () => {
     api.clock.t = T0 + 17 * 600 + 1200;
-    expect(await json(await api.app.request('/v1/devices/SOLR_0001/liveness'))).toMatchObject({ online: true, lastSeen: T0 + 17 * 600, intervalSeconds: 600, onlineUntil: T0 + 17 * 600 + 1800 });
+    expect(await json(await api.app.request('/v1/devices/SOLR_0001/liveness'))).toMatchObject({
+      online: true,
+      lastSeen: T0 + 17 * 600,
+      intervalSeconds: 600,
+      onlineUntil: T0 + 17 * 600 + 1800,
+    });
     expect(await json(await api.app.request('/v1/devices/SOLR_0001/liveness?intervals=1'))).toMatchObject({ online: false });
     expect(await json(await api.app.request('/v1/devices/WIND_0002/liveness'))).toMatchObject({ online: false, lastSeen: null });
     expect((await errorOf(await api.app.request('/v1/devices/SOLR_0001/liveness?intervals=0'), 400)).code).toBe('INVALID_QUERY');

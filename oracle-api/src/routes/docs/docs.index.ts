@@ -6,9 +6,10 @@ import { docsAssetRoute, docsRoute, openapiRoute } from './docs.routes.js';
 export function createDocsRouter(document: () => Record<string, unknown>) {
   let built: Record<string, unknown> | undefined;
   return createRouter()
-    .openapi(openapiRoute, (c) =>
-      c.json((built ??= document()) as { openapi: string; info: { title: string; version: string }; paths: Record<string, unknown> }, 200),
-    )
+    .openapi(openapiRoute, (c) => {
+      built ??= document();
+      return c.json(built as { openapi: string; info: { title: string; version: string }; paths: Record<string, unknown> }, 200);
+    })
     .openapi(docsRoute, handlers.docs)
     .openapi(docsAssetRoute, handlers.asset);
 }

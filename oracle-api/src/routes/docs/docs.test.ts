@@ -14,7 +14,18 @@ describe('OpenAPI document and /docs', () => {
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/health', '/v1/readings', '/v1/windows', '/v1/windows/{windowStart}', '/v1/windows/{windowStart}/document', '/v1/devices', '/v1/devices/{deviceId}/chart', '/v1/devices/{deviceId}/liveness', '/v1/live', '/ipfs/{cid}']) {
+    for (const path of [
+      '/health',
+      '/v1/readings',
+      '/v1/windows',
+      '/v1/windows/{windowStart}',
+      '/v1/windows/{windowStart}/document',
+      '/v1/devices',
+      '/v1/devices/{deviceId}/chart',
+      '/v1/devices/{deviceId}/liveness',
+      '/v1/live',
+      '/ipfs/{cid}',
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     const chart = doc.paths['/v1/devices/{deviceId}/chart'].get;
@@ -25,7 +36,11 @@ describe('OpenAPI document and /docs', () => {
         expect.objectContaining({ name: 'tz', in: 'query' }),
       ]),
     );
-    expect(doc.paths['/v1/readings'].post.requestBody.content['application/json'].schema.properties.readings).toMatchObject({ type: 'array', minItems: 1, maxItems: MAX_BATCH });
+    expect(doc.paths['/v1/readings'].post.requestBody.content['application/json'].schema.properties.readings).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BATCH,
+    });
     expect(doc.paths['/v1/readings'].post.responses['422'].description).toMatch(/BAD_SIGNATURE/);
     // Each documented operation is a route the app actually serves (not a 404 NOT_FOUND).
     const gets = Object.keys(doc.paths).filter((p) => doc.paths[p].get);

@@ -15,13 +15,11 @@ export const blockRoute = createRoute({
   summary: 'Trustless gateway: a raw block (?format=raw or Accept: application/vnd.ipld.raw), or a dag-json document',
   request: {
     params: z.object({
-      cid: z
-        .string()
-        .openapi({
-          param: { name: 'cid', in: 'path' },
-          description: 'CIDv1 (sha2-256)',
-          example: 'baguqeera5w2dxbmb3xkc3x2m4ttf2fvyhtvz3h2fxm4b4agbdtc3nxyfpbhq',
-        }),
+      cid: z.string().openapi({
+        param: { name: 'cid', in: 'path' },
+        description: 'CIDv1 (sha2-256)',
+        example: 'baguqeera5w2dxbmb3xkc3x2m4ttf2fvyhtvz3h2fxm4b4agbdtc3nxyfpbhq',
+      }),
     }),
     query: z.object({ format: z.string().optional().openapi({ description: '`raw` or `dag-json`; any other is 406 FORMAT_NOT_SUPPORTED', example: 'raw' }) }),
   },

@@ -70,7 +70,11 @@ describe('POST /v1/readings', () => {
     expect(await again.json()).toMatchObject({
       accepted: 1,
       duplicates: 2,
-      readings: [{ counter: 1, duplicate: true }, { counter: 2, duplicate: true }, { counter: 3, duplicate: false }],
+      readings: [
+        { counter: 1, duplicate: true },
+        { counter: 2, duplicate: true },
+        { counter: 3, duplicate: false },
+      ],
     });
     const twice = await api.postReadings(signed(meters.solar, 4, T0 + 4), signed(meters.solar, 4, T0 + 4));
     expect(await twice.json()).toMatchObject({ accepted: 1, duplicates: 1 });

@@ -53,12 +53,7 @@ async function openWindows(ctx: ServiceContext, limit: number, before?: number) 
     .where(
       and(
         before === undefined ? undefined : lt(readings.windowStart, before),
-        notExists(
-          ctx.db
-            .select({ one: sql`1` })
-            .from(windows)
-            .where(eq(windows.windowStart, readings.windowStart)),
-        ),
+        notExists(ctx.db.select({ one: sql`1` }).from(windows).where(eq(windows.windowStart, readings.windowStart))),
       ),
     )
     .groupBy(readings.windowStart)

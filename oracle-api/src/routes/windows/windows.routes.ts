@@ -6,13 +6,10 @@ import { apiPaths, DAG_JSON_TYPE } from '../paths.js';
 export const listWindowsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
   before: z.coerce.number().int().min(0).optional().openapi({ description: 'Only windows starting strictly before this (paging newest → oldest)' }),
-  status: z
-    .enum(['sealed', 'open', 'pending', 'all'])
-    .default('sealed')
-    .openapi({
-      description:
-        'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open',
-    }),
+  status: z.enum(['sealed', 'open', 'pending', 'all']).default('sealed').openapi({
+    description:
+      'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open',
+  }),
 });
 
 /** `:windowStart`: unix seconds, decimal, no leading zeros. */

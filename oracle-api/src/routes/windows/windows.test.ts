@@ -118,12 +118,16 @@ describe('window sealing and /v1/windows', () => {
 
   it('one state machine: open → sealed → anchored (once the watcher records the DataLogger event)', async () => {
     const statusOf = async (start: number) =>
-      ((await (await api.app.request('/v1/windows?status=all&limit=500')).json()).windows as { windowStart: number; status: string }[]).find((w) => w.windowStart === start)
-        ?.status;
+      ((await (await api.app.request('/v1/windows?status=all&limit=500')).json()).windows as { windowStart: number; status: string }[]).find(
+        (w) => w.windowStart === start,
+      )?.status;
     expect(await statusOf(T0 + 300)).toBe('open');
     expect(await statusOf(T0)).toBe('sealed');
     // What the anchor watcher writes when it sees WindowRecorded (services/anchorWatcher.ts).
-    await api.ctx.db.update(windows).set({ anchoredAt: T0 + 330 }).where(eq(windows.windowStart, T0));
+    await api.ctx.db
+      .update(windows)
+      .set({ anchoredAt: T0 + 330 })
+      .where(eq(windows.windowStart, T0));
     try {
       expect(await statusOf(T0)).toBe('anchored');
       expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'anchored', anchoredAt: T0 + 330 });

@@ -3,7 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { EVM_PB, HTTP_CLIENT_PB, SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb';
 import { createPublicClient, encodePacked, http, keccak256, type Address, type Block, type Hex } from 'viem';
-import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex, type KeystoneWorkflowIdentity } from '@gridproof/protocol';
+import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex } from '@gridproof/protocol';
 import {
   QuickJsWorkflowWorker,
   cronExecuteRequest,
@@ -11,28 +11,21 @@ import {
   type CapabilityAnswer,
   type CapabilityCall,
 } from '@gridproof/functions-source/quickjs';
-import { submitKeystoneReport } from '@gridproof/test-support';
+import { submitKeystoneReport, type DonConfig } from '@gridproof/test-support';
 import { DEFAULT_DATA_DIR } from './env.js';
 import { TickLoop } from './tickLoop.js';
 
 /** Where devnet keeps the compiled workflow bundle (rebuilt when a workflow source is newer). */
 export const DEFAULT_BUNDLE_FILE = join(DEFAULT_DATA_DIR, 'workflow.js');
 
-export interface LocalCreDonParameters {
+/** The DON (`DonConfig`: node keys as configured in the forwarder, f+1 of which sign each report; the transmitter pays gas) and what it reads. */
+export interface LocalCreDonParameters extends DonConfig {
   rpcUrl: string;
   /** Base URL of the oracle API (the workflow trusts nothing it returns). */
   apiUrl: string;
   forwarder: Address;
   dataLogger: Address;
   deviceRegistry: Address;
-  /** secp256k1 keys of the DON nodes, as configured in the forwarder; f+1 of them sign each report. */
-  nodeKeys: Hex[];
-  f: number;
-  donId: number;
-  configVersion: number;
-  identity: KeystoneWorkflowIdentity;
-  /** Pays gas and calls the forwarder (any account; the forwarder checks signatures, not the sender). */
-  transmitterKey: Hex;
   windowSeconds: number;
   /** Seconds after a window's end before it is due (the API's seal grace plus a margin). */
   sealDelaySeconds: number;

@@ -4,7 +4,17 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { sampleSeedOf, selectSample } from './sampling.js';
 import { verifyWindow } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
-import { WINDOW_SECONDS, WINDOW_START, buildWindow, encode, reading, signed, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+import {
+  FORGED_INDEX,
+  FORGED_WINDOW_READINGS,
+  WINDOW_SECONDS,
+  WINDOW_START,
+  encode,
+  forgedWindow,
+  vectorBytes,
+  vectorDocument,
+  vectorKeys,
+} from './testing/windowFixture.js';
 
 const seedOf = (i: number): Hex => toHex(sha256(new TextEncoder().encode(`seed ${i}`)));
 
@@ -39,14 +49,9 @@ describe('selectSample', () => {
 });
 
 describe('verifyWindow with sampling', () => {
-  const N = 40;
-  const FORGED = 17;
-  // SOLR_0001's readings, one of them signed with SOLR_0002's key: a forgery only a signature check finds.
-  const readings = Array.from({ length: N }, (_, k) =>
-    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'),
-  );
-  const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
-  const digest = windowDocumentDigest(bytes);
+  const N = FORGED_WINDOW_READINGS;
+  const FORGED = FORGED_INDEX;
+  const { bytes, digest } = forgedWindow();
   const base = { documentBytes: bytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() };
   const sampleOf = (seed: Hex) => selectSample(sampleSeedOf(seed, digest), N, 8);
   const seedWhere = (inSample: boolean): Hex => {

@@ -3,9 +3,8 @@ import { GridProofError, windowDocumentCid } from '@gridproof/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRefusal, createOracleApiClient, oracleApiPaths, type OracleApiClient } from './client.js';
 import { createMemoryDeviceDirectory } from './devices/deviceDirectory.js';
-import { silentLogger } from './lib/logger.js';
-import { startOracleApi, type StartOracleApiReturnType } from './startOracleApi.js';
-import { keyEntry, meters, signed, T0 } from './test/fixtures.js';
+import type { StartOracleApiReturnType } from './startOracleApi.js';
+import { keyEntry, meters, signed, startTestServer, T0, testClock } from './test/fixtures.js';
 
 describe('oracleApiPaths', () => {
   it('fills path parameters (encoded) and drops undefined query values', () => {
@@ -28,27 +27,12 @@ describe('oracleApiPaths', () => {
 });
 
 describe('createOracleApiClient against a real server', () => {
-  const clock = {
-    t: T0 + 100,
-    now() {
-      return this.t;
-    },
-  };
+  const clock = testClock(T0 + 100);
   const devices = createMemoryDeviceDirectory({ [meters.solar.deviceId]: keyEntry(meters.solar), [meters.wind.deviceId]: keyEntry(meters.wind) });
   let server: StartOracleApiReturnType;
   let api: OracleApiClient;
   beforeAll(async () => {
-    server = await startOracleApi({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: 'memory',
-      devices,
-      clock,
-      sealIntervalMs: 0,
-      mqtt: false,
-      logger: silentLogger,
-      verifyThreads: 0,
-    });
+    server = await startTestServer({ devices, clock });
     api = createOracleApiClient({ baseUrl: `${server.url}/` });
   });
   afterAll(() => server?.close());

@@ -25,21 +25,8 @@ import type { chartQuerySchema, deviceReadingsQuerySchema, listDevicesQuerySchem
 import { apiPaths, DAG_JSON_TYPE, MAX_BATCH, RAW_BLOCK_TYPE } from './routes/paths.js';
 import type { listWindowsQuerySchema } from './routes/windows/windows.routes.js';
 
-export type {
-  ApiDevice,
-  ApiReading,
-  Chart,
-  DeviceList,
-  Health,
-  IngestResponse,
-  Liveness,
-  ReadingProofResponse,
-  ReadingsPage,
-  ServiceInfo,
-  WindowList,
-  WindowSummary,
-} from './openapi/schemas.js';
-export type { WindowStatus } from './openapi/schemas.js';
+/** Every request and response type of the HTTP contract (z.infer of the route schemas; types only). */
+export type * from './openapi/schemas.js';
 export { apiPaths, DAG_JSON_TYPE, MAX_BATCH, RAW_BLOCK_TYPE };
 
 /** `GET /v1/windows` query. */

@@ -12,19 +12,5 @@ export { ApiError, type ErrorBody } from './lib/errors.js';
 export { jsonLogger, silentLogger, type Logger } from './lib/logger.js';
 export type { Sealer } from './services/sealWindows.js';
 export type { IngestReadingsReturnType, IngestedReading } from './services/ingestReadings.js';
-export type {
-  ApiDevice,
-  ApiReading,
-  Chart,
-  DeviceList,
-  Health,
-  IngestResponse,
-  Liveness,
-  ReadingProofResponse,
-  ReadingsPage,
-  ServiceInfo,
-  WindowList,
-  WindowStatus,
-  WindowSummary,
-} from './openapi/schemas.js';
+export type * from './openapi/schemas.js';
 export { apiPaths, MAX_BATCH } from './routes/paths.js';

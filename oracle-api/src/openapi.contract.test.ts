@@ -6,25 +6,14 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createMemoryDeviceDirectory } from './devices/deviceDirectory.js';
-import { silentLogger } from './lib/logger.js';
-import { startOracleApi, type StartOracleApiReturnType } from './startOracleApi.js';
-import { hexOf, keyEntry, meters, signed, T0 } from './test/fixtures.js';
+import type { StartOracleApiReturnType } from './startOracleApi.js';
+import { hexOf, meters, signed, startTestServer, T0, testClock, testDevices } from './test/fixtures.js';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components?: object };
 
-const clock = {
-  t: T0 + 10,
-  now() {
-    return this.t;
-  },
-};
-const devices = createMemoryDeviceDirectory({
-  [meters.solar.deviceId]: keyEntry(meters.solar),
-  [meters.wind.deviceId]: keyEntry(meters.wind),
-  [meters.house.deviceId]: keyEntry(meters.house),
-});
+const clock = testClock();
+const devices = testDevices();
 let api: StartOracleApiReturnType;
 let doc: Document;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -70,17 +59,7 @@ const post = (readings: unknown, headers: Record<string, string> = { 'content-ty
   call('post', '/v1/readings', '/v1/readings', { headers, body: typeof readings === 'string' ? readings : JSON.stringify({ readings }) });
 
 beforeAll(async () => {
-  api = await startOracleApi({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: 'memory',
-    devices,
-    clock,
-    sealIntervalMs: 0,
-    mqtt: false,
-    logger: silentLogger,
-    verifyThreads: 0,
-  });
+  api = await startTestServer({ devices, clock });
   const res = await fetch(`${api.url}/openapi.json`);
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;

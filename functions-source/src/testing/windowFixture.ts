@@ -10,6 +10,8 @@ import {
   fromHex,
   publicKeyOf,
   signReadingBytes,
+  windowDocumentDigest,
+  type Hex,
   type Reading,
   type WindowDocument,
 } from '@gridproof/protocol';
@@ -56,4 +58,20 @@ export const encode = (doc: WindowDocument): Uint8Array => encodeWindowDocument(
 /** A consistent window built by protocol's own builder (claims match contents), for semantic failures. */
 export function buildWindow(devices: { deviceId: string; readings: Uint8Array[]; baseline?: Uint8Array | null }[]): Uint8Array {
   return encodeWindowDocument(buildWindowDocument({ windowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, devices }));
+}
+
+/** Readings in {@link forgedWindow}; the one at index {@link FORGED_INDEX} is the forgery. */
+export const FORGED_WINDOW_READINGS = 40;
+export const FORGED_INDEX = 17;
+
+/**
+ * SOLR_0001's 40 readings, one of them signed with SOLR_0002's key: a forgery only a signature
+ * check finds (counters 10…49, so the forged one is SOLR_0001#27). Returns the document and its digest.
+ */
+export function forgedWindow(): { bytes: Uint8Array; digest: Hex } {
+  const readings = Array.from({ length: FORGED_WINDOW_READINGS }, (_, k) =>
+    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED_INDEX ? 'SOLR_0002' : 'SOLR_0001'),
+  );
+  const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
+  return { bytes, digest: windowDocumentDigest(bytes) };
 }

@@ -1,11 +1,21 @@
 import { describe, expect } from 'bun:test';
 import { newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH } from '@chainlink/cre-sdk/test';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { deviceIdToBytes, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
+import { deviceIdToBytes, fromHex, toHex, } from '@gridproof/protocol';
 import { onCronTrigger } from './handlers.js';
 import { parseWorkflowConfig, type WorkflowConfig } from './config.js';
 import { sampleSeedOf, selectSample } from '../sampling.js';
-import { WINDOW_SECONDS, WINDOW_START, buildWindow, reading, signed, vector, vectorBytes, vectorDocument, encode } from '../testing/windowFixture.js';
+import {
+  FORGED_INDEX,
+  FORGED_WINDOW_READINGS,
+  WINDOW_SECONDS,
+  WINDOW_START,
+  encode,
+  forgedWindow,
+  vector,
+  vectorBytes,
+  vectorDocument,
+} from '../testing/windowFixture.js';
 import { API, LOGGER, SEAL_DELAY, config, configJson, setUp, tick } from '../testing/workflowFixture.js';
 
 const runtimeFor = (c: WorkflowConfig = config) => newTestRuntime<WorkflowConfig>(null, {}, c);
@@ -107,14 +117,9 @@ describe('GridProof CRE workflow', () => {
 });
 
 describe('GridProof CRE workflow with sampling', () => {
-  const N = 40;
-  const FORGED = 17;
-  // SOLR_0001's readings, one signed with SOLR_0002's key: a forgery only a signature check finds.
-  const readings = Array.from({ length: N }, (_, k) =>
-    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED ? 'SOLR_0002' : 'SOLR_0001'),
-  );
-  const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
-  const digest = windowDocumentDigest(bytes);
+  const N = FORGED_WINDOW_READINGS;
+  const FORGED = FORGED_INDEX;
+  const { bytes, digest } = forgedWindow();
   const sampled = parseWorkflowConfig({ ...configJson, samplingThreshold: 10, sampleSize: 8 });
   const sealDeadline = WINDOW_START + WINDOW_SECONDS + SEAL_DELAY;
   const blockHash = (i: number) => sha256(new TextEncoder().encode(`block ${i}`));

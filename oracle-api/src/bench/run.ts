@@ -104,18 +104,15 @@ async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** The API with its embedded broker on in-memory PGlite, knowing `fleet`; hour windows that never seal during a run. */
+function startBenchApi(fleet: BenchMeter[]) {
+  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
+  return startOracleApi({ port: 0, dataDir: 'memory', devices, logger: silentLogger, windowSeconds: 3600, sealGraceSeconds: 3600, sealIntervalMs: 0 });
+}
+
 /** MQTT QoS 1 into the embedded broker: `perMessage` readings per message, many messages in flight across devices. */
 async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number): Promise<number> {
-  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
-  const api = await startOracleApi({
-    port: 0,
-    dataDir: 'memory',
-    devices,
-    logger: silentLogger,
-    windowSeconds: 3600,
-    sealGraceSeconds: 3600,
-    sealIntervalMs: 0,
-  });
+  const api = await startBenchApi(fleet);
   try {
     const t = now();
     const messages: { topic: string; payload: Buffer }[] = [];
@@ -140,16 +137,7 @@ async function mqttIngest(fleet: BenchMeter[], count: number, perMessage: number
 
 /** Publish (MQTT, one reading) → pushed on /v1/live, one reading at a time: what a dashboard sees. */
 async function liveLatency(fleet: BenchMeter[], samples: number): Promise<{ p50: number; p95: number; max: number }> {
-  const devices = createMemoryDeviceDirectory(Object.fromEntries(fleet.map((m) => [m.deviceId, m.entry])));
-  const api = await startOracleApi({
-    port: 0,
-    dataDir: 'memory',
-    devices,
-    logger: silentLogger,
-    windowSeconds: 3600,
-    sealGraceSeconds: 3600,
-    sealIntervalMs: 0,
-  });
+  const api = await startBenchApi(fleet);
   try {
     const ws = new WebSocket(`${api.url.replace('http', 'ws')}/v1/live?devices=${fleet.map((m) => m.deviceId).join(',')}`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

@@ -4,6 +4,7 @@ import { readings as readingsTable, windows as windowsTable } from '../db/schema
 import { createOracleApi, type OracleApiConfig } from '../createOracleApi.js';
 import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
 import { silentLogger } from '../lib/logger.js';
+import { startOracleApi, type StartOracleApiParameters, type StartOracleApiReturnType } from '../startOracleApi.js';
 import { createTestDatabase } from './database.js';
 
 /** 2026-01-01T00:00:00Z: window-aligned for every allowed length. */
@@ -46,22 +47,37 @@ export function signed(m: Meter, counter: number, timestamp: number, overrides: 
 
 export const hexOf = (bytes: Uint8Array) => toHex(bytes);
 
+/** A clock tests move by hand (`clock.t = …`), starting at `t`. */
+export function testClock(t = T0 + 10) {
+  return {
+    t,
+    now() {
+      return this.t;
+    },
+  };
+}
+
+/** A device directory with solar, wind and house registered (rogue never is). */
+export function testDevices() {
+  return createMemoryDeviceDirectory({
+    [meters.solar.deviceId]: keyEntry(meters.solar),
+    [meters.wind.deviceId]: keyEntry(meters.wind),
+    [meters.house.deviceId]: keyEntry(meters.house),
+  });
+}
+
+/** A real HTTP server on 127.0.0.1 (free port, in-memory PGlite, no broker, no sealing timer, verification inline). */
+export function startTestServer(options: Pick<StartOracleApiParameters, 'devices' | 'clock'>): Promise<StartOracleApiReturnType> {
+  return startOracleApi({ port: 0, host: '127.0.0.1', dataDir: 'memory', sealIntervalMs: 0, mqtt: false, logger: silentLogger, verifyThreads: 0, ...options });
+}
+
 /**
  * A service with solar, wind and house registered and a clock tests move by hand; on in-memory
  * PGlite, or a fresh PostgreSQL schema (dropped on close) when the suite runs on PostgreSQL.
  */
 export async function createTestApi(config: OracleApiConfig = {}) {
-  const clock = {
-    t: T0 + 10,
-    now() {
-      return this.t;
-    },
-  };
-  const devices = createMemoryDeviceDirectory({
-    [meters.solar.deviceId]: keyEntry(meters.solar),
-    [meters.wind.deviceId]: keyEntry(meters.wind),
-    [meters.house.deviceId]: keyEntry(meters.house),
-  });
+  const clock = testClock();
+  const devices = testDevices();
   const database = await createTestDatabase();
   const service = await createOracleApi({ dataDir: 'memory', clock, devices, logger: silentLogger, ...database.config, ...config });
   const api = {

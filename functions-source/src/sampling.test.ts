@@ -4,17 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { sampleSeedOf, selectSample } from './sampling.js';
 import { verifyWindow } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
-import {
-  FORGED_INDEX,
-  FORGED_WINDOW_READINGS,
-  WINDOW_SECONDS,
-  WINDOW_START,
-  encode,
-  forgedWindow,
-  vectorBytes,
-  vectorDocument,
-  vectorKeys,
-} from './testing/windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, encode, forgedWindow, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
 
 const seedOf = (i: number): Hex => toHex(sha256(new TextEncoder().encode(`seed ${i}`)));
 
@@ -49,9 +39,7 @@ describe('selectSample', () => {
 });
 
 describe('verifyWindow with sampling', () => {
-  const N = FORGED_WINDOW_READINGS;
-  const FORGED = FORGED_INDEX;
-  const { bytes, digest } = forgedWindow();
+  const { bytes, digest, n: N, forged: FORGED } = forgedWindow();
   const base = { documentBytes: bytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() };
   const sampleOf = (seed: Hex) => selectSample(sampleSeedOf(seed, digest), N, 8);
   const seedWhere = (inSample: boolean): Hex => {

@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeFunctionData, encodeFunctionResult, toFunctionSelector } from 'viem';
 import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
 import { GET_DEVICES_SELECTOR, decodeGetDevices, encodeGetDevices } from './registry.js';
-import { vectorKeys } from '../testing/windowFixture.js';
+import { registryDevice, vectorKeys } from '../testing/windowFixture.js';
 import { FunctionsSourceError } from '../errors.js';
 
-const zero = {
-  deviceId: `0x${'00'.repeat(9)}`,
-  keyType: 0,
-  owner: '0x0000000000000000000000000000000000000000',
-  active: false,
-  registeredAt: 0n,
-  publicKey: '0x',
-} as const;
+const zero = registryDevice('NONE_0000');
 
 describe('getDevices codec (pinned against viem and the generated ABI)', () => {
   it('selector and calldata', () => {
@@ -30,30 +23,9 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
       result: [
-        {
-          deviceId: toHex(deviceIdToBytes(ids[0])),
-          keyType: 2,
-          owner: '0x00000000000000000000000000000000000000aa',
-          active: true,
-          registeredAt: 5n,
-          publicKey: toHex(keys.INDU_0042!.publicKey),
-        },
-        {
-          deviceId: toHex(deviceIdToBytes(ids[1])),
-          keyType: 1,
-          owner: '0x00000000000000000000000000000000000000aa',
-          active: true,
-          registeredAt: 6n,
-          publicKey: toHex(keys.SOLR_0001!.publicKey),
-        },
-        {
-          deviceId: toHex(deviceIdToBytes(ids[2])),
-          keyType: 1,
-          owner: '0x00000000000000000000000000000000000000aa',
-          active: false,
-          registeredAt: 7n,
-          publicKey: toHex(keys.SOLR_0002!.publicKey),
-        },
+        registryDevice(ids[0], keys.INDU_0042, 5n),
+        registryDevice(ids[1], keys.SOLR_0001, 6n),
+        registryDevice(ids[2], { ...keys.SOLR_0002!, active: false }, 7n),
         zero,
       ],
     } as never);

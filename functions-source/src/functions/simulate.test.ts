@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateScript } from '@chainlink/functions-toolkit';
 import { decodeFunctionData, encodeFunctionResult } from 'viem';
-import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
+import { deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
 import { buildFunctionsSource } from './build.js';
-import { WINDOW_SECONDS, WINDOW_START, encode, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, encode, registryDevice, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
 
 // The simulator spawns `deno` from PATH: the npm package's binary.
 const bin = join(dirname(fileURLToPath(import.meta.url)), '../../../node_modules/.bin');
@@ -41,17 +41,7 @@ beforeAll(async () => {
           abi: deviceRegistryAbi,
           functionName: 'getDevices',
           result: ids.map((id) => {
-            const k = keys[id];
-            return k
-              ? { deviceId: toHex(deviceIdToBytes(id)), keyType: k.keyType, owner: REGISTRY, active: k.active, registeredAt: 1n, publicKey: toHex(k.publicKey) }
-              : {
-                  deviceId: `0x${'00'.repeat(9)}`,
-                  keyType: 0,
-                  owner: '0x0000000000000000000000000000000000000000',
-                  active: false,
-                  registeredAt: 0n,
-                  publicKey: '0x',
-                };
+            return registryDevice(id, keys[id], 1n, REGISTRY);
           }),
         } as never);
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));

@@ -2,6 +2,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   KeyType,
+  deviceIdToBytes,
+  toHex,
   buildWindowDocument,
   decodeWindowDocument,
   encodeReading,
@@ -60,18 +62,34 @@ export function buildWindow(devices: { deviceId: string; readings: Uint8Array[];
   return encodeWindowDocument(buildWindowDocument({ windowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, devices }));
 }
 
-/** Readings in {@link forgedWindow}; the one at index {@link FORGED_INDEX} is the forgery. */
-export const FORGED_WINDOW_READINGS = 40;
-export const FORGED_INDEX = 17;
-
 /**
  * SOLR_0001's 40 readings, one of them signed with SOLR_0002's key: a forgery only a signature
- * check finds (counters 10…49, so the forged one is SOLR_0001#27). Returns the document and its digest.
+ * check finds (counters 10…49; the forged one, at index 17, is SOLR_0001#27). Returns the document, its
+ * digest, the reading count `n` and the forgery's index.
  */
-export function forgedWindow(): { bytes: Uint8Array; digest: Hex } {
-  const readings = Array.from({ length: FORGED_WINDOW_READINGS }, (_, k) =>
-    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === FORGED_INDEX ? 'SOLR_0002' : 'SOLR_0001'),
+export function forgedWindow(): { bytes: Uint8Array; digest: Hex; n: number; forged: number } {
+  const n = 40;
+  const forged = 17;
+  const readings = Array.from({ length: n }, (_, k) =>
+    signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k), k === forged ? 'SOLR_0002' : 'SOLR_0001'),
   );
   const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings }]);
-  return { bytes, digest: windowDocumentDigest(bytes) };
+  return { bytes, digest: windowDocumentDigest(bytes), n, forged };
+}
+
+/**
+ * A DeviceRegistry `Device` struct as `getDevices` returns it (the input of viem's encodeFunctionResult):
+ * registered with `key`, or, without one, the all-zero struct the registry returns for an unknown id.
+ */
+export function registryDevice(deviceId: string, key?: RegisteredDeviceKey, registeredAt = 1n, owner: Hex = `0x${'00'.repeat(19)}aa`) {
+  if (!key)
+    return {
+      deviceId: `0x${'00'.repeat(9)}` as Hex,
+      keyType: 0,
+      owner: `0x${'00'.repeat(20)}` as Hex,
+      active: false,
+      registeredAt: 0n,
+      publicKey: '0x' as Hex,
+    };
+  return { deviceId: toHex(deviceIdToBytes(deviceId)), keyType: key.keyType, owner, active: key.active, registeredAt, publicKey: toHex(key.publicKey) };
 }

@@ -1,21 +1,11 @@
 import { describe, expect } from 'bun:test';
 import { newTestRuntime, test, REPORT_METADATA_HEADER_LENGTH } from '@chainlink/cre-sdk/test';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { deviceIdToBytes, fromHex, toHex, } from '@gridproof/protocol';
+import { deviceIdToBytes, fromHex, toHex } from '@gridproof/protocol';
 import { onCronTrigger } from './handlers.js';
 import { parseWorkflowConfig, type WorkflowConfig } from './config.js';
 import { sampleSeedOf, selectSample } from '../sampling.js';
-import {
-  FORGED_INDEX,
-  FORGED_WINDOW_READINGS,
-  WINDOW_SECONDS,
-  WINDOW_START,
-  encode,
-  forgedWindow,
-  vector,
-  vectorBytes,
-  vectorDocument,
-} from '../testing/windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, encode, forgedWindow, vector, vectorBytes, vectorDocument } from '../testing/windowFixture.js';
 import { API, LOGGER, SEAL_DELAY, config, configJson, setUp, tick } from '../testing/workflowFixture.js';
 
 const runtimeFor = (c: WorkflowConfig = config) => newTestRuntime<WorkflowConfig>(null, {}, c);
@@ -117,9 +107,7 @@ describe('GridProof CRE workflow', () => {
 });
 
 describe('GridProof CRE workflow with sampling', () => {
-  const N = FORGED_WINDOW_READINGS;
-  const FORGED = FORGED_INDEX;
-  const { bytes, digest } = forgedWindow();
+  const { bytes, digest, n: N, forged: FORGED } = forgedWindow();
   const sampled = parseWorkflowConfig({ ...configJson, samplingThreshold: 10, sampleSize: 8 });
   const sealDeadline = WINDOW_START + WINDOW_SECONDS + SEAL_DELAY;
   const blockHash = (i: number) => sha256(new TextEncoder().encode(`block ${i}`));

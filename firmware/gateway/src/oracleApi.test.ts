@@ -13,6 +13,9 @@ import { T0, gatewayKey, testMeter } from './testUtils.js';
 const meters = [testMeter('SOLR_0001'), testMeter('SOLR_0002'), testMeter('SOLR_0003')];
 const clock = T0 + 100;
 let api: StartOracleApiReturnType;
+/** `meter`'s encrypted link to `to`, on the test clock. */
+const linkOf = (meter: (typeof meters)[number], to: StartGatewayReturnType) =>
+  new GatewayClient({ url: to.url, meterId: meter.deviceId, identityKey: meter.linkKey, gatewayPublicKey: to.publicKey, now: () => clock });
 let gateway: StartGatewayReturnType;
 let mqttGateway: StartGatewayReturnType | undefined;
 
@@ -40,13 +43,7 @@ describe('through the gateway to the real oracle API', () => {
     for (const meter of meters.slice(0, 2)) {
       const signed = [meter.read(T0 + 10), meter.read(T0 + 20), meter.read(T0 + 30)];
       sent.set(meter.deviceId, signed);
-      const link = new GatewayClient({
-        url: gateway.url,
-        meterId: meter.deviceId,
-        identityKey: meter.linkKey,
-        gatewayPublicKey: gateway.publicKey,
-        now: () => clock,
-      });
+      const link = linkOf(meter, gateway);
       const answer = await link.send(signed);
       expect(answer).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0 } });
       // An idempotent re-send is answered from the gateway's record of what the API acknowledged.
@@ -63,13 +60,7 @@ describe('through the gateway to the real oracle API', () => {
     const meter = meters[0];
     const forged = meter.read(T0 + 40);
     forged[106] ^= 0x01; // the gateway does not check reading signatures; the API does
-    const link = new GatewayClient({
-      url: gateway.url,
-      meterId: meter.deviceId,
-      identityKey: meter.linkKey,
-      gatewayPublicKey: gateway.publicKey,
-      now: () => clock,
-    });
+    const link = linkOf(meter, gateway);
     const answer = await link.send([forged]);
     expect(answer).toMatchObject({ status: 422, body: { error: { code: 'BAD_SIGNATURE', details: { index: 0 } } } });
   });
@@ -88,13 +79,7 @@ describe('through the gateway to the oracle API over MQTT', () => {
       minRetryDelayMs: 50,
     });
     const meter = meters[2];
-    const link = new GatewayClient({
-      url: mqttGateway.url,
-      meterId: meter.deviceId,
-      identityKey: meter.linkKey,
-      gatewayPublicKey: mqttGateway.publicKey,
-      now: () => clock,
-    });
+    const link = linkOf(meter, mqttGateway);
     const signed = [meter.read(T0 + 10), meter.read(T0 + 20)];
     const answer = await link.send(signed);
     expect(answer).toMatchObject({ status: 200, body: { accepted: 2 } });

@@ -118,6 +118,13 @@ function page<T>(all: T[], q: ListQuery, syncedTo: bigint): Page<T> {
   return { items: ordered.slice(offset, q.limit === undefined ? undefined : offset + q.limit), total: all.length, syncedTo };
 }
 
+/** The items whose key is in `only`; all of them when `only` is undefined. */
+function among<T, K>(items: T[], key: (item: T) => K, only: readonly K[] | undefined): T[] {
+  if (!only) return items;
+  const wanted = new Set(only);
+  return items.filter((item) => wanted.has(key(item)));
+}
+
 const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): ChainPosition => ({
   blockNumber: l.blockNumber,
   transactionHash: l.transactionHash,
@@ -242,16 +249,17 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
     async recordedWindows(q = {}) {
       const c = await fresh();
       c.logs('windowRecorded');
-      const only = q.windowStarts ? new Set(q.windowStarts) : undefined;
-      const all = project(c).windows.filter((w) => !only || only.has(w.windowStart));
-      return page(all, q, syncedTo());
+      return page(
+        among(project(c).windows, (w) => w.windowStart, q.windowStarts),
+        q,
+        syncedTo(),
+      );
     },
     async frozenWindows(q = {}) {
       const c = await fresh();
       c.logs('windowFrozen');
-      const only = q.windowStarts ? new Set(q.windowStarts) : undefined;
       return page(
-        project(c).frozen.filter((w) => !only || only.has(w.windowStart)),
+        among(project(c).frozen, (w) => w.windowStart, q.windowStarts),
         q,
         syncedTo(),
       );
@@ -259,9 +267,8 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
     async devices(q = {}) {
       const c = await fresh();
       c.logs('deviceRegistered');
-      const only = q.deviceIds ? new Set(q.deviceIds) : undefined;
       return page(
-        project(c).devices.filter((d) => !only || only.has(d.deviceId)),
+        among(project(c).devices, (d) => d.deviceId, q.deviceIds),
         q,
         syncedTo(),
       );

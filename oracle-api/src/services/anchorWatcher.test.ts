@@ -126,24 +126,10 @@ describe('pending windows: sealed until the DataLogger on chain records them', (
     const wallet = createWalletClient({ account: owner, transport: http(chain.rpcUrl) });
     const pub = createPublicClient({ transport: http(chain.rpcUrl) });
     const leaf = `0x${'ee'.repeat(32)}` as const;
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        chain: null,
-        address: chain.deployment.dataLogger,
-        abi: dataLoggerAbi,
-        functionName: 'setChallenger',
-        args: [owner.address],
-      }),
-    });
-    await pub.waitForTransactionReceipt({
-      hash: await wallet.writeContract({
-        chain: null,
-        address: chain.deployment.dataLogger,
-        abi: dataLoggerAbi,
-        functionName: 'freezeWindow',
-        args: [BigInt(T0), 3, owner.address, leaf],
-      }),
-    });
+    const send = async (hash: Promise<`0x${string}`>) => expect((await pub.waitForTransactionReceipt({ hash: await hash })).status).toBe('success');
+    const logger = { chain: null, address: chain.deployment.dataLogger, abi: dataLoggerAbi } as const;
+    await send(wallet.writeContract({ ...logger, functionName: 'setChallenger', args: [owner.address] }));
+    await send(wallet.writeContract({ ...logger, functionName: 'freezeWindow', args: [BigInt(T0), 3, owner.address, leaf] }));
     await api.anchors!.check();
     expect(await (await api.app.request(`/v1/windows/${T0}`)).json()).toMatchObject({ status: 'frozen', frozenReason: 3 });
     expect(await (await api.app.request(`/v1/windows/${T0 + 300}`)).json()).toMatchObject({ status: 'anchored', frozenReason: null });

@@ -1,6 +1,7 @@
 import type { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { equals } from 'multiformats/bytes';
+import { concatBytes } from '@gridproof/protocol';
 import type { BlockStore } from '../context.js';
 
 /** Reads a whole block (blockstore-fs yields chunks); undefined when it is not there. */
@@ -10,13 +11,7 @@ export async function readBlock(blocks: BlockStore, cid: CID): Promise<Uint8Arra
   if (got instanceof Promise) return got;
   const chunks: Uint8Array[] = [];
   for await (const chunk of got) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /**

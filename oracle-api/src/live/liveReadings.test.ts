@@ -5,7 +5,7 @@ import { createMemoryDeviceDirectory } from '../devices/deviceDirectory.js';
 import { silentLogger } from '../lib/logger.js';
 import { startOracleApi, type StartOracleApiReturnType } from '../startOracleApi.js';
 import { createTestDatabase, testBackend, type TestDatabase } from '../test/database.js';
-import { hexOf, keyEntry, meters, signed, T0 } from '../test/fixtures.js';
+import { hexOf, keyEntry, meters, signed, T0, testClock } from '../test/fixtures.js';
 
 type Msg = { type: string; reading?: Record<string, unknown>; devices?: string[]; error?: { code: string; message: string } };
 
@@ -28,12 +28,7 @@ async function openLive(url: string) {
 describe(`GET /v1/live (${testBackend})`, () => {
   let api: StartOracleApiReturnType;
   let database: TestDatabase;
-  const clock = {
-    t: T0 + 10,
-    now() {
-      return this.t;
-    },
-  };
+  const clock = testClock();
   const post = (...rs: Uint8Array[]) =>
     fetch(`${api.url}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ readings: rs.map(hexOf) }) });
 

@@ -1,4 +1,5 @@
 /** Shared test fixtures (not a test file): keys, signed readings, an in-memory service with a movable clock. */
+import { afterAll, beforeAll } from 'vitest';
 import { encodeReading, encodeSignedReading, KeyType, publicKeyOf, signReadingBytes, toHex, type Reading } from '@gridproof/protocol';
 import { readings as readingsTable, windows as windowsTable } from '../db/schema/index.js';
 import { createOracleApi, type OracleApiConfig } from '../createOracleApi.js';
@@ -100,6 +101,16 @@ export async function createTestApi(config: OracleApiConfig = {}) {
 }
 
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
+
+/** One {@link createTestApi} for the calling test file (made before its tests, closed after); call the getter inside tests. */
+export function useTestApi(config?: OracleApiConfig): () => TestApi {
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    api = await createTestApi(config);
+  });
+  afterAll(() => api?.close());
+  return () => api!;
+}
 
 /** Empties the database and restores clock and devices, so one PGlite instance serves a whole test file (start-up costs seconds). */
 export async function resetTestApi(api: TestApi): Promise<void> {

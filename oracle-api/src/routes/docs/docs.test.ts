@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../paths.js';
-import { createTestApi, errorOf, type TestApi } from '../../test/fixtures.js';
+import { useTestApi, errorOf } from '../../test/fixtures.js';
 
 describe('OpenAPI document and /docs', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi();
-  });
-  afterAll(() => api.close());
+  const api = useTestApi();
 
   it('/openapi.json is OpenAPI 3.1 with every route, its parameters and error codes', async () => {
-    const res = await api.app.request('/openapi.json');
+    const res = await api().app.request('/openapi.json');
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
@@ -47,14 +43,14 @@ describe('OpenAPI document and /docs', () => {
     expect(gets.length).toBeGreaterThan(10);
     for (const path of gets) {
       const url = path.replace('{deviceId}', 'SOLR_0001').replace('{windowStart}', '1767225600').replace('{cid}', 'bafy').replace('{asset}', 'swagger-ui.css');
-      const res = await api.app.request(url);
+      const res = await api().app.request(url);
       const body = await res.text();
       expect(res.status !== 404 || !body.startsWith('{"error":{"code":"NOT_FOUND"'), url).toBe(true);
     }
   });
 
   it('/docs is an HTML page whose scripts and styles are served here (offline)', async () => {
-    const res = await api.app.request('/docs');
+    const res = await api().app.request('/docs');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const html = await res.text();
@@ -62,12 +58,12 @@ describe('OpenAPI document and /docs', () => {
     expect(assets.length).toBeGreaterThanOrEqual(3);
     for (const a of assets) {
       expect(a.startsWith('/')).toBe(true);
-      const asset = await api.app.request(a);
+      const asset = await api().app.request(a);
       expect(asset.status, a).toBe(200);
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100);
     }
     expect(html).toContain("url: '/openapi.json'");
-    expect((await errorOf(await api.app.request('/docs/../../package.json'), 404)).code).toBe('NOT_FOUND');
-    expect((await errorOf(await api.app.request('/docs/index.js'), 404)).code).toBe('NOT_FOUND');
+    expect((await errorOf(await api().app.request('/docs/../../package.json'), 404)).code).toBe('NOT_FOUND');
+    expect((await errorOf(await api().app.request('/docs/index.js'), 404)).code).toBe('NOT_FOUND');
   });
 });

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, T0, type TestApi } from '../../test/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApi, T0 } from '../../test/fixtures.js';
 
 describe('GET /health', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await createTestApi();
-  });
-  afterAll(() => api.close());
+  const api = useTestApi();
 
   it('answers ok with the rules in force', async () => {
-    const res = await api.app.request('/health');
+    const res = await api().app.request('/health');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', now: T0 + 10, windowSeconds: 300, lastSealedWindowStart: null });
   });
 
   it('answers unknown paths with a 404 error body', async () => {
-    const res = await api.app.request('/nope');
+    const res = await api().app.request('/nope');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });

@@ -65,17 +65,8 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
       const page = await indexer.recordedWindows({ order: 'desc', offset, limit });
       const items: ListedWindow[] = [];
       for (const w of page.items) {
-        items.push({
-          windowStart: w.windowStart,
-          windowSeconds: w.windowSeconds ?? (await deploymentWindowSeconds(w.windowStart)),
-          root: w.root,
-          cidDigest: w.cidDigest,
-          deviceCount: w.deviceCount,
-          readingCount: w.readingCount,
-          energyWh: w.energyWh,
-          recordedAt: w.recordedAt,
-          frozen: w.frozen !== null,
-        });
+        // The indexer's record, with the window length filled in and `frozen` as a flag.
+        items.push({ ...w, windowSeconds: w.windowSeconds ?? (await deploymentWindowSeconds(w.windowStart)), frozen: w.frozen !== null });
       }
       return { ...page, items };
     },

@@ -30,15 +30,10 @@ import {
   vectorBytes,
   vectorDocument,
   vectorKeys,
+  verifyParams,
 } from './testing/windowFixture.js';
 
-const params = (documentBytes: Uint8Array, over: Partial<VerifyWindowParameters> = {}): VerifyWindowParameters => ({
-  documentBytes,
-  expectedWindowStart: WINDOW_START,
-  windowSeconds: WINDOW_SECONDS,
-  deviceKeys: vectorKeys(),
-  ...over,
-});
+const params = verifyParams;
 
 /** Runs verifyWindow expecting a WindowVerificationError; returns it for further checks. */
 function rejection(p: VerifyWindowParameters, code: string, ...mentions: string[]): WindowVerificationError {

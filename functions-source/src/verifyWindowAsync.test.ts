@@ -18,21 +18,10 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { verifyWindow } from './verifyWindow.js';
 import { nobleVerifier, verifyWindowAsync, webCryptoVerifier } from './verifyWindowAsync.js';
-import {
-  WINDOW_SECONDS,
-  WINDOW_START,
-  buildWindow,
-  encode,
-  fixtureDevices,
-  reading,
-  signed,
-  vector,
-  vectorBytes,
-  vectorDocument,
-  vectorKeys,
-} from './testing/windowFixture.js';
+import * as fixture from './testing/windowFixture.js';
 
-const params = (documentBytes: Uint8Array) => ({ documentBytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() });
+const { WINDOW_START, buildWindow, encode, fixtureDevices, reading, signed, vector, vectorBytes, vectorDocument, vectorKeys } = fixture;
+const params = fixture.verifyParams;
 const outcome = async (f: () => unknown) => {
   try {
     return { ok: await f() };

@@ -18,7 +18,7 @@ import {
   type WindowDocument,
 } from '@gridproof/protocol';
 import windowVector from '@gridproof/protocol/test-vectors/window.json' with { type: 'json' };
-import type { RegisteredDeviceKey } from '../verifyWindow.js';
+import type { RegisteredDeviceKey, VerifyWindowParameters } from '../verifyWindow.js';
 
 export const vector = windowVector;
 export const WINDOW_START = vector.windowStart;
@@ -93,3 +93,12 @@ export function registryDevice(deviceId: string, key?: RegisteredDeviceKey, regi
     };
   return { deviceId: toHex(deviceIdToBytes(deviceId)), keyType: key.keyType, owner, active: key.active, registeredAt, publicKey: toHex(key.publicKey) };
 }
+
+/** verifyWindow's parameters for `documentBytes` in the vector window, under the fixture keys, with `over` applied. */
+export const verifyParams = (documentBytes: Uint8Array, over: Partial<VerifyWindowParameters> = {}): VerifyWindowParameters => ({
+  documentBytes,
+  expectedWindowStart: WINDOW_START,
+  windowSeconds: WINDOW_SECONDS,
+  deviceKeys: vectorKeys(),
+  ...over,
+});

@@ -1,3 +1,4 @@
+import { oracleApiPaths, RAW_BLOCK_TYPE } from '@gridproof/oracle-api/client';
 import { createRpcIndexer, type DeviceRecord, type Indexer, type Page } from '@gridproof/chain';
 import { getPublicClient, readContract, type Config } from '@wagmi/core';
 import { deviceIdToBytes, toHex, type ReadingProof } from '@gridproof/protocol';
@@ -121,7 +122,8 @@ export function createAppIndexer(wagmi: Config, app: AppConfig): Indexer {
  * @example const bytes = await fetchBlock('http://127.0.0.1:8080', 'bagu…');
  */
 export async function fetchBlock(gatewayUrl: string, cid: string, fetchFn: typeof fetch = fetch): Promise<Uint8Array> {
-  const response = await fetchFn(`${gatewayUrl}/ipfs/${cid}?format=raw`, { headers: { accept: 'application/vnd.ipld.raw' } });
+  // The trustless-gateway path (any IPFS gateway serves it; the oracle API's is one), from the API client's table.
+  const response = await fetchFn(`${gatewayUrl}${oracleApiPaths.block(cid, 'raw')}`, { headers: { accept: RAW_BLOCK_TYPE } });
   if (!response.ok) {
     throw new GatewayFetchError(`Gateway ${gatewayUrl} answered HTTP ${response.status} for ${cid}.`, { details: { status: response.status, cid } });
   }

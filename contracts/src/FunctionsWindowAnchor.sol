@@ -25,6 +25,14 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
         bool open;
     }
 
+    /// @notice Least callbackGasLimit accepted: fulfillRequest records a window for about 145k (snapshots/), and a
+    /// first window's cold slots cost more; below this every answer would run out of gas, forever.
+    uint32 public constant MIN_CALLBACK_GAS_LIMIT = 200_000;
+
+    /// @notice Least retryAfterSeconds accepted: a request must live long enough for the DON to answer it (devnet
+    /// uses 30 s; live networks should use minutes, Deploy.s.sol defaults to 600 s).
+    uint32 public constant MIN_RETRY_AFTER_SECONDS = 30;
+
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -254,7 +262,12 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
         if (config.windowSeconds != loggerSeconds) {
             revert FunctionsWindowAnchorWindowLengthMismatch(config.windowSeconds, loggerSeconds);
         }
-        if (config.callbackGasLimit == 0) revert FunctionsWindowAnchorInvalidCallbackGasLimit(config.callbackGasLimit);
+        if (config.callbackGasLimit < MIN_CALLBACK_GAS_LIMIT) {
+            revert FunctionsWindowAnchorInvalidCallbackGasLimit(config.callbackGasLimit, MIN_CALLBACK_GAS_LIMIT);
+        }
+        if (config.retryAfterSeconds < MIN_RETRY_AFTER_SECONDS) {
+            revert FunctionsWindowAnchorRetryTooSoon(config.retryAfterSeconds, MIN_RETRY_AFTER_SECONDS);
+        }
         if (config.deviceRegistry == address(0)) revert FunctionsWindowAnchorZeroAddress();
         if (bytes(config.apiUrl).length == 0) revert FunctionsWindowAnchorEmptyString();
         _config = config;

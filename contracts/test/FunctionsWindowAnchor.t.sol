@@ -340,9 +340,29 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         c = _config();
         c.callbackGasLimit = 0;
         vm.expectRevert(
-            abi.encodeWithSelector(IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidCallbackGasLimit.selector, 0)
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidCallbackGasLimit.selector, 0, 200_000
+            )
         );
         _anchor.setAnchorConfig(c);
+        c = _config();
+        c.callbackGasLimit = 149_999; // below what a recording costs: every fulfilment would fail
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorInvalidCallbackGasLimit.selector, 149_999, 200_000
+            )
+        );
+        _anchor.setAnchorConfig(c);
+        c = _config();
+        c.retryAfterSeconds = 0; // every tick would replace the pending request
+        vm.expectRevert(
+            abi.encodeWithSelector(IFunctionsWindowAnchor.FunctionsWindowAnchorRetryTooSoon.selector, 0, 30)
+        );
+        _anchor.setAnchorConfig(c);
+        c = _config();
+        c.retryAfterSeconds = 30;
+        c.callbackGasLimit = 200_000;
+        _anchor.setAnchorConfig(c); // the minimums themselves are accepted
         c = _config();
         c.apiUrl = "";
         vm.expectRevert(IFunctionsWindowAnchor.FunctionsWindowAnchorEmptyString.selector);

@@ -19,12 +19,13 @@ import {IDataLogger} from "./IDataLogger.sol";
 interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @notice Request settings.
     /// @param subscriptionId Functions subscription paying for the requests.
-    /// @param callbackGasLimit Gas the router gives fulfillRequest (recording a window needs about 170k).
+    /// @param callbackGasLimit Gas the router gives fulfillRequest; at least MIN_CALLBACK_GAS_LIMIT (a recording
+    /// measures about 145k in fulfillRequest).
     /// @param donId Functions DON id (e.g. bytes32("fun-ethereum-sepolia-1")).
     /// @param windowSeconds Window length: MUST be the DataLogger's fixed `windowSeconds()`.
     /// @param sealDelaySeconds How long after a window's end the oracle API has sealed it.
     /// @param retryAfterSeconds How long a request may stay unanswered (or answered with an error) before the
-    /// upkeep asks again for the same window.
+    /// upkeep asks again for the same window; at least MIN_RETRY_AFTER_SECONDS (live networks: minutes).
     /// @param deviceRegistry Passed to the source, which reads the device keys there.
     /// @param apiUrl Base URL of the oracle API, passed to the source.
     struct AnchorConfig {
@@ -86,8 +87,12 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @notice Thrown when the configured windowSeconds is not the DataLogger's fixed window length.
     error FunctionsWindowAnchorWindowLengthMismatch(uint32 windowSeconds, uint32 expected);
 
-    /// @notice Thrown when the callback gas limit is zero.
-    error FunctionsWindowAnchorInvalidCallbackGasLimit(uint32 callbackGasLimit);
+    /// @notice Thrown when the callback gas limit is below the minimum a recording needs (every answer would fail).
+    error FunctionsWindowAnchorInvalidCallbackGasLimit(uint32 callbackGasLimit, uint32 minimum);
+
+    /// @notice Thrown when retryAfterSeconds is below the minimum: every upkeep tick would replace the pending
+    /// request before the DON can answer it, and no window would ever be recorded.
+    error FunctionsWindowAnchorRetryTooSoon(uint32 retryAfterSeconds, uint32 minimum);
 
     /// @notice Thrown when the source or the API URL is empty.
     error FunctionsWindowAnchorEmptyString();

@@ -3048,6 +3048,32 @@ export const functionsWindowAnchorAbi = [
   },
   {
     "type": "function",
+    "name": "MIN_CALLBACK_GAS_LIMIT",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MIN_RETRY_AFTER_SECONDS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "acceptOwnership",
     "inputs": [],
     "outputs": [],
@@ -3713,6 +3739,11 @@ export const functionsWindowAnchorAbi = [
         "name": "callbackGasLimit",
         "type": "uint32",
         "internalType": "uint32"
+      },
+      {
+        "name": "minimum",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ]
   },
@@ -3750,6 +3781,22 @@ export const functionsWindowAnchorAbi = [
         "name": "retryAt",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FunctionsWindowAnchorRetryTooSoon",
+    "inputs": [
+      {
+        "name": "retryAfterSeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "minimum",
+        "type": "uint32",
+        "internalType": "uint32"
       }
     ]
   },

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { EVM_PB, HTTP_CLIENT_PB, SDK_PB, VALUES_PB } from '@chainlink/cre-sdk/pb';
-import { createPublicClient, encodePacked, http, keccak256, type Address, type Block, type Hex } from 'viem';
-import { KEYSTONE_METADATA_LENGTH, encodeKeystoneReport, fromHex, toHex } from '@gridproof/protocol';
+import { createPublicClient, http, type Address, type Block, type Hex } from 'viem';
+import { fromHex, toHex } from '@gridproof/protocol';
 import {
   QuickJsWorkflowWorker,
   cronExecuteRequest,
@@ -11,7 +11,7 @@ import {
   type CapabilityAnswer,
   type CapabilityCall,
 } from '@gridproof/functions-source/quickjs';
-import { submitKeystoneReport, type DonConfig } from '@gridproof/test-support';
+import { buildKeystoneReport, submitKeystoneReport, type DonConfig } from '@gridproof/test-support';
 import { DEFAULT_DATA_DIR } from './env.js';
 import { TickLoop } from './tickLoop.js';
 
@@ -247,7 +247,8 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
           rpcUrl: this.p.rpcUrl,
           forwarder: this.p.forwarder,
           receiver: toHex(req.receiver) as Address,
-          payload: toHex(req.report!.rawReport.subarray(KEYSTONE_METADATA_LENGTH)),
+          // The report the workflow's report step produced goes on chain as it is, not rebuilt.
+          rawReport: toHex(req.report!.rawReport),
           identity: this.p.identity,
           nodeKeys: this.p.nodeKeys,
           f: this.p.f,
@@ -275,12 +276,10 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
       }
       if (method === 'Report') {
         const input = anyUnpack(payload, SDK_PB.ReportRequestSchema)!;
-        const rawReport = encodeKeystoneReport({
-          ...this.p.identity,
-          executionId: keccak256(encodePacked(['bytes32', 'uint256'], [this.p.identity.workflowId as Hex, BigInt(scheduledSeconds)])),
+        const rawReport = buildKeystoneReport({
+          ...this.p,
+          executionSeed: BigInt(scheduledSeconds),
           timestamp: scheduledSeconds,
-          donId: this.p.donId,
-          configVersion: this.p.configVersion,
           payload: toHex(input.encodedPayload),
         });
         const report = create(SDK_PB.ReportResponseSchema, {

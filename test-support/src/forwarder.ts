@@ -33,12 +33,10 @@ export function revertReason(err: unknown): string {
   return (err as Error).message;
 }
 
-export interface SubmitReportParameters {
+interface SubmitReportBase {
   rpcUrl: string;
   forwarder: Address;
   receiver: Address;
-  /** The workflow's report payload (for GridProof: the encoded window report). */
-  payload: Hex;
   identity: KeystoneWorkflowIdentity;
   /** Keys of the DON nodes that sign (the first f+1 are used). */
   nodeKeys: Hex[];
@@ -52,6 +50,29 @@ export interface SubmitReportParameters {
   gasLimit?: bigint;
 }
 
+/**
+ * What to deliver: the workflow's report `payload` (for GridProof: the encoded window report), wrapped
+ * here; or the whole Keystone `rawReport` when the workflow's report step built it already.
+ */
+export type SubmitReportParameters = SubmitReportBase & ({ payload: Hex; rawReport?: never } | { rawReport: Hex; payload?: never });
+
+/**
+ * The Keystone report (metadata header ‖ payload) of one execution of the local workflow: its
+ * execution id is keccak256(workflowId, executionSeed), so one seed is one execution to the forwarder.
+ */
+export function buildKeystoneReport(
+  p: Pick<SubmitReportBase, 'identity' | 'donId' | 'configVersion' | 'executionSeed'> & { payload: Hex; timestamp: number },
+): Hex {
+  return encodeKeystoneReport({
+    ...p.identity,
+    executionId: keccak256(encodePacked(['bytes32', 'uint256'], [p.identity.workflowId as Hex, p.executionSeed])),
+    timestamp: p.timestamp,
+    donId: p.donId,
+    configVersion: p.configVersion,
+    payload: p.payload,
+  });
+}
+
 export type SubmitReportResult = { ok: true; txHash: Hex } | { ok: false; reason: string; txHash?: Hex };
 
 /**
@@ -62,14 +83,7 @@ export type SubmitReportResult = { ok: true; txHash: Hex } | { ok: false; reason
 export async function submitKeystoneReport(p: SubmitReportParameters): Promise<SubmitReportResult> {
   const publicClient = createPublicClient({ transport: http(p.rpcUrl) });
   const walletClient = createWalletClient({ account: privateKeyToAccount(p.transmitterKey), transport: http(p.rpcUrl) });
-  const rawReport = encodeKeystoneReport({
-    ...p.identity,
-    executionId: keccak256(encodePacked(['bytes32', 'uint256'], [p.identity.workflowId as Hex, p.executionSeed])),
-    timestamp: Math.floor(Date.now() / 1000),
-    donId: p.donId,
-    configVersion: p.configVersion,
-    payload: p.payload,
-  });
+  const rawReport = p.rawReport ?? buildKeystoneReport({ ...p, payload: p.payload, timestamp: Math.floor(Date.now() / 1000) });
   // OCR-style context (config digest ‖ sequence ‖ extra); the forwarder only hashes it into what is signed.
   const context =
     `${keccak256(encodePacked(['string', 'uint32', 'uint32'], ['gridproof local DON', p.donId, p.configVersion]))}${p.executionSeed.toString(16).padStart(64, '0')}${'00'.repeat(32)}` as Hex;

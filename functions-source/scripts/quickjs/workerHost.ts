@@ -40,7 +40,7 @@ export type WorkerReply =
 
 /**
  * A QuickJS workflow engine in a worker thread; one execution at a time.
- * @example const w = new QuickJsWorkflowWorker(); await w.run(bundle, cronExecuteRequest(config, t), handler); await w.close();
+ * @example const w = new QuickJsWorkflowWorker(); await w.run(bundle, cronExecuteRequest(config, t), handler, t * 1000); await w.close();
  */
 export class QuickJsWorkflowWorker {
   private readonly worker: Worker;
@@ -106,13 +106,12 @@ export class QuickJsWorkflowWorker {
     }
   }
 
-  /** Runs `source` once for `executeRequest`; every capability call goes to `handler`. */
-  run(
-    source: string,
-    executeRequest: Uint8Array,
-    handler: (call: CapabilityCall) => Promise<CapabilityAnswer>,
-    nowMs = Date.now(),
-  ): Promise<WorkflowExecution> {
+  /**
+   * Runs `source` once for `executeRequest`; every capability call goes to `handler`. `nowMs` is the
+   * time the host reports to the workflow: the caller passes the trigger's scheduled time, never a
+   * wall clock, so that every node running the same tick sees the same time.
+   */
+  run(source: string, executeRequest: Uint8Array, handler: (call: CapabilityCall) => Promise<CapabilityAnswer>, nowMs: number): Promise<WorkflowExecution> {
     if (this.dead) return Promise.reject(new Error(`the QuickJS worker is gone: ${this.dead.message}`));
     if (this.current) return Promise.reject(new Error('an execution is already running on this worker'));
     return new Promise((resolve, reject) => {

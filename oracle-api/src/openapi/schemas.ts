@@ -34,6 +34,11 @@ export function errorSchema<const C extends readonly [ApiErrorCode, ...ApiErrorC
   });
 }
 
+/** A JSON response of a route: `description` and the schema of its `application/json` body. */
+export function jsonResponse<S extends z.ZodType>(description: string, schema: S) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 /** A JSON error response of a route, listing its codes in the description. */
 export function errorResponse<const C extends readonly [ApiErrorCode, ...ApiErrorCode[]]>(codes: C, why: string) {
   const schema = errorSchema(codes);

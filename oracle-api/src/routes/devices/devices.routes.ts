@@ -5,6 +5,7 @@ import {
   deviceListSchema,
   deviceSchema,
   errorResponse,
+  jsonResponse,
   livenessSchema,
   readingSchema,
   readingsPageSchema,
@@ -79,7 +80,6 @@ export const livenessQuerySchema = z.object({
     .openapi({ description: 'Interval to assume while the device has fewer than two readings' }),
 });
 
-const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });
 const badDevice = errorResponse(['INVALID_DEVICE_ID'], 'Not a device id (XXXX_ZZZZ)');
 const badDeviceOrQuery = errorResponse(['INVALID_DEVICE_ID', 'INVALID_QUERY'], 'Bad device id or query');
 const registryDown = errorResponse(['DEVICE_DIRECTORY_UNAVAILABLE'], 'The device registry cannot be read; retry');
@@ -91,7 +91,11 @@ export const listDevicesRoute = createRoute({
   tags: ['devices'],
   summary: 'Registered devices (chain registry mirror, cached 10 s)',
   request: { query: listDevicesQuerySchema },
-  responses: { 200: json('A page of devices', deviceListSchema), 400: errorResponse(['INVALID_QUERY'], 'Bad limit, offset or active'), 503: registryDown },
+  responses: {
+    200: jsonResponse('A page of devices', deviceListSchema),
+    400: errorResponse(['INVALID_QUERY'], 'Bad limit, offset or active'),
+    503: registryDown,
+  },
 });
 
 /** GET /v1/devices/{deviceId} */
@@ -101,7 +105,7 @@ export const getDeviceRoute = createRoute({
   tags: ['devices'],
   summary: 'One registered device',
   request: { params: deviceParamSchema },
-  responses: { 200: json('The device', deviceSchema), 400: badDevice, 404: errorResponse(['DEVICE_NOT_FOUND'], 'Not registered'), 503: registryDown },
+  responses: { 200: jsonResponse('The device', deviceSchema), 400: badDevice, 404: errorResponse(['DEVICE_NOT_FOUND'], 'Not registered'), 503: registryDown },
 });
 
 /** GET /v1/devices/{deviceId}/readings */
@@ -111,7 +115,7 @@ export const deviceReadingsRoute = createRoute({
   tags: ['devices'],
   summary: "A device's readings, newest first, paged by cursor",
   request: { params: deviceParamSchema, query: deviceReadingsQuerySchema },
-  responses: { 200: json('A page of readings', readingsPageSchema), 400: badDeviceOrQuery },
+  responses: { 200: jsonResponse('A page of readings', readingsPageSchema), 400: badDeviceOrQuery },
 });
 
 /** GET /v1/devices/{deviceId}/latest */
@@ -121,7 +125,7 @@ export const latestReadingRoute = createRoute({
   tags: ['devices'],
   summary: 'The newest accepted reading',
   request: { params: deviceParamSchema },
-  responses: { 200: json('The reading', readingSchema), 400: badDevice, 404: errorResponse(['NO_READINGS'], 'No reading of this device yet') },
+  responses: { 200: jsonResponse('The reading', readingSchema), 400: badDevice, 404: errorResponse(['NO_READINGS'], 'No reading of this device yet') },
 });
 
 /** GET /v1/devices/{deviceId}/chart */
@@ -131,7 +135,7 @@ export const chartRoute = createRoute({
   tags: ['devices'],
   summary: 'Calendar period in a time zone, in buckets with average power and energy',
   request: { params: deviceParamSchema, query: chartQuerySchema },
-  responses: { 200: json('Buckets of the period', chartSchema), 400: badDeviceOrQuery },
+  responses: { 200: jsonResponse('Buckets of the period', chartSchema), 400: badDeviceOrQuery },
 });
 
 /** GET /v1/devices/{deviceId}/liveness */
@@ -141,5 +145,5 @@ export const livenessRoute = createRoute({
   tags: ['devices'],
   summary: 'Last seen, and online while the newest reading is at most N intervals old',
   request: { params: deviceParamSchema, query: livenessQuerySchema },
-  responses: { 200: json('Liveness', livenessSchema), 400: badDeviceOrQuery },
+  responses: { 200: jsonResponse('Liveness', livenessSchema), 400: badDeviceOrQuery },
 });

@@ -1,6 +1,7 @@
+import type { z } from '@hono/zod-openapi';
 import { createRouter } from '../../lib/router.js';
 import * as handlers from './docs.handlers.js';
-import { docsAssetRoute, docsRoute, openapiRoute } from './docs.routes.js';
+import { docsAssetRoute, docsRoute, type openApiDocumentSchema, openapiRoute } from './docs.routes.js';
 
 /** /openapi.json (built once, by `document`, from the whole app's declarations), /docs and its assets. */
 export function createDocsRouter(document: () => Record<string, unknown>) {
@@ -8,7 +9,7 @@ export function createDocsRouter(document: () => Record<string, unknown>) {
   return createRouter()
     .openapi(openapiRoute, (c) => {
       built ??= document();
-      return c.json(built as { openapi: string; info: { title: string; version: string }; paths: Record<string, unknown> }, 200);
+      return c.json(built as z.infer<typeof openApiDocumentSchema>, 200);
     })
     .openapi(docsRoute, handlers.docs)
     .openapi(docsAssetRoute, handlers.asset);

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponse } from '../../openapi/schemas.js';
+import { errorResponse, jsonResponse } from '../../openapi/schemas.js';
 import { apiPaths } from '../paths.js';
 
 /** swagger-ui-dist files /docs serves (from node_modules: works offline, no CDN). */
@@ -28,7 +28,7 @@ export const openapiRoute = createRoute({
   path: apiPaths.openapi,
   tags: ['service'],
   summary: 'This contract: OpenAPI 3.1, generated from the route declarations',
-  responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: openApiDocumentSchema } } } },
+  responses: { 200: jsonResponse('The OpenAPI document', openApiDocumentSchema) },
 });
 
 /** GET /docs */

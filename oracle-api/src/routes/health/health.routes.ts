@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { healthSchema } from '../../openapi/schemas.js';
+import { healthSchema, jsonResponse } from '../../openapi/schemas.js';
 import { apiPaths } from '../paths.js';
 
 /** GET /health */
@@ -9,7 +9,7 @@ export const healthRoute = createRoute({
   tags: ['service'],
   summary: 'State of db, broker, chain and ipfs, and the rules in force',
   responses: {
-    200: { description: '`ok`, or `degraded` when a part other than the database is down', content: { 'application/json': { schema: healthSchema } } },
-    503: { description: '`down`: the database does not answer (ingest cannot work)', content: { 'application/json': { schema: healthSchema } } },
+    200: jsonResponse('`ok`, or `degraded` when a part other than the database is down', healthSchema),
+    503: jsonResponse('`down`: the database does not answer (ingest cannot work)', healthSchema),
   },
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { batchBodyLimit } from '../../middleware/batchBodyLimit.js';
 import { jsonBody } from '../../middleware/jsonBody.js';
-import { errorResponse, ingestResponseSchema } from '../../openapi/schemas.js';
+import { errorResponse, ingestResponseSchema, jsonResponse } from '../../openapi/schemas.js';
 import { apiPaths, MAX_BATCH } from '../paths.js';
 
 /** `POST /v1/readings` body; the pattern is the contract, the validator lets the service name each entry's precise fault. */
@@ -30,7 +30,7 @@ export function ingestRoute(rules: { maxBatch: number; maxBodyBytes: number }) {
       },
     },
     responses: {
-      200: { description: 'Stored (or already stored: duplicates)', content: { 'application/json': { schema: ingestResponseSchema } } },
+      200: jsonResponse('Stored (or already stored: duplicates)', ingestResponseSchema),
       400: errorResponse(['MALFORMED_BODY', 'EMPTY_BATCH', 'INVALID_READING', 'INVALID_SIGNATURE_FORMAT'], 'The batch or one reading is malformed'),
       409: errorResponse(['COUNTER_REPLAYED'], 'A counter was used before with other bytes'),
       413: errorResponse(['BATCH_TOO_LARGE'], 'Too many readings or bytes'),

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { rootSchema } from '../../openapi/schemas.js';
+import { rootSchema, jsonResponse } from '../../openapi/schemas.js';
 import { apiPaths } from '../paths.js';
 
 /** GET / */
@@ -8,5 +8,5 @@ export const rootRoute = createRoute({
   path: apiPaths.root,
   tags: ['service'],
   summary: 'What this service is, and links to its docs and contract',
-  responses: { 200: { description: 'Name, version and links', content: { 'application/json': { schema: rootSchema } } } },
+  responses: { 200: jsonResponse('Name, version and links', rootSchema) },
 });

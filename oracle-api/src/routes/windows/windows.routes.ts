@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { deviceIdSchema, errorResponse, readingProofSchema, windowListSchema, windowSummarySchema } from '../../openapi/schemas.js';
+import { deviceIdSchema, errorResponse, readingProofSchema, windowListSchema, windowSummarySchema, jsonResponse } from '../../openapi/schemas.js';
 import { apiPaths, DAG_JSON_TYPE } from '../paths.js';
 
 /** `GET /v1/windows` query. */
@@ -41,10 +41,7 @@ export const listWindowsRoute = createRoute({
   summary: 'Windows, newest first',
   request: { query: listWindowsQuerySchema },
   responses: {
-    200: {
-      description: 'Windows; `anchoring: "unknown"` when no DataLogger is watched (sealed windows then stay `sealed`)',
-      content: { 'application/json': { schema: windowListSchema } },
-    },
+    200: jsonResponse('Windows; `anchoring: "unknown"` when no DataLogger is watched (sealed windows then stay `sealed`)', windowListSchema),
     400: errorResponse(['INVALID_QUERY'], 'Bad limit, before or status'),
   },
 });
@@ -56,7 +53,7 @@ export const getWindowRoute = createRoute({
   tags: ['windows'],
   summary: 'A sealed window',
   request: { params: windowStartParamSchema },
-  responses: { 200: { description: 'The window', content: { 'application/json': { schema: windowSummarySchema } } }, ...sealedWindowErrors },
+  responses: { 200: jsonResponse('The window', windowSummarySchema), ...sealedWindowErrors },
 });
 
 /** GET /v1/windows/{windowStart}/document */
@@ -85,7 +82,7 @@ export const windowProofRoute = createRoute({
   summary: 'Two-level inclusion proof of one reading',
   request: { params: windowStartParamSchema, query: proofQuerySchema },
   responses: {
-    200: { description: 'reading leaf → device root → window root', content: { 'application/json': { schema: readingProofSchema } } },
+    200: jsonResponse('reading leaf → device root → window root', readingProofSchema),
     400: errorResponse(['INVALID_WINDOW_START', 'INVALID_QUERY'], 'Bad window start, deviceId or counter'),
     404: errorResponse(['WINDOW_NOT_FOUND', 'READING_NOT_IN_WINDOW'], 'No such window, or the reading is not in it'),
     409: sealedWindowErrors[409],

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { GridProofError } from '@gridproof/protocol';
+import { GridProofError, isWindowSeconds } from '@gridproof/protocol';
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,7 +24,7 @@ export const devnetEnvSchema = z.object({
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
     .positive('must be positive')
-    .refine((n) => 3600 % n === 0, 'must divide 3600 (e.g. 10, 60, 300, 3600)')
+    .refine(isWindowSeconds, 'must divide 3600 (e.g. 10, 60, 300, 3600)')
     .default(60),
   /** Simulated meters. */
   FLEET_SIZE: z.coerce

@@ -1,3 +1,4 @@
+import { isWindowSeconds } from '@gridproof/protocol';
 import { z } from 'zod';
 import { DEFAULT_DATA_DIR } from './createOracleApi.js';
 import { MAX_BATCH } from './routes/paths.js';
@@ -25,10 +26,7 @@ export const envSchema = z.object({
   DATA_LOGGER_ADDRESS: (z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>).optional(),
   RPC_URL: z.url(),
   DEVICE_REGISTRY_ADDRESS: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte 0x address') as z.ZodType<`0x${string}`>,
-  WINDOW_SECONDS: uint
-    .positive()
-    .refine((v) => 3600 % v === 0, 'must divide 3600')
-    .default(300),
+  WINDOW_SECONDS: uint.positive().refine(isWindowSeconds, 'must divide 3600').default(300),
   SEAL_GRACE_SECONDS: uint.default(5),
   MAX_CLOCK_SKEW_SECONDS: uint.default(30),
   MAX_BATCH: uint.positive().default(MAX_BATCH),

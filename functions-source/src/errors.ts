@@ -34,6 +34,17 @@ export const WindowVerificationCode = {
   DEVICE_SUMMARY_MISMATCH: 'WINDOW_DEVICE_SUMMARY_MISMATCH',
   /** A claimed window total (root, deviceCount, readingCount, energyWh) differs from the recomputed one. */
   WINDOW_SUMMARY_MISMATCH: 'WINDOW_SUMMARY_MISMATCH',
+  /**
+   * A total breaks its report field's bound: a device's energyWh below 0, a readingCount or
+   * deviceCount above 2^32−1, the window's energyWh outside [0, 2^64−1]. `location.field` and `value` say which.
+   */
+  TOTAL_OUT_OF_RANGE: 'WINDOW_TOTAL_OUT_OF_RANGE',
+  /**
+   * A device batch does not continue the device's summary in the previous recorded window
+   * (protocol/README.md "Continuity"): counters overlap, energy starts below where it ended, or,
+   * for the window right before, the baseline is not that window's last reading.
+   */
+  CONTINUITY_BROKEN: 'WINDOW_CONTINUITY_BROKEN',
   /** The verify call itself was given bad arguments (window length, unaligned start). */
   INVALID_ARGUMENTS: 'WINDOW_VERIFY_INVALID_ARGUMENTS',
 } as const;

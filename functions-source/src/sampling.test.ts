@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWindowReport, toHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
+import { decodeWindowReport, encodeReading, encodeSignedReading, toHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { sampleSeedOf, selectSample } from './sampling.js';
 import { verifyWindow } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
-import { WINDOW_SECONDS, WINDOW_START, encode, forgedWindow, vectorBytes, vectorDocument, vectorKeys } from './testing/windowFixture.js';
+import {
+  WINDOW_SECONDS,
+  WINDOW_START,
+  buildWindow,
+  encode,
+  forgedWindow,
+  reading,
+  signed,
+  vectorBytes,
+  vectorDocument,
+  vectorKeys,
+} from './testing/windowFixture.js';
 
 const seedOf = (i: number): Hex => toHex(sha256(new TextEncoder().encode(`seed ${i}`)));
 
@@ -76,10 +87,10 @@ describe('verifyWindow with sampling', () => {
     const seed = seedWhere(false);
     // The vector window is small; force sampling with threshold 0 and a tiny sample, then break a total.
     const r = verifyWindow({ ...base, documentBytes: vectorBytes(), deviceKeys: vectorKeys(), sampling: { threshold: 0, sampleSize: 1, seed } });
-    expect(r.signaturesVerified).toBe(2); // one sampled reading + SOLR_0001's baseline
+    expect(r.signaturesVerified).toBe(7); // one sampled P-256 reading + SOLR_0001's baseline + INDU_0042's 5 Ed25519 readings (never sampled)
     const sampled = { threshold: 0, sampleSize: 1, seed };
     const doc = vectorDocument();
-    doc.energyWh += 1;
+    doc.energyWh += 1n;
     expect(() => verifyWindow({ ...base, documentBytes: encode(doc), sampling: sampled })).toThrow(
       expect.objectContaining({ code: Code.WINDOW_SUMMARY_MISMATCH }),
     );
@@ -98,5 +109,50 @@ describe('verifyWindow with sampling', () => {
     ]) {
       expect(() => verifyWindow({ ...base, sampling })).toThrow(expect.objectContaining({ code: Code.INVALID_ARGUMENTS }));
     }
+  });
+});
+
+describe('Ed25519 readings are never sampled', () => {
+  // INDU_0042 is Ed25519: 10 readings, one of them (index 4, counter 24) a zero-byte signature claiming 1 GWh.
+  // SOLR_0001 (P-256) brings 40 readings, so the window is well above the threshold of 10.
+  const FORGED_ED = 4;
+  const ed = Array.from({ length: 10 }, (_, k) => {
+    const r = reading('INDU_0042', 20 + k, WINDOW_START + 100 + k, k === FORGED_ED ? 1_000_000_000 : 500 + k);
+    return k === FORGED_ED ? encodeSignedReading(encodeReading(r), new Uint8Array(64)) : signed(r);
+  });
+  // Later readings must not go below the forged 1 GWh register, or the energy check would find it instead.
+  for (let k = FORGED_ED + 1; k < ed.length; k++) ed[k] = signed(reading('INDU_0042', 20 + k, WINDOW_START + 100 + k, 1_000_000_000 + k));
+  const p256 = Array.from({ length: 40 }, (_, k) => signed(reading('SOLR_0001', 10 + k, WINDOW_START + k, 100 + k)));
+  const bytes = buildWindow([
+    { deviceId: 'INDU_0042', readings: ed },
+    { deviceId: 'SOLR_0001', readings: p256 },
+  ]);
+  const base = { documentBytes: bytes, expectedWindowStart: WINDOW_START, windowSeconds: WINDOW_SECONDS, deviceKeys: vectorKeys() };
+
+  it('a forged Ed25519 reading in a sampled window is refused SIGNATURE_INVALID for every one of 200 seeds', () => {
+    for (let i = 0; i < 200; i++) {
+      let err: unknown;
+      try {
+        verifyWindow({ ...base, sampling: { threshold: 10, sampleSize: 8, seed: seedOf(i) } });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(WindowVerificationError);
+      expect((err as WindowVerificationError).code).toBe(Code.SIGNATURE_INVALID);
+      expect((err as WindowVerificationError).message).toContain(`INDU_0042#24 at devices[0].readings[${FORGED_ED}]`);
+    }
+  });
+
+  it('draws the sample among the P-256 readings only and checks every Ed25519 signature', () => {
+    const honest = buildWindow([
+      { deviceId: 'INDU_0042', readings: Array.from({ length: 10 }, (_, k) => signed(reading('INDU_0042', 20 + k, WINDOW_START + 100 + k, 500 + k))) },
+      { deviceId: 'SOLR_0001', readings: p256 },
+    ]);
+    const seed = seedOf(1);
+    const r = verifyWindow({ ...base, documentBytes: honest, sampling: { threshold: 10, sampleSize: 8, seed } });
+    // Global indices: INDU_0042's readings are 0-9, SOLR_0001's 10-49; the draw is over the 40 P-256 ones.
+    const expected = selectSample(sampleSeedOf(seed, windowDocumentDigest(honest)), 40, 8).map((k) => 10 + k);
+    expect(r.sample).toEqual(expected);
+    expect(r.signaturesVerified).toBe(8 + 10);
   });
 });

@@ -81,7 +81,7 @@ describe('verifyWindow on the protocol test vector', () => {
       cidDigest: vector.cidDigest,
       deviceCount: 3,
       readingCount: 12,
-      energyWh: 235,
+      energyWh: 235n,
     });
     expect(decodeWindowReport(out.payload)).toEqual(out.report);
   });
@@ -92,7 +92,7 @@ describe('verifyWindow on the protocol test vector', () => {
       { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T + 1, 10))], baseline: signed(reading('SOLR_0001', 0, T - 1, 4)) },
     ]);
     const out = verifyWindow(params(bytes));
-    expect(out.report).toMatchObject({ deviceCount: 2, readingCount: 3, energyWh: 6 });
+    expect(out.report).toMatchObject({ deviceCount: 2, readingCount: 3, energyWh: 6n });
   });
 
   it('ignores registry entries of devices not in the window', () => {
@@ -244,13 +244,21 @@ describe('verifyWindow rejects', () => {
   });
 
   it('cumulative energy going down', () => {
-    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 3, T, 100)), signed(reading('SOLR_0001', 4, T + 5, 99))] }]);
+    // Down then up again, so the window's net energy is positive (a negative net is refused first, as TOTAL_OUT_OF_RANGE).
+    const bytes = buildWindow([
+      {
+        deviceId: 'SOLR_0001',
+        readings: [signed(reading('SOLR_0001', 3, T, 100)), signed(reading('SOLR_0001', 4, T + 5, 99)), signed(reading('SOLR_0001', 5, T + 6, 120))],
+      },
+    ]);
     rejection(params(bytes), Code.ENERGY_DECREASING, 'SOLR_0001#4', 'devices[0].readings[1]', '99 Wh');
   });
 
   describe('a bad baseline', () => {
     const first = () => signed(reading('SOLR_0001', 5, T + 10, 100));
-    const window = (baseline: Uint8Array) => buildWindow([{ deviceId: 'SOLR_0001', readings: [first()], baseline }]);
+    // A second reading at 110 Wh keeps the net energy positive whatever the baseline claims.
+    const window = (baseline: Uint8Array) =>
+      buildWindow([{ deviceId: 'SOLR_0001', readings: [first(), signed(reading('SOLR_0001', 6, T + 11, 110))], baseline }]);
     it.each([
       ['from another device', () => signed(reading('SOLR_0002', 4, T - 10, 90)), 'SOLR_0001#4', 'carries device id SOLR_0002'],
       ['with a counter not before the first', () => signed(reading('SOLR_0001', 5, T - 10, 90)), 'SOLR_0001#5', 'does not precede'],
@@ -295,7 +303,7 @@ describe('verifyWindow rejects', () => {
     ['root', (d: WindowDocument) => (d.root = d.devices[0].readingsRoot)],
     ['deviceCount', (d: WindowDocument) => (d.deviceCount = 2)],
     ['readingCount', (d: WindowDocument) => (d.readingCount = 13)],
-    ['energyWh', (d: WindowDocument) => (d.energyWh = 1_000_000)],
+    ['energyWh', (d: WindowDocument) => (d.energyWh = 1_000_000n)],
   ])('a wrong claimed window %s', (field, change) => {
     const err = rejection(params(mutated(change)), Code.WINDOW_SUMMARY_MISMATCH, `claims ${field}`);
     expect(err.location).toMatchObject({ position: field, field });
@@ -321,5 +329,40 @@ describe('verifyWindow rejects', () => {
     expect(err.name).toBe('WindowVerificationError');
     expect(err.details).toEqual(err.location);
     expect(SIGNED_READING_LENGTH).toBe(107);
+  });
+});
+
+describe('verifyWindow totals are exact and in range', () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+  // Rises of 2^53−1, 2^53−2 and 2526 Wh: 18014398509484507 Wh, which a double would round to …504.
+  const bigWindow = () =>
+    buildWindow([
+      { deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T, 0)), signed(reading('SOLR_0001', 2, T + 1, MAX))] },
+      { deviceId: 'SOLR_0002', readings: [signed(reading('SOLR_0002', 1, T, 1)), signed(reading('SOLR_0002', 2, T + 1, MAX))] },
+      { deviceId: 'INDU_0042', readings: [signed(reading('INDU_0042', 1, T, 1000)), signed(reading('INDU_0042', 2, T + 1, 3526))] },
+    ]);
+
+  it('reports energyWh 18014398509484507 exactly, in the report and in the payload word', () => {
+    const out = verifyWindow(params(bigWindow()));
+    expect(out.report.energyWh).toBe(18014398509484507n);
+    expect(bytesToUint(fromHex(out.payload).subarray(6 * 32, 7 * 32))).toBe(18014398509484507n);
+    expect(decodeWindowReport(out.payload).energyWh).toBe(18014398509484507n);
+  });
+
+  it.each<[string, (d: WindowDocument) => void, string, string]>([
+    ['a window energyWh above uint64', (d) => (d.energyWh = 2n ** 64n), 'energyWh', '18446744073709551616'],
+    ['a negative window energyWh', (d) => (d.energyWh = -1n), 'energyWh', '-1'],
+    ['a negative device energyWh', (d) => (d.devices[1].energyWh = -5), 'devices[1].energyWh', '-5'],
+    ['a readingCount above uint32', (d) => (d.readingCount = 2 ** 32), 'readingCount', '4294967296'],
+    ['a device readingCount above uint32', (d) => (d.devices[0].readingCount = 2 ** 32), 'devices[0].readingCount', '4294967296'],
+  ])('refuses %s with TOTAL_OUT_OF_RANGE, naming the field and value', (_, change, field, value) => {
+    const err = rejection(params(mutated(change)), Code.TOTAL_OUT_OF_RANGE, field, value);
+    expect(err.location).toMatchObject({ position: field, field, value });
+  });
+
+  it('a total mismatch carries decimal strings in its location (JSON-safe)', () => {
+    const err = rejection(params(mutated((d) => (d.energyWh = 2n ** 60n))), Code.WINDOW_SUMMARY_MISMATCH, 'claims energyWh 1152921504606846976');
+    expect(err.location).toMatchObject({ claimed: '1152921504606846976', recomputed: '235' });
+    expect(() => JSON.stringify(err.location)).not.toThrow();
   });
 });

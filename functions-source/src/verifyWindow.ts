@@ -10,6 +10,8 @@ import {
   deviceSummaryLeaf,
   encodeWindowReport,
   fromHex,
+  outOfRangeMessage,
+  windowTotalOutOfRange,
   readingCounter,
   readingLeaf,
   nobleSignatureVerifier,
@@ -28,8 +30,10 @@ import {
 } from '@gridproof/protocol';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
 import { sampleSeedOf, selectSample, type SamplingOptions } from './sampling.js';
+import { assertPreviousWindow, checkContinuity, type PreviousWindow } from './verifyWindowContinuity.js';
 
 export { dueWindowStart } from './dueWindowStart.js';
+export { previousWindowOf, type PreviousWindow, type PreviousDeviceSummary } from './verifyWindowContinuity.js';
 
 /** A device's registry entry as the verifier needs it: protocol's, from `decodeRegistryEntry` (`getDevices` on the DeviceRegistry). */
 export type { RegisteredDeviceKey };
@@ -43,11 +47,18 @@ export interface VerifyWindowParameters {
   /** Registry entries by device id; `undefined` (or absent) means not registered. */
   deviceKeys: Record<string, RegisteredDeviceKey | undefined>;
   /**
-   * Above `threshold` readings, verify the signatures of only `sampleSize` readings chosen from
-   * `seed` and the document's own digest (see `selectSample`); every root, total, counter,
-   * timestamp, layout and baseline is still checked in full. Absent: every signature.
+   * Above `threshold` readings, verify the signatures of only `sampleSize` P-256 readings chosen from
+   * `seed` and the document's own digest (see `selectSample`); every Ed25519 signature, root, total,
+   * counter, timestamp, layout and baseline is still checked in full. Absent: every signature.
    */
   sampling?: SamplingOptions;
+  /**
+   * The latest window recorded before this one (its summaries, from {@link previousWindowOf} on its
+   * document, whose root the caller has compared with the on-chain record). Each device batch must
+   * continue the device's summary there (protocol/README.md "Continuity"), else CONTINUITY_BROKEN.
+   * Absent: no continuity check (the first window, or a caller that cannot fetch the previous one).
+   */
+  previous?: PreviousWindow;
 }
 
 export interface VerifyWindowReturnType {
@@ -58,7 +69,10 @@ export interface VerifyWindowReturnType {
   cid: string;
   /** Signatures actually checked (readings and baselines); below the total when sampling applied. */
   signaturesVerified: number;
-  /** Global reading indices (device order, then counter order) whose signatures were sampled; `null` when all were checked. */
+  /**
+   * Global reading indices (device order, then counter order) of the P-256 readings whose signatures
+   * were sampled; `null` when all were checked. Ed25519 readings are never sampled: all are checked.
+   */
   sample: number[] | null;
 }
 
@@ -81,6 +95,7 @@ export interface BatchVerifierContext {
   windowSeconds: number;
   deviceKeys: Record<string, RegisteredDeviceKey | undefined>;
   sampling?: SamplingOptions;
+  previous?: PreviousWindow;
 }
 
 /** What a kind's verifier returns: the recomputed totals the window report carries, and which signatures it checked. */
@@ -88,7 +103,8 @@ export interface BatchVerification {
   root: Hex;
   deviceCount: number;
   readingCount: number;
-  energyWh: number;
+  /** Exact (bigint), ≤ 2^64−1. */
+  energyWh: bigint;
   signaturesVerified: number;
   sample: number[] | null;
 }
@@ -163,7 +179,7 @@ export function verifySignatureWithNoble(check: SignatureCheck): SignatureVerdic
  * kind's own checks come from {@link batchVerifiers}.
  */
 export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generator<SignatureCheck[], VerifyWindowReturnType, SignatureVerdict[]> {
-  const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys, sampling } = parameters;
+  const { documentBytes, expectedWindowStart, windowSeconds, deviceKeys, sampling, previous } = parameters;
   try {
     assertWindowSeconds(windowSeconds);
   } catch (cause) {
@@ -176,6 +192,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
       { expectedWindowStart, windowSeconds },
     );
   }
+  if (previous !== undefined) assertPreviousWindow(previous, expectedWindowStart);
 
   let doc: BatchDocument;
   try {
@@ -196,7 +213,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
   if (!verifier)
     throw new WindowVerificationError(Code.KIND_UNSUPPORTED, `No verifier for batch kind ${JSON.stringify(doc.kind)}.`, { position: 'kind', kind: doc.kind });
   const documentDigest = windowDocumentDigest(documentBytes);
-  const totals = yield* verifier(doc, { documentBytes, documentDigest, windowStart, windowSeconds, deviceKeys, sampling });
+  const totals = yield* verifier(doc, { documentBytes, documentDigest, windowStart, windowSeconds, deviceKeys, sampling, previous });
 
   const report: WindowReport = {
     windowStart,
@@ -221,7 +238,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
  * baseline, every signature (or the sampled ones), every claimed summary field and total.
  */
 function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext): Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]> {
-  const { documentDigest, windowStart, windowSeconds, deviceKeys, sampling } = context;
+  const { documentDigest, windowStart, windowSeconds, deviceKeys, sampling, previous } = context;
   const windowEnd = windowStart + windowSeconds;
 
   const devices = doc.devices;
@@ -230,17 +247,33 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
       position: 'devices',
     });
   }
+  // Claimed totals within their report fields first: nothing out of range is worth recomputing.
+  const outOfRange = windowTotalOutOfRange(doc);
+  if (outOfRange) {
+    throw new WindowVerificationError(Code.TOTAL_OUT_OF_RANGE, `Window ${windowStart}: ${outOfRangeMessage(outOfRange)}`, {
+      position: outOfRange.field,
+      ...outOfRange,
+    });
+  }
 
-  // The sample is drawn over the readings as laid out (device order, then position), before any is checked.
-  const population = devices.reduce<number>((n, b) => n + b.readings.length, 0);
-  const sample = sampling ? sampleFor(sampling, population, documentDigest) : null;
+  // The sample is drawn over the P-256 readings as laid out (device order, then position), before any is
+  // checked. Ed25519 readings are never sampled: no EVM verifier exists to prove a forged one on chain
+  // (protocol/SIGNATURES.md), so the DON is their only check and checks every one.
+  const keyTypeOf = (deviceId: string) => (Object.hasOwn(deviceKeys, deviceId) ? deviceKeys[deviceId]?.keyType : undefined);
+  const sampleable: number[] = [];
+  let readingIndex = 0;
+  for (const b of devices) {
+    const p256 = keyTypeOf(b.deviceId) === KeyType.P256;
+    for (let j = 0; j < b.readings.length; j++, readingIndex++) if (p256) sampleable.push(readingIndex);
+  }
+  const sample = sampling ? sampleFor(sampling, readingIndex, sampleable, documentDigest) : null;
   const sampled = sample ? new Set(sample) : null;
   let globalIndex = 0;
   let signaturesVerified = 0;
 
   const summaryLeaves: Hex[] = [];
   let totalReadings = 0;
-  let totalEnergyWh = 0;
+  let totalEnergyWh = 0n;
   let previousDeviceId = '';
   for (let i = 0; i < devices.length; i++) {
     const batch = devices[i];
@@ -308,7 +341,7 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
           { ...loc, energyWh: reading.energyWh, previousEnergyWh: previous.energyWh },
         );
       }
-      if (!sampled || sampled.has(globalIndex)) pending.push({ signed, name, loc });
+      if (!sampled || key.keyType !== KeyType.P256 || sampled.has(globalIndex)) pending.push({ signed, name, loc });
       globalIndex++;
       readings.push(reading);
       leaves.push(readingLeaf(signed.bytes));
@@ -365,10 +398,12 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
         );
       }
     }
-    const summary: DeviceSummary = { deviceId, ...recomputed };
+    const { energyWh, ...summaryFields } = recomputed;
+    const summary: DeviceSummary = { deviceId, ...summaryFields };
+    if (previous) checkContinuity(previous, windowStart, summary, at);
     summaryLeaves.push(deviceSummaryLeaf(summary));
     totalReadings += readings.length;
-    totalEnergyWh += recomputed.energyWh;
+    totalEnergyWh += BigInt(energyWh);
   }
 
   const totals = {
@@ -379,10 +414,13 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
   };
   for (const field of Object.keys(totals) as (keyof typeof totals)[]) {
     if (doc[field] !== totals[field]) {
+      // Decimal strings in the location: the energy total is a bigint, which JSON cannot carry.
+      const claimed = typeof doc[field] === 'bigint' ? String(doc[field]) : doc[field];
+      const recomputedValue = typeof totals[field] === 'bigint' ? String(totals[field]) : totals[field];
       throw new WindowVerificationError(
         Code.WINDOW_SUMMARY_MISMATCH,
         `Window ${windowStart} claims ${field} ${String(doc[field])}, recomputed ${totals[field]}.`,
-        { position: field, field, claimed: doc[field], recomputed: totals[field] },
+        { position: field, field, claimed, recomputed: recomputedValue },
       );
     }
   }
@@ -393,15 +431,18 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
 /** The verifier per batch kind. Its keys are protocol's `batchKinds` (the type requires one verifier for each registered kind). */
 export const batchVerifiers: { readonly [K in BatchKind]: BatchVerifier<K> } = { readings: verifyReadingsBatch };
 
-/** The sampled indices, or null when the window is small enough to verify in full. */
-function sampleFor(sampling: SamplingOptions, population: number, documentDigest: Hex): number[] | null {
+/**
+ * The sampled global indices, drawn among `sampleable` (the P-256 readings), or null when the window
+ * (`readingCount` readings) is small enough to verify in full or the sample would hold every P-256 reading.
+ */
+function sampleFor(sampling: SamplingOptions, readingCount: number, sampleable: number[], documentDigest: Hex): number[] | null {
   const { threshold, sampleSize, seed } = sampling;
   const bad = (why: string) => new WindowVerificationError(Code.INVALID_ARGUMENTS, `Sampling ${why}.`, { threshold, sampleSize, seed });
   if (!Number.isSafeInteger(threshold) || threshold < 0) throw bad(`threshold must be a non-negative integer, got ${threshold}`);
   if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw bad(`sampleSize must be a positive integer, got ${sampleSize}`);
   if (typeof seed !== 'string' || !HASH_PATTERN.test(seed)) throw bad(`seed must be 32 bytes of lower-case 0x hex, got ${String(seed)}`);
-  if (population <= threshold || sampleSize >= population) return null;
-  return selectSample(sampleSeedOf(seed, documentDigest), population, sampleSize);
+  if (readingCount <= threshold || sampleSize >= sampleable.length) return null;
+  return selectSample(sampleSeedOf(seed, documentDigest), sampleable.length, sampleSize).map((k) => sampleable[k]);
 }
 
 /** Decodes one signed reading; layout errors name the position and, when readable, the counter. */

@@ -18,7 +18,7 @@ export const DAG_JSON_CODE = 0x0129;
 export const SHA256_CODE = 0x12;
 
 export interface DeviceBatch extends DeviceSummary {
-  /** energyEndWh − energyStartWh: what the device delivered (or drew) in this window. */
+  /** energyEndWh − energyStartWh ≥ 0: what the device delivered in this window (both registers ≤ 2^53−1, so a safe integer). */
   energyWh: number;
   /** The device's last accepted reading before the window (signed, hex), or null for its first window. */
   baseline: Hex | null;
@@ -35,9 +35,15 @@ export interface WindowDocument {
   windowSeconds: number;
   /** Merkle root over the device summary leaves. */
   root: Hex;
+  /** ≤ 2^32−1 (report field uint32). */
   deviceCount: number;
+  /** ≤ 2^32−1 (report field uint32). */
   readingCount: number;
-  energyWh: number;
+  /**
+   * Sum of the devices' energyWh, exact: it may pass 2^53−1, so it is a bigint in memory and a
+   * DAG-JSON integer in the bytes (never a float); ≤ 2^64−1 (report field uint64).
+   */
+  energyWh: bigint;
   /** Ascending by device id, one per device with readings in the window. */
   devices: DeviceBatch[];
 }
@@ -56,6 +62,12 @@ function summarize(input: DeviceBatchInput): DeviceBatch {
   const last = decoded[decoded.length - 1].reading;
   const baseline: SignedReading | null = input.baseline ? decodeSignedReading(input.baseline) : null;
   const energyStartWh = baseline ? baseline.reading.energyWh : first.energyWh;
+  if (last.energyWh < energyStartWh) {
+    throw new InvalidWindowDocumentError(
+      `Device ${input.deviceId}'s energy goes down from ${energyStartWh} Wh to ${last.energyWh} Wh; a window's energy is never negative.`,
+      { reason: 'TOTAL_OUT_OF_RANGE', field: 'energyWh', deviceId: input.deviceId, value: String(last.energyWh - energyStartWh), min: '0' },
+    );
+  }
   return {
     deviceId: input.deviceId,
     readingsRoot: buildMerkleTree(decoded.map((r) => readingLeaf(r.bytes))).root,
@@ -83,7 +95,7 @@ export function buildWindowDocument(args: { windowStart: number; windowSeconds: 
   }
   const devices = args.devices.map(summarize).sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
   if (devices.length === 0) throw new InvalidWindowDocumentError('A window document needs at least one device.');
-  return {
+  const doc: WindowDocument = {
     version: WINDOW_DOCUMENT_VERSION,
     kind: READINGS_BATCH_KIND,
     windowStart: args.windowStart,
@@ -91,9 +103,69 @@ export function buildWindowDocument(args: { windowStart: number; windowSeconds: 
     root: buildMerkleTree(devices.map(deviceSummaryLeaf)).root,
     deviceCount: devices.length,
     readingCount: devices.reduce((n, d) => n + d.readingCount, 0),
-    energyWh: devices.reduce((n, d) => n + d.energyWh, 0),
+    // Exact: two devices rising by 2^53−1 and 2^53−2 sum to 18014398509484507, which no double holds.
+    energyWh: devices.reduce((n, d) => n + BigInt(d.energyWh), 0n),
     devices,
   };
+  const outOfRange = windowTotalOutOfRange(doc);
+  if (outOfRange) {
+    throw new InvalidWindowDocumentError(`Window ${args.windowStart}: ${outOfRangeMessage(outOfRange)}`, { reason: 'TOTAL_OUT_OF_RANGE', ...outOfRange });
+  }
+  return doc;
+}
+
+/** The report's field widths: what each window total must fit. */
+export const WINDOW_TOTAL_BOUNDS = {
+  /** uint64 energyWh */
+  energyWh: (1n << 64n) - 1n,
+  /** uint32 readingCount (also each device summary's readingCount) */
+  readingCount: 2 ** 32 - 1,
+  /** uint32 deviceCount */
+  deviceCount: 2 ** 32 - 1,
+} as const;
+
+/** A total outside its bound: which field (`energyWh`, `devices[2].energyWh`, …), its value and the bound, as decimal strings. */
+export interface WindowTotalOutOfRange {
+  field: string;
+  value: string;
+  min: string;
+  max?: string;
+}
+
+/** "field energyWh is 18446744073709551616, above the maximum 18446744073709551615 (uint64)." */
+export function outOfRangeMessage(p: WindowTotalOutOfRange): string {
+  return BigInt(p.value) < BigInt(p.min)
+    ? `${p.field} is ${p.value}, below the minimum ${p.min}.`
+    : `${p.field} is ${p.value}, above the maximum ${p.max} of its report field.`;
+}
+
+/**
+ * The first total of a window document that breaks its bound, or null: each device's energyWh ≥ 0
+ * and readingCount ≤ 2^32−1, then deviceCount and readingCount ≤ 2^32−1 and 0 ≤ energyWh ≤ 2^64−1.
+ * The builder (and so the API's sealer) refuses such a document; the DON refuses it too.
+ * @example windowTotalOutOfRange(doc) // { field: 'energyWh', value: '18446744073709551616', min: '0', max: '18446744073709551615' }
+ */
+export function windowTotalOutOfRange(doc: {
+  deviceCount: number | bigint;
+  readingCount: number | bigint;
+  energyWh: number | bigint;
+  devices: readonly { energyWh: number | bigint; readingCount: number | bigint }[];
+}): WindowTotalOutOfRange | null {
+  const check = (field: string, value: number | bigint, max: number | bigint): WindowTotalOutOfRange | null => {
+    const v = BigInt(value);
+    return v < 0n || v > BigInt(max) ? { field, value: v.toString(), min: '0', max: BigInt(max).toString() } : null;
+  };
+  for (const [i, d] of doc.devices.entries()) {
+    const bad =
+      check(`devices[${i}].energyWh`, d.energyWh, Number.MAX_SAFE_INTEGER) ??
+      check(`devices[${i}].readingCount`, d.readingCount, WINDOW_TOTAL_BOUNDS.readingCount);
+    if (bad) return bad;
+  }
+  return (
+    check('deviceCount', doc.deviceCount, WINDOW_TOTAL_BOUNDS.deviceCount) ??
+    check('readingCount', doc.readingCount, WINDOW_TOTAL_BOUNDS.readingCount) ??
+    check('energyWh', doc.energyWh, WINDOW_TOTAL_BOUNDS.energyWh)
+  );
 }
 
 /** Canonical bytes: DAG-JSON (sorted keys, no whitespace). */
@@ -123,11 +195,21 @@ export function decodeWindowDocument(bytes: Uint8Array): WindowDocument {
     throw new InvalidWindowDocumentError(`Window document cannot be re-encoded: ${(cause as Error).message}`, { reason: 'NOT_CANONICAL' });
   }
   if (!equalBytes(reencoded, bytes)) throw new InvalidWindowDocumentError('Window document bytes are not canonical DAG-JSON.', { reason: 'NOT_CANONICAL' });
+  return withExactEnergy(doc);
+}
+
+/**
+ * DAG-JSON decodes an integer as a number when it is safe and as a bigint beyond; the window
+ * total is always a bigint in memory. Both encode to the same digits, so the bytes (and the CID)
+ * do not depend on which type held it. A float (`…504.0`) stays a number, for the strict parse to refuse.
+ */
+function withExactEnergy<T extends { energyWh: unknown }>(doc: T): T {
+  if (typeof doc.energyWh === 'number' && Number.isSafeInteger(doc.energyWh)) (doc as { energyWh: unknown }).energyWh = BigInt(doc.energyWh);
   return doc;
 }
 
 /** The JSON types a document field may have. */
-type FieldType = 'uint' | 'int' | 'string' | 'array' | 'stringOrNull';
+type FieldType = 'uint' | 'int' | 'bigint' | 'string' | 'array' | 'stringOrNull';
 
 /** Every key of a readings window document and its type: exactly these, no more, no fewer. */
 const DOCUMENT_FIELDS = {
@@ -138,8 +220,8 @@ const DOCUMENT_FIELDS = {
   root: 'string',
   deviceCount: 'uint',
   readingCount: 'uint',
-  // A difference of registers: a document claiming energy that went down is well-formed, and refused by the verifier.
-  energyWh: 'int',
+  // Exact and of any size (bigint beyond 2^53−1); a negative or over-uint64 total is well-formed and refused by the verifier.
+  energyWh: 'bigint',
   devices: 'array',
 } as const satisfies Record<keyof WindowDocument, FieldType>;
 
@@ -161,6 +243,7 @@ const DEVICE_BATCH_FIELDS = {
 const TYPE_WORDS: Record<FieldType, string> = {
   uint: 'a non-negative integer',
   int: 'an integer',
+  bigint: 'an integer',
   string: 'a string',
   array: 'an array',
   stringOrNull: 'a string or null',
@@ -171,6 +254,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function hasType(v: unknown, type: FieldType): boolean {
   if (type === 'uint') return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
   if (type === 'int') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (type === 'bigint') return typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v));
   if (type === 'string') return typeof v === 'string';
   if (type === 'array') return Array.isArray(v);
   return v === null || typeof v === 'string';
@@ -220,7 +304,7 @@ export function parseReadingsDocument(value: unknown): WindowDocument {
       }
     });
   });
-  return doc as unknown as WindowDocument;
+  return withExactEnergy(doc as { energyWh: unknown }) as unknown as WindowDocument;
 }
 
 /** SHA-256 of the document bytes: the CID's digest and what the logger stores on chain. */

@@ -42,7 +42,7 @@ describe('ABI encodings written by hand match viem', () => {
       cidDigest: `0x${'22'.repeat(32)}`,
       deviceCount: 3,
       readingCount: 12,
-      energyWh: 2 ** 40,
+      energyWh: 2n ** 40n,
     };
     const expected = encodeAbiParameters(
       [{ type: 'uint64' }, { type: 'uint32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'uint32' }, { type: 'uint32' }, { type: 'uint64' }],
@@ -51,5 +51,27 @@ describe('ABI encodings written by hand match viem', () => {
     expect(encodeWindowReport(report)).toBe(expected);
     expect(decodeWindowReport(expected)).toEqual(report);
     expect(() => decodeWindowReport(expected.slice(0, -2) as `0x${string}`)).toThrow(expect.objectContaining({ code: 'INVALID_REPORT' }));
+  });
+
+  it('window report carries an energyWh beyond 2^53 exactly, up to uint64, and refuses more or a lossy number', () => {
+    const base = {
+      windowStart: 1767225600,
+      windowSeconds: 300,
+      root: `0x${'11'.repeat(32)}`,
+      cidDigest: `0x${'22'.repeat(32)}`,
+      deviceCount: 2,
+      readingCount: 4,
+    } as const;
+    const exact = encodeWindowReport({ ...base, energyWh: 18014398509484507n });
+    expect(exact.slice(-16)).toBe(18014398509484507n.toString(16).padStart(16, '0'));
+    expect(decodeWindowReport(exact).energyWh).toBe(18014398509484507n);
+    expect(decodeWindowReport(encodeWindowReport({ ...base, energyWh: 2n ** 64n - 1n })).energyWh).toBe(2n ** 64n - 1n);
+    expect(encodeWindowReport({ ...base, energyWh: 5 })).toBe(encodeWindowReport({ ...base, energyWh: 5n }));
+    for (const energyWh of [2n ** 64n, -1n, 2 ** 54, 1.5]) {
+      expect(() => encodeWindowReport({ ...base, energyWh })).toThrow(
+        expect.objectContaining({ code: 'INVALID_REPORT', details: expect.objectContaining({ field: 'energyWh' }) }),
+      );
+    }
+    expect(() => encodeWindowReport({ ...base, energyWh: 1n, readingCount: 2 ** 32 })).toThrow(expect.objectContaining({ code: 'INVALID_REPORT' }));
   });
 });

@@ -56,6 +56,8 @@ export type WindowDocumentProblem =
   | 'MISSING_KEY'
   | 'UNKNOWN_KEY'
   | 'WRONG_TYPE'
+  /** A total breaks its bound (a device's energy below 0, a count above uint32, the energy above uint64). */
+  | 'TOTAL_OUT_OF_RANGE'
   | 'INCONSISTENT';
 
 /** A window document is not canonical, not of the strict shape of its kind, or not internally consistent. */

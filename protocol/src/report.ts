@@ -15,14 +15,40 @@ export interface WindowReport {
   cidDigest: Hex;
   deviceCount: number;
   readingCount: number;
-  energyWh: number;
+  /** The window's exact total (it may pass 2^53−1), ≤ 2^64−1. */
+  energyWh: bigint;
 }
+
+/** What {@link encodeWindowReport} takes: the total as a bigint or a safe integer number. */
+export type WindowReportInput = Omit<WindowReport, 'energyWh'> & { energyWh: bigint | number };
 
 export const WINDOW_REPORT_LENGTH = 224;
 
-const uintWord = (v: number, size: number) => concatBytes(new Uint8Array(32 - size), uintToBytes(v, size));
+const uintWord = (v: number | bigint, size: number) => concatBytes(new Uint8Array(32 - size), uintToBytes(v, size));
 
-export function encodeWindowReport(r: WindowReport): Hex {
+/**
+ * The 224-byte payload. Refuses (INVALID_REPORT, naming the field) a count or start that does not
+ * fit its word, and an energyWh that is not an exact integer in [0, 2^64−1] (an unsafe number is
+ * refused: it has already lost digits).
+ * @example encodeWindowReport({ …, energyWh: 18014398509484507n })
+ */
+export function encodeWindowReport(r: WindowReportInput): Hex {
+  const fields: [keyof WindowReportInput, number | bigint, number][] = [
+    ['windowStart', r.windowStart, 8],
+    ['windowSeconds', r.windowSeconds, 4],
+    ['deviceCount', r.deviceCount, 4],
+    ['readingCount', r.readingCount, 4],
+    ['energyWh', r.energyWh, 8],
+  ];
+  for (const [field, value, size] of fields) {
+    const exact = typeof value === 'bigint' || Number.isSafeInteger(value);
+    if (!exact || BigInt(value) < 0n || BigInt(value) >= 1n << BigInt(size * 8)) {
+      throw new InvalidReportError(`Report field ${field} = ${String(value)} is not an exact integer that fits uint${size * 8}.`, {
+        field,
+        value: String(value),
+      });
+    }
+  }
   return toHex(
     concatBytes(
       uintWord(r.windowStart, 8),
@@ -42,10 +68,13 @@ export function decodeWindowReport(payload: Hex | Uint8Array): WindowReport {
     throw new InvalidReportError(`A window report is ${WINDOW_REPORT_LENGTH} bytes, got ${bytes.length}.`);
   }
   const w = (i: number) => bytes.subarray(i * 32, (i + 1) * 32);
-  const uint = (i: number, size: number) => {
+  const exact = (i: number, size: number) => {
     const word = w(i);
     if (word.subarray(0, 32 - size).some((b) => b !== 0)) throw new InvalidReportError(`Word ${i} overflows uint${size * 8}.`);
-    const v = bytesToUint(word);
+    return bytesToUint(word);
+  };
+  const uint = (i: number, size: number) => {
+    const v = exact(i, size);
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidReportError(`Word ${i} exceeds 2^53-1.`);
     return Number(v);
   };
@@ -56,6 +85,6 @@ export function decodeWindowReport(payload: Hex | Uint8Array): WindowReport {
     cidDigest: toHex(w(3)),
     deviceCount: uint(4, 4),
     readingCount: uint(5, 4),
-    energyWh: uint(6, 8),
+    energyWh: exact(6, 8),
   };
 }

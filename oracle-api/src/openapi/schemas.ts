@@ -108,7 +108,15 @@ export const windowSummarySchema = z
     cidDigest: hex('sha-256 of the document bytes (the digest the DataLogger stores)').nullable(),
     deviceCount: int(),
     readingCount: int(),
-    energyWh: int().nullable(),
+    energyWh: z
+      .string()
+      .regex(/^(0|[1-9][0-9]*)$/)
+      .nullable()
+      .openapi({
+        description:
+          "The window's exact energy total in Wh, as a decimal string (it may pass 2^53−1, where JSON numbers lose digits); ≤ 2^64−1. Null while open",
+        example: '18014398509484507',
+      }),
     sealedAt: int().nullable(),
     anchoredAt: int().nullable().openapi({ description: 'Unix seconds the service saw the window recorded; null unless anchored' }),
     frozenReason: int()
@@ -125,7 +133,7 @@ export const windowSummarySchema = z
       cidDigest: `0x${'cd'.repeat(32)}`,
       deviceCount: 2,
       readingCount: 3,
-      energyWh: 40,
+      energyWh: '40',
       sealedAt: T0 + 305,
       anchoredAt: T0 + 330,
       frozenReason: null,

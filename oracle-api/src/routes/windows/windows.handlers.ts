@@ -21,7 +21,8 @@ function sealedSummary(row: WindowRow): WindowSummary {
     cidDigest: row.cidDigest,
     deviceCount: row.deviceCount,
     readingCount: row.readingCount,
-    energyWh: row.energyWh,
+    // A decimal string: a JSON number above 2^53−1 loses digits in every JavaScript client.
+    energyWh: row.energyWh.toString(),
     sealedAt: row.sealedAt,
     anchoredAt: row.anchoredAt,
     frozenReason: row.frozenReason,

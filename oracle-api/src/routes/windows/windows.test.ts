@@ -62,7 +62,7 @@ describe('window sealing and /v1/windows', () => {
       cidDigest: windowDocumentDigest(firstBytes),
       deviceCount: 2,
       readingCount: 3,
-      energyWh: 40 + 0,
+      energyWh: String(40 + 0),
       sealedAt: T0 + 305,
       anchoredAt: null,
       frozenReason: null,
@@ -185,5 +185,47 @@ describe('window sealing and /v1/windows', () => {
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(firstBytes);
     });
+  });
+});
+
+describe('a window total beyond 2^53−1', () => {
+  let api: TestApi;
+  const MAX = Number.MAX_SAFE_INTEGER;
+  // Rises of 2^53−1 (solar), 2^53−2 (wind) and 2526 Wh (house): 18014398509484507 Wh, which a double rounds to …504.
+  const batch = [
+    signed(meters.solar, 1, T0 + 10, { energyWh: 0 }),
+    signed(meters.solar, 2, T0 + 20, { energyWh: MAX }),
+    signed(meters.wind, 1, T0 + 10, { energyWh: 1 }),
+    signed(meters.wind, 2, T0 + 20, { energyWh: MAX }),
+    signed(meters.house, 1, T0 + 10, { energyWh: 1000 }),
+    signed(meters.house, 2, T0 + 20, { energyWh: 3526 }),
+  ];
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    api.clock.t = T0 + 30;
+    expect((await api.postReadings(...batch)).status).toBe(200);
+    api.clock.t = T0 + 305;
+  });
+  afterAll(() => api.close());
+
+  it('is sealed, stored and served exactly: 18014398509484507 in the document, the row and the JSON', async () => {
+    const [sealed] = await api.sealer.sealDueWindows();
+    expect(sealed.energyWh).toBe(18014398509484507n);
+    const [row] = await api.ctx.db.select().from(windows).where(eq(windows.windowStart, T0));
+    expect(row.energyWh).toBe(18014398509484507n);
+
+    const res = await api.app.request(`/v1/windows/${T0}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('"energyWh":"18014398509484507"');
+    expect(JSON.parse(text)).toMatchObject({ deviceCount: 3, readingCount: 6, energyWh: '18014398509484507' });
+
+    const list = await (await api.app.request('/v1/windows?status=sealed')).json();
+    expect(list.windows[0].energyWh).toBe('18014398509484507');
+
+    const bytes = new Uint8Array(await (await api.app.request(`/v1/windows/${T0}/document`)).arrayBuffer());
+    expect(new TextDecoder().decode(bytes)).toContain('"energyWh":18014398509484507,');
+    expect(decodeWindowDocument(bytes).energyWh).toBe(18014398509484507n);
   });
 });

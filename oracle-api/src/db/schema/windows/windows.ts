@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, integer, numeric, pgTable, text } from 'drizzle-orm/pg-core';
 
 /**
  * One row per sealed window, written in the same transaction that decides the window is
@@ -17,7 +17,8 @@ export const windows = pgTable('windows', {
   root: text('root').notNull(),
   deviceCount: integer('device_count').notNull(),
   readingCount: integer('reading_count').notNull(),
-  energyWh: bigint('energy_wh', { mode: 'number' }).notNull(),
+  /** The window's exact energy total: it may pass 2^53−1 (no JS number) and reach 2^64−1 (no int8), so numeric(20, 0) read as a bigint. */
+  energyWh: numeric('energy_wh', { precision: 20, scale: 0, mode: 'bigint' }).notNull(),
   /** Unix seconds, from the service clock. */
   sealedAt: bigint('sealed_at', { mode: 'number' }).notNull(),
   /** Unix seconds when the service saw DataLogger.isRecorded(windowStart) true; null while pending or when no DataLogger is watched. */

@@ -1,0 +1,1 @@
+ALTER TABLE "windows" ALTER COLUMN "energy_wh" SET DATA TYPE numeric(20, 0);

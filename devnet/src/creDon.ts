@@ -31,7 +31,12 @@ export interface LocalCreDonParameters extends DonConfig {
   sealDelaySeconds: number;
   /** The workflow's sampling (`samplingThreshold`, `sampleSize`); `false` verifies every signature. Default 64 / 32. */
   sampling?: { threshold: number; sampleSize: number } | false;
-  /** Block the registry and the sampling seed are read at. Default `latest` (anvil's `finalized` trails by 64 blocks). */
+  /**
+   * Block the registry and the sampling seed are read at. Default `finalized`, as in the workflow: a registration a
+   * reorg can still remove is not used (devnet's anvil finalizes 2 blocks behind the head, see `DEVNET_SLOTS_IN_AN_EPOCH`).
+   * `latest` is an explicit, reorg-UNSAFE opt-in: a window verified against a registration that a reorg then removes
+   * can be frozen by `challengeSignature` (DEVICE_NOT_REGISTERED) although it was honest. Only for tests that show that.
+   */
   registryBlock?: 'latest' | 'finalized';
   /** Gas for `KeystoneForwarder.report` (the workflow's `gasLimit`; default 1,000,000). */
   gasLimit?: bigint;
@@ -142,7 +147,7 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
       deviceRegistryAddress: this.p.deviceRegistry,
       dataLoggerAddress: this.p.dataLogger,
       gasLimit: String(this.p.gasLimit ?? 1_000_000n),
-      registryBlock: this.p.registryBlock ?? 'latest',
+      registryBlock: this.p.registryBlock ?? 'finalized',
       ...(sampling ? { samplingThreshold: sampling.threshold, sampleSize: sampling.sampleSize } : {}),
     };
   }

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, http, keccak256, numberToHex, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
 import { startOracleApi, type Logger } from '@gridproof/oracle-api';
@@ -23,6 +23,13 @@ import { DEFAULT_BUNDLE_FILE, LocalCreDon } from './creDon.js';
 import { ensureDappBuild } from './dappBuild.js';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './env.js';
 import type { FunctionsPath } from './functionsPath.js';
+
+/**
+ * anvil's `--slots-in-an-epoch` on devnet. Its `finalized` tag trails the head by 2 × this many blocks: 2 blocks here
+ * (anvil's default, 32, gives 64), and devnet mines a block every DON or Automation tick (2 s). So the DON reads the
+ * registry at the same `finalized` depth as on a live network, and a window is still recorded a few seconds after its seal.
+ */
+export const DEVNET_SLOTS_IN_AN_EPOCH = 1;
 
 export interface DevnetOptions {
   /** Window length, s (must divide 3600). Devnet default 60. */
@@ -117,7 +124,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     bundle?.catch(() => {});
     const [anvilPort, apiPort, dappPort] = await Promise.all([o.ports?.anvil ?? freePort(), o.ports?.api ?? freePort(), o.ports?.dapp ?? freePort()]);
     const [anvil] = await Promise.all([
-      startAnvil({ port: anvilPort, chainId, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>,
+      startAnvil({ port: anvilPort, chainId, slotsInAnEpoch: DEVNET_SLOTS_IN_AN_EPOCH, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>,
       buildContracts((l) => log('forge', l)),
     ]);
     stops.push(() => anvil.stop());
@@ -149,7 +156,10 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       });
     }
     if (lastTx) await publicClient.waitForTransactionReceipt({ hash: lastTx });
-    log('contracts', `registered ${fleetSpec.size} meters`);
+    // The DON reads the registry at the finalized block: mine past the finality depth so the fleet is final from the
+    // start (a live chain gets there by itself; anvil only mines on transactions and the DON's ticks).
+    await publicClient.request({ method: 'anvil_mine' as never, params: [numberToHex(2 * DEVNET_SLOTS_IN_AN_EPOCH)] as never });
+    log('contracts', `registered ${fleetSpec.size} meters (final at block ${(await publicClient.getBlock({ blockTag: 'finalized' })).number})`);
 
     const dataDir = o.dataDir ?? DEFAULT_DATA_DIR;
     const apiDataDir = join(dataDir, 'api');

@@ -73,11 +73,12 @@ export async function startFunctionsPath(p: StartFunctionsPathParameters): Promi
     const built = await buildFunctionsSource({ codeUrl });
     bundle = built.bundle;
 
-    // 2. The Functions contracts and the DON (its secrets: the chain's RPC, read at the latest block on devnet).
+    // 2. The Functions contracts and the DON. Its secrets: the chain's RPC only, so the source reads the registry at its
+    // default `finalized` block (devnet's anvil finalizes 2 blocks behind the head), as on a live network.
     const functionsDon = await LocalFunctionsDon.deploy({
       rpcUrl: p.rpcUrl,
       deployerKey: p.deployerKey,
-      secrets: { rpcUrl: p.rpcUrl, registryBlock: 'latest' },
+      secrets: { rpcUrl: p.rpcUrl },
       log: (l) => log('functions', l),
     });
     const subscriptionId = await functionsDon.createSubscription([]);

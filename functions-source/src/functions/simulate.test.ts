@@ -20,6 +20,8 @@ let bundle: Uint8Array = new Uint8Array();
 let server: Server;
 let base = '';
 const keys = vectorKeys();
+/** The block tag of every getDevices eth_call the source made (the `registryBlock` it read at). */
+const registryTags: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -35,6 +37,7 @@ beforeAll(async () => {
       }
       if (req.method === 'POST' && req.url === '/rpc') {
         const call = JSON.parse(body) as { id: number; method: string; params: [{ to: string; data: Hex }, string] };
+        registryTags.push(call.params[1]);
         const { args } = decodeFunctionData({ abi: deviceRegistryAbi, data: call.params[0].data });
         const ids = (args![0] as Hex[]).map((b) => new TextDecoder().decode(fromHex(b)));
         const result = encodeFunctionResult({
@@ -61,16 +64,19 @@ async function simulate(name: string, documentBytes: Uint8Array, codePath = '/fu
   return simulateScript({
     source,
     args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/${name}`, REGISTRY],
-    secrets: { rpcUrl: `${base}/rpc`, registryBlock: 'latest' },
+    secrets: { rpcUrl: `${base}/rpc` },
   });
 }
 
 describe('Functions source under the toolkit simulator (Deno)', () => {
   it('the vector window: the response is exactly the vector report payload (224 bytes, within 256)', async () => {
+    registryTags.length = 0;
     const r = await simulate('good', vectorBytes());
     expect(r.errorString, r.capturedTerminalOutput).toBeUndefined();
     expect(r.responseBytesHexstring).toBe(vector.report);
     expect((r.responseBytesHexstring!.length - 2) / 2).toBe(224);
+    // No registryBlock secret: the keys are read at the finalized block, where no reorg can remove a registration.
+    expect(registryTags).toEqual(['finalized']);
   }, 60_000);
 
   it('a tampered reading: an error naming it, no response', async () => {
@@ -88,7 +94,7 @@ describe('Functions source under the toolkit simulator (Deno)', () => {
     const missing = await simulateScript({
       source: (await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` })).source,
       args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/nowhere`, REGISTRY],
-      secrets: { rpcUrl: `${base}/rpc`, registryBlock: 'latest' },
+      secrets: { rpcUrl: `${base}/rpc` },
     });
     expect(missing.errorString).toMatch(/^DOCUMENT_UNAVAILABLE: GET .*\/nowhere\/v1\/windows\/\d+\/document: 404/);
     const tampered = await simulate('good2', vectorBytes(), '/functions/tampered.js');

@@ -32,7 +32,12 @@ export interface FunctionsRequestInput {
   args: string[];
   /** Optional bytesArgs[0]: a 32-byte sampling seed the consumer took from the chain when it sent the request. */
   bytesArgs?: string[];
-  /** DON-hosted secrets: `rpcUrl` (required: the chain's JSON-RPC, with its API key in production), `registryBlock` (default `finalized`). */
+  /**
+   * DON-hosted secrets: `rpcUrl` (required: the chain's JSON-RPC, with its API key in production) and `registryBlock`
+   * (default `finalized`: a registration a reorg can still remove is not used). `latest` (or a non-final `safe`/number)
+   * is a reorg-UNSAFE opt-in: a window verified against a registration that a reorg then removes stays recorded and
+   * `WindowChallenger.challengeSignature` freezes it as DEVICE_NOT_REGISTERED although it was honest.
+   */
   secrets: Record<string, string | undefined>;
 }
 

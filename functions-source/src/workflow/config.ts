@@ -19,7 +19,15 @@ export interface WorkflowConfig {
   dataLoggerAddress: `0x${string}`;
   /** Gas limit for the forwarder's `report` transaction, decimal string. */
   gasLimit: string;
-  /** Block the registry is read at: `finalized` (default; no reorg can change the keys) or `latest`. */
+  /**
+   * Block the registry (and, when sampling, the seed header) is read at. Default and recommended: `finalized`, where no
+   * reorg can change the keys: a registration that is not final yet is not used, and its window is refused
+   * (`WINDOW_DEVICE_UNKNOWN`) until a later tick finds it final.
+   *
+   * `latest` is an explicit, reorg-UNSAFE opt-in. A window verified against a registration that a reorg then removes
+   * stays recorded (the report transaction is re-included on the new fork), and `WindowChallenger.challengeSignature`
+   * freezes that honest window as DEVICE_NOT_REGISTERED. Use it only where reorgs cannot happen or do not matter.
+   */
   registryBlock: 'finalized' | 'latest';
   /**
    * Windows with more readings than this are verified on a sample of `sampleSize` reading signatures,

@@ -65,7 +65,16 @@ describe('GridProof CRE workflow', () => {
     expect(outcome.status).toBe('refused');
     expect(outcome.detail).toContain('WINDOW_DEVICE_REVOKED');
     expect(outcome.detail).toContain('SOLR_0002');
+    expect(outcome.detail).toContain('registry read at the finalized block');
     expect(chain.writes).toHaveLength(0);
+  });
+
+  test('registryBlock "latest" (the reorg-unsafe opt-in): a registry refusal says the keys were read at the latest block', () => {
+    setUp({ status: 200, body: vectorBytes() }, { revoked: ['SOLR_0002'] });
+    const outcome = onCronTrigger(runtimeFor({ ...config, registryBlock: 'latest' }), tick());
+    expect(outcome.status).toBe('refused');
+    expect(outcome.detail).toContain('WINDOW_DEVICE_REVOKED');
+    expect(outcome.detail).toContain('registry read at the latest block');
   });
 
   test('unreadable document: no write, no registry read', () => {

@@ -112,7 +112,7 @@ export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPay
       consensusIdenticalAggregation<Verdict>(),
     )(keys)
     .result();
-  if (verdict.status === 'refused') return outcome('refused', `${verdict.code}: ${verdict.message}${seedNote}`);
+  if (verdict.status === 'refused') return outcome('refused', `${verdict.code}: ${verdict.message}${registryNote(config, verdict.code)}${seedNote}`);
 
   const report = runtime.report(prepareReportRequest(verdict.payload as Hex)).result();
   const reply = evm
@@ -127,6 +127,17 @@ export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPay
   }
   const txHash = reply.txHash ? bytesToHex(reply.txHash) : '(no hash)';
   return outcome('recorded', `cid ${verdict.cid} payload ${verdict.payload} tx ${txHash} signatures ${verdict.signaturesVerified}${seedNote}`);
+}
+
+/**
+ * For a refusal by the registry (unknown or revoked device): which block the keys were read at. At `finalized` a
+ * registration that is not final yet is not used, so the window is refused until a tick (while it is due) finds it final.
+ */
+function registryNote(config: WorkflowConfig, code: string): string {
+  if (code !== WindowVerificationCode.DEVICE_UNKNOWN && code !== WindowVerificationCode.DEVICE_REVOKED) return '';
+  return config.registryBlock === 'finalized'
+    ? ' (registry read at the finalized block: a registration that is not final yet is not used; a later tick retries)'
+    : ' (registry read at the latest block)';
 }
 
 /** Node mode: GET the document; 404/409 are answers, anything else non-2xx is an error. */

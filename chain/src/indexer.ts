@@ -19,7 +19,8 @@ export interface RecordedWindow extends ChainPosition {
   cidDigest: Hex;
   deviceCount: number;
   readingCount: number;
-  energyWh: number;
+  /** Exact (uint64 on chain): a window's total may pass 2^53−1. */
+  energyWh: bigint;
   /** Block timestamp of the recording (= `WindowRecord.recordedAt`). */
   recordedAt: number;
   /** Set once the WindowChallenger proved the window fraudulent. */
@@ -205,7 +206,7 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
             cidDigest: a.cidDigest,
             deviceCount: a.deviceCount,
             readingCount: a.readingCount,
-            energyWh: Number(a.energyWh),
+            energyWh: BigInt(a.energyWh),
             recordedAt: l.blockTimestamp,
             frozen: frozenBy.get(windowStart) ?? null,
           };

@@ -17,7 +17,7 @@ export interface TestChain {
   deployment: Deployment;
   client(transport?: Transport): PublicClient;
   /** Records window `T0 + 300·k` through the KeystoneForwarder with f+1 DON signatures. */
-  recordWindow(k: number, energyWh?: number): Promise<void>;
+  recordWindow(k: number, energyWh?: number | bigint): Promise<void>;
   register(deviceId: string, publicKeySeed?: string): Promise<void>;
   revoke(deviceId: string): Promise<void>;
   mine(blocks: number): Promise<void>;

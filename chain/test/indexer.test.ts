@@ -55,7 +55,7 @@ describe('RPC indexer against anvil: lists from events', () => {
         cidDigest: r.cidDigest,
         deviceCount: r.deviceCount,
         readingCount: r.readingCount,
-        energyWh: Number(r.energyWh),
+        energyWh: BigInt(r.energyWh),
         recordedAt: Number(r.recordedAt),
         frozen: null,
       });
@@ -215,7 +215,7 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     const snapshot = await chain.snapshot();
     await chain.recordWindow(30, 111);
     await chain.register('SOLR_0030');
-    expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000] })).items).toMatchObject([{ energyWh: 111 }]);
+    expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000] })).items).toMatchObject([{ energyWh: 111n }]);
     expect((await indexer.devices()).items.map((d) => d.deviceId)).toContain('SOLR_0030');
 
     // Another branch from the snapshot, longer than the old one: window 30 with other contents, no device.
@@ -228,8 +228,8 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceRegistered', 'windowRecorded']);
     expect(sync.added.map((l) => l.list)).toEqual(['windowRecorded', 'windowRecorded']);
     expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000, T0 + 9300] })).items.map((w) => [w.windowStart, w.energyWh])).toEqual([
-      [T0 + 9000, 222],
-      [T0 + 9300, 1031],
+      [T0 + 9000, 222n],
+      [T0 + 9300, 1031n],
     ]);
     expect((await indexer.devices()).items.map((d) => d.deviceId)).not.toContain('SOLR_0030');
     expect(indexer.status().reorgs).toBe(1);
@@ -237,6 +237,15 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     // A fresh indexer over the canonical chain agrees.
     const fresh = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
     expect((await fresh.recordedWindows()).items).toEqual((await indexer.recordedWindows()).items);
+  });
+
+  it('reads a window energy beyond 2^53−1 exactly (18014398509484507 Wh, not …504)', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock, maxAgeMs: 0 });
+    const snapshot = await chain.snapshot();
+    await chain.recordWindow(50, 18014398509484507n);
+    const [w] = (await indexer.recordedWindows({ windowStarts: [T0 + 15000] })).items;
+    expect(w.energyWh).toBe(18014398509484507n);
+    await chain.revert(snapshot);
   });
 
   it('handles a chain that got shorter (revert, no new blocks)', async () => {

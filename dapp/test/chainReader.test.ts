@@ -43,7 +43,7 @@ describe('dApp lists read through the indexer', () => {
     const page = await reader.listWindows({ limit: 5 });
     expect(page.total).toBe(WINDOWS + 1);
     expect(page.items.map((w) => w.windowStart)).toEqual([start(11), start(10), start(9), start(8), start(7)]);
-    expect(page.items[0]).toMatchObject({ windowSeconds: 300, energyWh: 1011, deviceCount: 1, readingCount: 2, frozen: false });
+    expect(page.items[0]).toMatchObject({ windowSeconds: 300, energyWh: 1011n, deviceCount: 1, readingCount: 2, frozen: false });
     expect(counter.counts.eth_getLogs).toBe(1);
     // The window length, once per page load (today's event lacks it), never once per row.
     expect(counter.counts.eth_call).toBe(1);
@@ -51,12 +51,12 @@ describe('dApp lists read through the indexer', () => {
     // The oldest page (the vector window last), and a refresh after a new window: still no view call.
     const last = await reader.listWindows({ offset: 10, limit: 5 });
     expect(last.items.map((w) => w.windowStart)).toEqual([start(1), start(0), windowVector.windowStart]);
-    expect(last.items.at(-1)).toMatchObject({ root: windowVector.root, cidDigest: windowVector.cidDigest, energyWh: windowVector.energyWh });
+    expect(last.items.at(-1)).toMatchObject({ root: windowVector.root, cidDigest: windowVector.cidDigest, energyWh: BigInt(windowVector.energyWh) });
     await recordListWindow(chain.rpcUrl, chain.deployment, start(WINDOWS), 2000);
     await new Promise((r) => setTimeout(r, 1100)); // the indexer's freshness (1 s)
     counter.reset();
     const refreshed = await reader.listWindows({ limit: 5 });
-    expect(refreshed.items[0]).toMatchObject({ windowStart: start(WINDOWS), energyWh: 2000 });
+    expect(refreshed.items[0]).toMatchObject({ windowStart: start(WINDOWS), energyWh: 2000n });
     expect(refreshed.total).toBe(WINDOWS + 2);
     expect(counter.counts.eth_getLogs).toBe(1);
     expect(counter.counts.eth_call).toBeUndefined();

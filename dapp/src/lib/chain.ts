@@ -48,7 +48,7 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
       cidDigest: r.cidDigest,
       deviceCount: Number(r.deviceCount),
       readingCount: Number(r.readingCount),
-      energyWh: Number(r.energyWh),
+      energyWh: BigInt(r.energyWh),
       recordedAt: Number(r.recordedAt),
     };
   };

@@ -5,9 +5,12 @@ export function formatPeriod(windowStart: number, windowSeconds: number): string
   return `${start.slice(0, 10)} ${start.slice(11, 16)}–${end.slice(11, 16)} UTC`;
 }
 
-/** Wh as kWh with three decimals (1 Wh resolution). */
-export function formatKwh(energyWh: number): string {
-  return `${(energyWh / 1000).toFixed(3)} kWh`;
+/** Wh as kWh with three decimals (1 Wh resolution), exact for any integer: a window total may pass 2^53−1. */
+export function formatKwh(energyWh: number | bigint): string {
+  const wh = BigInt(energyWh);
+  const sign = wh < 0n ? '-' : '';
+  const abs = wh < 0n ? -wh : wh;
+  return `${sign}${abs / 1000n}.${(abs % 1000n).toString().padStart(3, '0')} kWh`;
 }
 
 export function formatTime(unixSeconds: number): string {

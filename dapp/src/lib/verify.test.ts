@@ -34,7 +34,7 @@ function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSo
     cidDigest: windowDocumentDigest(documentBytes),
     deviceCount: vector.deviceCount,
     readingCount: vector.readingCount,
-    energyWh: vector.energyWh,
+    energyWh: BigInt(vector.energyWh),
     recordedAt: vector.windowStart + 400,
     ...overrides.record,
   };

@@ -5,12 +5,14 @@ import { concatBytes, fromHex, toHex, type Hex } from '@gridproof/protocol';
  * Sampled signature verification for large windows. The seed must be a value the oracle API can
  * neither choose nor predict when it seals the document (devnet and the Functions consumer use the
  * hash of a block mined after the window's seal deadline; see the README for why and the residual
- * risk). Roots, totals, counters, timestamps, layouts and baselines are always verified in full.
+ * risk). Roots, totals, counters, timestamps, layouts and baselines are always verified in full,
+ * and so is every Ed25519 signature: the sample is drawn among P-256 readings only, the ones a fraud
+ * proof can catch on chain (protocol/SIGNATURES.md).
  */
 export interface SamplingOptions {
   /** Windows with more readings than this are sampled; at or below it every signature is checked. */
   threshold: number;
-  /** Readings whose signatures are checked in a sampled window. */
+  /** P-256 readings whose signatures are checked in a sampled window (every Ed25519 one is checked besides). */
   sampleSize: number;
   /** 32 bytes, lower-case 0x hex. */
   seed: Hex;

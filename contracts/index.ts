@@ -9,6 +9,7 @@ export {
   deviceRegistryAbi,
   functionsWindowAnchorAbi,
   keystoneForwarderAbi,
+  timelockControllerAbi,
   windowChallengerAbi,
 } from '@gridproof/protocol';
 
@@ -20,6 +21,8 @@ export interface Deployment {
   dataLogger: Address;
   windowChallenger: Address;
   functionsAnchor: Address;
+  /** The TimelockController that owns the DataLogger (and the anchor): every configuration change goes through it. */
+  timelock: Address;
   /** The window length the DataLogger fixed at deployment. */
   windowSeconds: number;
   /** The block of the first deployment transaction: where event indexing starts. */

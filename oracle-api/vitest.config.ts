@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests that touch the database run twice: on PGlite and on PostgreSQL (a fresh schema per file). */
-const DATABASE_TESTS = ['src/routes/**/*.test.ts', 'src/createOracleApi.test.ts', 'src/durability.test.ts', 'src/mqtt/**/*.test.ts', 'src/live/**/*.test.ts'];
+const DATABASE_TESTS = [
+  'src/routes/**/*.test.ts',
+  'src/services/anchorWatcher.test.ts',
+  'src/createOracleApi.test.ts',
+  'src/durability.test.ts',
+  'src/mqtt/**/*.test.ts',
+  'src/live/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -11,9 +11,16 @@ export type ContractKey = 'dataLogger' | 'deviceRegistry';
  * confirmations, reorgs and caching come with it, and all lists share one `eth_getLogs` per page.
  */
 export const EVENT_LISTS = {
+  /** Phase one of the two-phase anchor: the DON committed the window document's digest (the seed is a later block). */
+  windowCommitted: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'WindowCommitted' }) },
+  /** Phase two: the record of the committed digest. */
   windowRecorded: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'WindowRecorded' }) },
-  /** Emitted by the DataLogger when the WindowChallenger proved a window fraudulent. */
-  windowFrozen: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'WindowFrozen' }) },
+  /** The WindowChallenger proved one device's summary in a window fraudulent. */
+  deviceFrozen: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'DeviceFrozen' }) },
+  /** The DON recorded the corrected summary of a frozen device. */
+  deviceCorrected: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'DeviceCorrected' }) },
+  /** The WindowChallenger proved a window's totals wrong (its device summaries stay provable). */
+  windowTotalsFrozen: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'WindowTotalsFrozen' }) },
   deviceRegistered: { contract: 'deviceRegistry', event: getAbiItem({ abi: deviceRegistryAbi, name: 'DeviceRegistered' }) },
   deviceRevoked: { contract: 'deviceRegistry', event: getAbiItem({ abi: deviceRegistryAbi, name: 'DeviceRevoked' }) },
 } as const satisfies Record<string, { contract: ContractKey; event: AbiEvent }>;

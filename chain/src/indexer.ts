@@ -10,7 +10,18 @@ export interface ChainPosition {
   transactionHash: Hex;
 }
 
-/** A DataLogger `WindowRecorded` event, with what became of the window. */
+/** A DataLogger `WindowCommitted` event: phase one of the two-phase anchor. */
+export interface WindowCommitment extends ChainPosition {
+  windowStart: number;
+  /** SHA-256 of the window document, fixed before the sampling seed existed. */
+  cidDigest: Hex;
+  /** The block whose hash seeds the window's signature sample (commit block + 1). */
+  seedBlock: bigint;
+  /** Block timestamp of the commit. */
+  committedAt: number;
+}
+
+/** A DataLogger `WindowRecorded` event, with its commit and what became of the window. */
 export interface RecordedWindow extends ChainPosition {
   windowStart: number;
   /** From the event when it carries it; the DataLogger's event of today does not. */
@@ -23,17 +34,42 @@ export interface RecordedWindow extends ChainPosition {
   energyWh: bigint;
   /** Block timestamp of the recording (= `WindowRecord.recordedAt`). */
   recordedAt: number;
-  /** Set once the WindowChallenger proved the window fraudulent. */
-  frozen: FrozenWindow | null;
+  /** The commit this record completed; null only when it lies before the indexer's start block. */
+  commit: WindowCommitment | null;
+  /** Every device freeze in the window, in chain order (a corrected device frozen again appears twice). */
+  frozenDevices: FrozenDevice[];
+  /** Set once the WindowChallenger proved the window's totals wrong. */
+  totalsFrozen: TotalsFreeze | null;
 }
 
-/** A DataLogger `WindowFrozen` event (the WindowChallenger calls `freezeWindow`). */
-export interface FrozenWindow extends ChainPosition {
+/**
+ * A DataLogger `DeviceFrozen` event: one device's summary in one window proven fraudulent. The device's readings
+ * in the window are unprovable while `correction` is null (= `deviceFrozenReason(windowStart, deviceId) == reason`).
+ */
+export interface FrozenDevice extends ChainPosition {
   windowStart: number;
-  /** WindowChallenger reason code (1 bad signature … 6 device not registered when recorded). */
+  deviceId: string;
+  /** WindowChallenger reason code (IWindowChallenger: 1 bad signature … 15 malformed reading). */
   reason: number;
   challenger: Address;
-  leaf: Hex;
+  /** The leaf the proof was about (a reading leaf or a summary leaf). */
+  evidence: Hex;
+  frozenAt: number;
+  /** The DON's corrected summary that lifted this freeze (`DeviceCorrected`), or null while frozen. */
+  correction: DeviceCorrection | null;
+}
+
+/** A DataLogger `DeviceCorrected` event. */
+export interface DeviceCorrection extends ChainPosition {
+  summaryLeaf: Hex;
+  cidDigest: Hex;
+  correctedAt: number;
+}
+
+/** A DataLogger `WindowTotalsFrozen` event. */
+export interface TotalsFreeze extends ChainPosition {
+  reason: number;
+  challenger: Address;
   frozenAt: number;
 }
 
@@ -61,6 +97,13 @@ export interface WindowQuery extends ListQuery {
   windowStarts?: readonly number[];
 }
 
+export interface FrozenDeviceQuery extends WindowQuery {
+  /** Only these devices. */
+  deviceIds?: readonly string[];
+  /** true: only freezes not lifted by a correction (the device is unprovable now); false: only corrected ones. */
+  frozen?: boolean;
+}
+
 export interface DeviceQuery extends ListQuery {
   deviceIds?: readonly string[];
 }
@@ -86,7 +129,13 @@ export interface IndexerStatus extends LogCacheStatus {
 export interface Indexer {
   sync(): Promise<SyncResult>;
   recordedWindows(query?: WindowQuery): Promise<Page<RecordedWindow>>;
-  frozenWindows(query?: WindowQuery): Promise<Page<FrozenWindow>>;
+  /**
+   * Windows committed (phase one) but not recorded, in commit order: a draw still pending, or a document the API
+   * withheld after the commit (it stays here for good: a missing window, visible as such).
+   */
+  unrecordedCommits(query?: WindowQuery): Promise<Page<WindowCommitment>>;
+  /** Device freezes over all windows, in chain order (each also in its window's `frozenDevices`). */
+  frozenDevices(query?: FrozenDeviceQuery): Promise<Page<FrozenDevice>>;
   /** Registered devices, revoked ones included (`active: false`), in registration order. */
   devices(query?: DeviceQuery): Promise<Page<DeviceRecord>>;
   status(): IndexerStatus;
@@ -125,6 +174,10 @@ function among<T, K>(items: T[], key: (item: T) => K, only: readonly K[] | undef
   const wanted = new Set(only);
   return items.filter((item) => wanted.has(key(item)));
 }
+
+/** Chain order: by block, then by log index. */
+const chainOrder = (x: Pick<IndexedLog, 'blockNumber' | 'logIndex'>, y: Pick<IndexedLog, 'blockNumber' | 'logIndex'>) =>
+  x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1;
 
 const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): ChainPosition => ({
   blockNumber: l.blockNumber,
@@ -179,25 +232,66 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
   }
 
   // Projections, recomputed only when the cache changed.
-  let memo: { version: number; windows: RecordedWindow[]; frozen: FrozenWindow[]; devices: DeviceRecord[] } | undefined;
+  let memo: { version: number; windows: RecordedWindow[]; unrecorded: WindowCommitment[]; frozen: FrozenDevice[]; devices: DeviceRecord[] } | undefined;
   function project(c: LogCache) {
     if (memo?.version === c.version) return memo;
     const has = (l: string) => c.lists().includes(l as never);
-    const frozen: FrozenWindow[] = has('windowFrozen')
-      ? c.logs('windowFrozen').map((l) => ({
+    const commits = new Map<number, WindowCommitment>();
+    if (has('windowCommitted')) {
+      for (const l of c.logs('windowCommitted')) {
+        const windowStart = Number(l.args.windowStart);
+        commits.set(windowStart, {
           ...position(l),
-          windowStart: Number(l.args.windowStart),
-          reason: l.args.reason,
-          challenger: l.args.challenger,
-          leaf: l.args.leaf,
-          frozenAt: l.blockTimestamp,
-        }))
-      : [];
-    const frozenBy = new Map(frozen.map((f) => [f.windowStart, f]));
+          windowStart,
+          cidDigest: l.args.cidDigest,
+          seedBlock: BigInt(l.args.seedBlock),
+          committedAt: l.blockTimestamp,
+        });
+      }
+    }
+    // Freezes and corrections in chain order: a correction lifts the device's open freeze in that window.
+    const frozen: FrozenDevice[] = [];
+    if (has('deviceFrozen')) {
+      const events: AnyIndexedLog[] = [...c.logs('deviceFrozen'), ...c.logs('deviceCorrected')];
+      events.sort(chainOrder);
+      const open = new Map<string, FrozenDevice>();
+      for (const l of events) {
+        if (l.list !== 'deviceFrozen' && l.list !== 'deviceCorrected') continue;
+        const windowStart = Number(l.args.windowStart);
+        const deviceId = deviceIdFromBytes(fromHex(l.args.deviceId));
+        const key = `${windowStart}/${deviceId}`;
+        if (l.list === 'deviceFrozen') {
+          const f: FrozenDevice = {
+            ...position(l),
+            windowStart,
+            deviceId,
+            reason: l.args.reason,
+            challenger: l.args.challenger,
+            evidence: l.args.evidence,
+            frozenAt: l.blockTimestamp,
+            correction: null,
+          };
+          frozen.push(f);
+          open.set(key, f);
+        } else {
+          const f = open.get(key);
+          if (f) f.correction = { ...position(l), summaryLeaf: l.args.summaryLeaf, cidDigest: l.args.cidDigest, correctedAt: l.blockTimestamp };
+          open.delete(key);
+        }
+      }
+    }
+    const totals = new Map<number, TotalsFreeze>();
+    if (has('windowTotalsFrozen')) {
+      for (const l of c.logs('windowTotalsFrozen')) {
+        totals.set(Number(l.args.windowStart), { ...position(l), reason: l.args.reason, challenger: l.args.challenger, frozenAt: l.blockTimestamp });
+      }
+    }
+    const recorded = new Set<number>();
     const windows: RecordedWindow[] = has('windowRecorded')
       ? c.logs('windowRecorded').map((l) => {
           const a = l.args as typeof l.args & { windowSeconds?: number };
           const windowStart = Number(a.windowStart);
+          recorded.add(windowStart);
           return {
             ...position(l),
             windowStart,
@@ -208,15 +302,18 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
             readingCount: a.readingCount,
             energyWh: BigInt(a.energyWh),
             recordedAt: l.blockTimestamp,
-            frozen: frozenBy.get(windowStart) ?? null,
+            commit: commits.get(windowStart) ?? null,
+            frozenDevices: frozen.filter((f) => f.windowStart === windowStart),
+            totalsFrozen: totals.get(windowStart) ?? null,
           };
         })
       : [];
+    const unrecorded = [...commits.values()].filter((w) => !recorded.has(w.windowStart));
     const devicesById = new Map<string, DeviceRecord>();
     if (has('deviceRegistered')) {
       // Registrations and revocations in chain order: the last event about a device decides its state.
       const events: AnyIndexedLog[] = [...c.logs('deviceRegistered'), ...c.logs('deviceRevoked')];
-      events.sort((x, y) => (x.blockNumber === y.blockNumber ? x.logIndex - y.logIndex : x.blockNumber < y.blockNumber ? -1 : 1));
+      events.sort(chainOrder);
       for (const l of events) {
         if (l.list !== 'deviceRegistered' && l.list !== 'deviceRevoked') continue;
         const deviceId = deviceIdFromBytes(fromHex(l.args.deviceId));
@@ -239,7 +336,7 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
         }
       }
     }
-    memo = { version: c.version, windows, frozen, devices: [...devicesById.values()] };
+    memo = { version: c.version, windows, unrecorded, frozen, devices: [...devicesById.values()] };
     return memo;
   }
 
@@ -256,14 +353,24 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
         syncedTo(),
       );
     },
-    async frozenWindows(q = {}) {
+    async unrecordedCommits(q = {}) {
       const c = await fresh();
-      c.logs('windowFrozen');
+      c.logs('windowCommitted');
       return page(
-        among(project(c).frozen, (w) => w.windowStart, q.windowStarts),
+        among(project(c).unrecorded, (w) => w.windowStart, q.windowStarts),
         q,
         syncedTo(),
       );
+    },
+    async frozenDevices(q = {}) {
+      const c = await fresh();
+      c.logs('deviceFrozen');
+      const matching = among(
+        among(project(c).frozen, (f) => f.windowStart, q.windowStarts),
+        (f) => f.deviceId,
+        q.deviceIds,
+      ).filter((f) => q.frozen === undefined || q.frozen === (f.correction === null));
+      return page(matching, q, syncedTo());
     },
     async devices(q = {}) {
       const c = await fresh();

@@ -1,9 +1,27 @@
 /** A real chain for the indexer tests: anvil, contracts/script/Deploy.s.sol, and the writes the indexer reads. */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/test-support';
-import { deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, toHex, type Hex } from '@gridproof/protocol';
-import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
+import {
+  ANVIL_KEYS,
+  anchorKeystoneReport,
+  deployContracts,
+  localDon,
+  startAnvil,
+  submitKeystoneReport,
+  timelockCall,
+  type Deployment,
+} from '@gridproof/test-support';
+import {
+  dataLoggerAbi,
+  deviceIdToBytes,
+  deviceRegistryAbi,
+  encodeCommitReport,
+  encodeCorrectionReport,
+  encodeWindowReport,
+  toHex,
+  type Hex,
+} from '@gridproof/protocol';
+import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
@@ -16,8 +34,19 @@ export interface TestChain {
   chainId: number;
   deployment: Deployment;
   client(transport?: Transport): PublicClient;
-  /** Records window `T0 + 300·k` through the KeystoneForwarder with f+1 DON signatures. */
+  /** Anchors window `T0 + 300·k` through the KeystoneForwarder with f+1 DON signatures: commit, one block, record. */
   recordWindow(k: number, energyWh?: number | bigint): Promise<void>;
+  /** Phase one only: commits window `T0 + 300·k`'s digest and never records it (a withheld document). */
+  commitWindow(k: number, energyWh?: number | bigint): Promise<void>;
+  /**
+   * Freezes `deviceId` in window `T0 + 300·k` as the challenger would after a fraud proof: the deployer is made the
+   * logger's challenger through the timelock (once), then calls freezeDevice. Returns the challenger's address.
+   */
+  freezeDevice(k: number, deviceId: string, reason: number, evidence?: Hex): Promise<Hex>;
+  /** Freezes window `T0 + 300·k`'s totals, as freezeDevice does. */
+  freezeTotals(k: number, reason: number): Promise<void>;
+  /** Delivers the DON's 128-byte correction of a frozen device through the forwarder. */
+  correctDevice(k: number, deviceId: string, summaryLeaf: Hex): Promise<void>;
   register(deviceId: string, publicKeySeed?: string): Promise<void>;
   revoke(deviceId: string): Promise<void>;
   mine(blocks: number): Promise<void>;
@@ -51,6 +80,28 @@ export async function startTestChain(): Promise<TestChain> {
       const hash = await wallet.writeContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName, args } as never);
       await reader.waitForTransactionReceipt({ hash });
     };
+    const report = (windowStart: number, energyWh: number | bigint) =>
+      encodeWindowReport({
+        windowStart,
+        windowSeconds: WINDOW_SECONDS,
+        root: keccak256(stringToHex(`root ${windowStart} ${energyWh}`)),
+        cidDigest: keccak256(stringToHex(`cid ${windowStart} ${energyWh}`)),
+        deviceCount: 1,
+        readingCount: 2,
+        energyWh,
+      });
+    const delivery = { rpcUrl: anvil.rpcUrl, forwarder: deployment.forwarder, receiver: deployment.dataLogger, ...don };
+    let challengerSet = false;
+    const asChallenger = async (functionName: 'freezeDevice' | 'freezeTotals', args: readonly unknown[]) => {
+      if (!challengerSet) {
+        const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setChallenger', args: [admin.address] });
+        await timelockCall({ rpcUrl: anvil.rpcUrl, timelock: deployment.timelock, proposerKey: ANVIL_KEYS.deployer, target: deployment.dataLogger, data });
+        challengerSet = true;
+      }
+      const hash = await wallet.writeContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName, args } as never);
+      const receipt = await reader.waitForTransactionReceipt({ hash });
+      if (receipt.status !== 'success') throw new Error(`${functionName} reverted`);
+    };
     return {
       rpcUrl: anvil.rpcUrl,
       chainId,
@@ -58,23 +109,30 @@ export async function startTestChain(): Promise<TestChain> {
       client: (transport) => createPublicClient({ chain, transport: transport ?? http(anvil.rpcUrl) }) as PublicClient,
       async recordWindow(k, energyWh = 1000 + k) {
         const windowStart = T0 + WINDOW_SECONDS * k;
-        const result = await submitKeystoneReport({
-          rpcUrl: anvil.rpcUrl,
-          forwarder: deployment.forwarder,
-          receiver: deployment.dataLogger,
-          payload: encodeWindowReport({
-            windowStart,
-            windowSeconds: WINDOW_SECONDS,
-            root: keccak256(stringToHex(`root ${windowStart} ${energyWh}`)),
-            cidDigest: keccak256(stringToHex(`cid ${windowStart} ${energyWh}`)),
-            deviceCount: 1,
-            readingCount: 2,
-            energyWh,
-          }),
-          ...don,
-          executionSeed: seed++,
-        });
+        const result = await anchorKeystoneReport({ ...delivery, payload: report(windowStart, energyWh), executionSeed: seed++ });
         if (!result.ok) throw new Error(`window ${windowStart} not recorded: ${result.reason}`);
+      },
+      async commitWindow(k, energyWh = 1000 + k) {
+        const windowStart = T0 + WINDOW_SECONDS * k;
+        const payload = encodeCommitReport({ windowStart, cidDigest: keccak256(stringToHex(`cid ${windowStart} ${energyWh}`)) });
+        const result = await submitKeystoneReport({ ...delivery, payload, executionSeed: seed++ });
+        if (!result.ok) throw new Error(`window ${windowStart} not committed: ${result.reason}`);
+      },
+      async freezeDevice(k, deviceId, reason, evidence = keccak256(stringToHex(`evidence ${k} ${deviceId}`))) {
+        await asChallenger('freezeDevice', [BigInt(T0 + WINDOW_SECONDS * k), toHex(deviceIdToBytes(deviceId)), reason, admin.address, evidence]);
+        return admin.address;
+      },
+      freezeTotals: (k, reason) => asChallenger('freezeTotals', [BigInt(T0 + WINDOW_SECONDS * k), reason, admin.address]),
+      async correctDevice(k, deviceId, summaryLeaf) {
+        const windowStart = T0 + WINDOW_SECONDS * k;
+        const payload = encodeCorrectionReport({
+          windowStart,
+          deviceId: toHex(deviceIdToBytes(deviceId)),
+          summaryLeaf,
+          cidDigest: keccak256(stringToHex(`correction ${windowStart} ${deviceId}`)),
+        });
+        const result = await submitKeystoneReport({ ...delivery, payload, executionSeed: seed++ });
+        if (!result.ok) throw new Error(`device ${deviceId} in window ${windowStart} not corrected: ${result.reason}`);
       },
       async register(deviceId, publicKeySeed = deviceId) {
         // Ed25519 (key type 2): any 32 bytes are accepted by the registry.

@@ -49,7 +49,8 @@ describe('RPC indexer against anvil: lists from events', () => {
         readingCount: w.readingCount,
         energyWh: w.energyWh,
         recordedAt: w.recordedAt,
-        frozen: w.frozen,
+        frozenDevices: w.frozenDevices,
+        totalsFrozen: w.totalsFrozen,
       }).toEqual({
         root: r.root,
         cidDigest: r.cidDigest,
@@ -57,7 +58,8 @@ describe('RPC indexer against anvil: lists from events', () => {
         readingCount: r.readingCount,
         energyWh: BigInt(r.energyWh),
         recordedAt: Number(r.recordedAt),
-        frozen: null,
+        frozenDevices: [],
+        totalsFrozen: null,
       });
     }
     for (const d of devices.items) {
@@ -87,7 +89,8 @@ describe('RPC indexer against anvil: lists from events', () => {
     expect(page.syncedTo).toBe(await chain.blockNumber());
     expect((await indexer.recordedWindows({ windowStarts: [T0 + 600, T0 + 900] })).items.map((w) => w.windowStart)).toEqual([T0 + 600]);
     expect((await indexer.devices({ deviceIds: ['WIND_0002'] })).items).toMatchObject([{ deviceId: 'WIND_0002', active: false }]);
-    expect((await indexer.frozenWindows()).items).toEqual([]);
+    expect((await indexer.frozenDevices()).items).toEqual([]);
+    expect((await indexer.unrecordedCommits()).items).toEqual([]);
   });
 
   it('reads in pages of pageBlocks blocks and gets the same lists', async () => {
@@ -157,6 +160,94 @@ describe('RPC indexer against anvil: lists from events', () => {
   });
 });
 
+describe('RPC indexer against anvil: two-phase anchor, device freezes, corrections, totals', () => {
+  let chain: TestChain;
+  let challenger: string;
+  const leaf = `0x${'c0'.repeat(32)}` as const;
+  beforeAll(async () => {
+    chain = await startTestChain();
+    await chain.recordWindow(0);
+    await chain.recordWindow(1);
+    await chain.commitWindow(2); // the API withholds window 2's document: never recorded
+    challenger = await chain.freezeDevice(0, 'SOLR_0001', 1);
+    await chain.freezeDevice(0, 'WIND_0002', 3);
+    await chain.correctDevice(0, 'SOLR_0001', leaf);
+    await chain.freezeDevice(0, 'SOLR_0001', 8); // a corrected summary proven wrong again stays frozen
+    await chain.freezeTotals(1, 14);
+  });
+  afterAll(() => chain?.stop());
+
+  it("gives each record its commit, as the logger's getCommitment stores it", async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const windows = (await indexer.recordedWindows()).items;
+    expect(windows.map((w) => w.windowStart)).toEqual([T0, T0 + 300]);
+    for (const w of windows) {
+      const [cidDigest, commitBlock] = await chain.client().readContract({
+        address: chain.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'getCommitment',
+        args: [BigInt(w.windowStart)],
+      });
+      expect(w.commit).toMatchObject({ windowStart: w.windowStart, cidDigest, blockNumber: commitBlock, seedBlock: commitBlock + 1n });
+      expect(w.commit!.cidDigest).toBe(w.cidDigest);
+      expect(w.blockNumber).toBeGreaterThanOrEqual(w.commit!.seedBlock + 1n); // recorded after its seed block
+    }
+  });
+
+  it('lists a committed window that was never recorded (a withheld document) as such, and only it', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const { items } = await indexer.unrecordedCommits();
+    expect(items.map((c) => c.windowStart)).toEqual([T0 + 600]);
+    expect(items[0].cidDigest).toBe(keccak256(stringToHex(`cid ${T0 + 600} ${1002}`)));
+    expect((await indexer.recordedWindows({ windowStarts: [T0 + 600] })).total).toBe(0);
+    const reader = chain.client();
+    const args = [BigInt(T0 + 600)] as const;
+    expect(await reader.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isCommitted', args })).toBe(true);
+    expect(await reader.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args })).toBe(false);
+  });
+
+  it("shows device freezes, their correction and a totals freeze as the logger's views answer them, with no eth_call", async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const indexer = createRpcIndexer({ client: chain.client(counter.transport), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const [w0, w1] = (await indexer.recordedWindows()).items;
+    expect(w0.frozenDevices.map((f) => [f.deviceId, f.reason, f.correction?.summaryLeaf ?? null])).toEqual([
+      ['SOLR_0001', 1, leaf],
+      ['WIND_0002', 3, null],
+      ['SOLR_0001', 8, null],
+    ]);
+    expect(w0.frozenDevices[0]).toMatchObject({ windowStart: T0, challenger, evidence: keccak256(stringToHex(`evidence 0 SOLR_0001`)) });
+    expect(w0.frozenDevices[0].frozenAt).toBeGreaterThan(0);
+    expect(w0.frozenDevices[0].correction!.blockNumber).toBeGreaterThan(w0.frozenDevices[0].blockNumber);
+    expect(w0.totalsFrozen).toBeNull();
+    expect(w1.frozenDevices).toEqual([]);
+    expect(w1.totalsFrozen).toMatchObject({ reason: 14, challenger });
+    // Queries over the freezes.
+    expect((await indexer.frozenDevices({ frozen: true })).items.map((f) => [f.deviceId, f.reason])).toEqual([
+      ['WIND_0002', 3],
+      ['SOLR_0001', 8],
+    ]);
+    expect((await indexer.frozenDevices({ frozen: false })).items.map((f) => f.reason)).toEqual([1]);
+    expect((await indexer.frozenDevices({ deviceIds: ['WIND_0002'], windowStarts: [T0] })).total).toBe(1);
+    expect((await indexer.frozenDevices({ windowStarts: [T0 + 300] })).total).toBe(0);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(1);
+
+    // The same facts as the logger's views: an open freeze is the device's frozen reason; the correction is stored.
+    const reader = chain.client();
+    const view = (functionName: 'deviceFrozenReason' | 'correctionOf', deviceId: string) =>
+      reader.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName, args: [BigInt(T0), toHex(deviceIdToBytes(deviceId))] });
+    for (const deviceId of ['SOLR_0001', 'WIND_0002']) {
+      const open = w0.frozenDevices.filter((f) => f.deviceId === deviceId && f.correction === null).at(-1);
+      expect(await view('deviceFrozenReason', deviceId)).toBe(open?.reason ?? 0);
+    }
+    expect(await view('correctionOf', 'SOLR_0001')).toBe(leaf);
+    const totals = (windowStart: number) =>
+      reader.readContract({ address: chain.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'totalsFrozenReason', args: [BigInt(windowStart)] });
+    expect(await totals(T0 + 300)).toBe(14);
+    expect(await totals(T0)).toBe(0);
+  });
+});
+
 describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => {
   let chain: TestChain;
   beforeAll(async () => {
@@ -180,7 +271,7 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     expect(counter.counts.eth_getLogs).toBeUndefined();
     await chain.recordWindow(11);
     const sync = await indexer.sync();
-    expect(sync.added.map((l) => l.list)).toEqual(['windowRecorded']);
+    expect(sync.added.map((l) => l.list)).toEqual(['windowCommitted', 'windowRecorded']);
     expect(counter.calls('eth_getLogs').map((p) => Number((p as [{ fromBlock: string }])[0].fromBlock))).toEqual([Number(first) + 1]);
     expect((await indexer.recordedWindows()).items.map((w) => w.windowStart)).toEqual([T0 + 3000, T0 + 3300]);
   });
@@ -225,8 +316,8 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     await chain.mine(1);
     const sync = await indexer.sync();
     expect(sync.reorgFrom).not.toBeNull();
-    expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceRegistered', 'windowRecorded']);
-    expect(sync.added.map((l) => l.list)).toEqual(['windowRecorded', 'windowRecorded']);
+    expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceRegistered', 'windowCommitted', 'windowRecorded']);
+    expect(sync.added.map((l) => l.list)).toEqual(['windowCommitted', 'windowRecorded', 'windowCommitted', 'windowRecorded']);
     expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000, T0 + 9300] })).items.map((w) => [w.windowStart, w.energyWh])).toEqual([
       [T0 + 9000, 222n],
       [T0 + 9300, 1031n],

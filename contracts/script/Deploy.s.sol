@@ -2,6 +2,7 @@
 pragma solidity 0.8.34;
 
 import {VmSafe} from "forge-std/Vm.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {DataLogger} from "../src/DataLogger.sol";
 import {DeviceRegistry} from "../src/DeviceRegistry.sol";
 import {IFunctionsWindowAnchor} from "../src/interfaces/IFunctionsWindowAnchor.sol";
@@ -9,6 +10,7 @@ import {DeployDataLogger} from "./DeployDataLogger.s.sol";
 import {DeployDeviceRegistry} from "./DeployDeviceRegistry.s.sol";
 import {DeployFunctionsWindowAnchor} from "./DeployFunctionsWindowAnchor.s.sol";
 import {DeployKeystoneForwarder} from "./DeployKeystoneForwarder.s.sol";
+import {DeployTimelock} from "./DeployTimelock.s.sol";
 import {DeployWindowChallenger} from "./DeployWindowChallenger.s.sol";
 
 /// @notice Deploys GridProof on one network: KeystoneForwarder (local chains only, unless FORWARDER is given),
@@ -24,13 +26,16 @@ import {DeployWindowChallenger} from "./DeployWindowChallenger.s.sol";
 /// the repo root, under functions-source/), FUNCTIONS_ROUTER / FUNCTIONS_DON_ID (override the network's),
 /// FUNCTIONS_CALLBACK_GAS (300000), SEAL_DELAY_SECONDS (30), RETRY_AFTER_SECONDS (600),
 /// AUTOMATION_FORWARDER (may be set later with setUpkeepForwarder).
+/// Ownership: TIMELOCK_PROPOSER (a multisig on live networks; default the deployer) and TIMELOCK_DELAY (seconds,
+/// default 2 days): the logger and the anchor end up owned by a TimelockController (DeployTimelock.s.sol).
 /// `NETWORK=sepolia npx forge script contracts/script/Deploy.s.sol --rpc-url <url> --broadcast --private-key <key>`
 contract Deploy is
     DeployKeystoneForwarder,
     DeployDeviceRegistry,
     DeployDataLogger,
     DeployWindowChallenger,
-    DeployFunctionsWindowAnchor
+    DeployFunctionsWindowAnchor,
+    DeployTimelock
 {
     struct Deployment {
         uint256 chainId;
@@ -40,6 +45,7 @@ contract Deploy is
         address dataLogger;
         address windowChallenger;
         address functionsAnchor;
+        address timelock;
         uint32 windowSeconds;
         uint256 startBlock;
     }
@@ -103,6 +109,15 @@ contract Deploy is
         if (vm.envOr("FUNCTIONS_SUBSCRIPTION_ID", uint256(0)) != 0) {
             d.functionsAnchor = _deployAnchor(net, deployer, logger, address(registry), d.windowSeconds);
         }
+        // Last: every later change of configuration goes through the timelock.
+        Ownable2Step[] memory owned = new Ownable2Step[](d.functionsAnchor == address(0) ? 1 : 2);
+        owned[0] = logger;
+        if (d.functionsAnchor != address(0)) owned[1] = Ownable2Step(d.functionsAnchor);
+        d.timelock = address(
+            _handOverToTimelock(
+                vm.envOr("TIMELOCK_PROPOSER", deployer), vm.envOr("TIMELOCK_DELAY", uint256(2 days)), owned
+            )
+        );
         vm.stopBroadcast();
 
         if (!vm.isContext(VmSafe.ForgeContext.ScriptDryRun)) _writeDeployment(d);
@@ -203,6 +218,7 @@ contract Deploy is
         vm.serializeAddress(key, "dataLogger", d.dataLogger);
         vm.serializeAddress(key, "windowChallenger", d.windowChallenger);
         vm.serializeAddress(key, "functionsAnchor", d.functionsAnchor);
+        vm.serializeAddress(key, "timelock", d.timelock);
         vm.serializeUint(key, "windowSeconds", d.windowSeconds);
         string memory json = vm.serializeUint(key, "startBlock", d.startBlock);
         string memory dir = string.concat(vm.projectRoot(), "/contracts/deployments");

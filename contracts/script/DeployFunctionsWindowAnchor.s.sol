@@ -19,5 +19,7 @@ abstract contract DeployFunctionsWindowAnchor is Script {
     ) internal returns (FunctionsWindowAnchor anchor) {
         anchor = new FunctionsWindowAnchor(owner, router, logger, config, source, upkeepForwarder);
         logger.setRecorder(address(anchor));
+        // Pinned like the CRE workflow id: the logger accepts answers of this source only.
+        logger.setFunctionsSourceHash(keccak256(bytes(source)));
     }
 }

@@ -5,6 +5,7 @@ import {
   deviceRegistryAbi,
   functionsWindowAnchorAbi,
   keystoneForwarderAbi,
+  timelockControllerAbi,
   windowChallengerAbi,
 } from '../../protocol/src/generated/contracts.js';
 import { HEADER, modulePath, renderAbiModule } from './generate-abis.js';
@@ -24,13 +25,18 @@ describe('generated ABI module', () => {
       expect.arrayContaining(['registerDevice', 'revokeDevice', 'getDevice', 'getDevices', 'isActive', 'deviceCount', 'deviceIdAt']),
     );
     expect(names(dataLoggerAbi)).toEqual(
-      expect.arrayContaining(['onReport', 'getWindow', 'isRecorded', 'windowCount', 'windowStartAt', 'verifyDeviceSummary', 'verifyReading']),
+      expect.arrayContaining(['onReport', 'getWindow', 'getCommitment', 'isCommitted', 'isRecorded', 'verifyDeviceSummary', 'verifyReading']),
     );
-    expect(names(dataLoggerAbi)).toEqual(expect.arrayContaining(['recordWindow', 'freezeWindow', 'isFrozen', 'frozenReason', 'setRecorder', 'setChallenger']));
+    expect(names(dataLoggerAbi)).toEqual(
+      expect.arrayContaining(['recordWindow', 'freezeDevice', 'freezeTotals', 'deviceFrozenReason', 'correctionOf', 'setRecorder', 'setFunctionsSourceHash']),
+    );
+    expect(names(timelockControllerAbi)).toEqual(expect.arrayContaining(['schedule', 'execute', 'getMinDelay']));
     expect(names(keystoneForwarderAbi)).toEqual(expect.arrayContaining(['report', 'setConfig']));
-    expect(names(windowChallengerAbi)).toEqual(expect.arrayContaining(['challengeSignature', 'challengeReading', 'challengeReadingPair']));
+    expect(names(windowChallengerAbi)).toEqual(
+      expect.arrayContaining(['challengeSignature', 'challengeReading', 'challengeReadingPair', 'challengeContinuity', 'challengeTotals']),
+    );
     expect(names(functionsWindowAnchorAbi)).toEqual(
-      expect.arrayContaining(['checkUpkeep', 'performUpkeep', 'handleOracleFulfillment', 'requestWindow', 'dueWindow']),
+      expect.arrayContaining(['checkUpkeep', 'performUpkeep', 'handleOracleFulfillment', 'requestWindow', 'dueWindow', 'phaseOf']),
     );
   });
 });

@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IDataLogger} from "./interfaces/IDataLogger.sol";
 import {AnchoredBatchStore} from "./base/AnchoredBatchStore.sol";
 import {KeystoneReceiver} from "./base/KeystoneReceiver.sol";
@@ -10,24 +11,21 @@ import {ReadingCodec} from "./libraries/ReadingCodec.sol";
 
 /// @title DataLogger
 /// @notice Records the windows a Chainlink DON attests (through the KeystoneForwarder, or through the Functions
-/// anchor set as recorder) and proves readings against them. A window proven fraudulent by the challenger is frozen.
-/// @dev The readings kind of the anchoring base: KeystoneReceiver checks who reports, AnchoredBatchStore keeps root,
-/// document digest and freeze state under the window start; this contract adds the window rules and tallies.
-/// The window length is fixed at deployment and every start is aligned to it, so two recorded windows never
-/// overlap: no energy can be counted twice by windows of different lengths.
+/// anchor set as recorder), commit first and record after the draw, and proves readings against them. A device
+/// summary proven fraudulent by the challenger is frozen; the DON may record one corrected summary for it.
+/// @dev The readings kind of the anchoring base: KeystoneReceiver checks who reports, AnchoredBatchStore keeps digest,
+/// root, tally and freeze state under the window start; this contract adds the window rules. The window length is
+/// fixed at deployment and every start is aligned to it, so two recorded windows never overlap. Windows are listed
+/// from events (WindowCommitted, WindowRecorded), not from storage. Every setter is owner-only, and the owner of a
+/// deployment is a TimelockController (script/Deploy.s.sol), so no change takes effect without notice.
 contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownable2Step {
     /// @notice Windows tile the hour: their length divides this.
     uint32 public constant HOUR_SECONDS = 3600;
 
-    /// @notice Length of `abi.encode` of the seven static report fields.
-    uint256 public constant REPORT_LENGTH = 224;
-
-    /// @dev The window fields the batch record does not hold (one slot).
-    struct WindowTally {
-        uint32 deviceCount;
-        uint32 readingCount;
-        uint64 energyWh;
-    }
+    /// @notice Report lengths: the length of a report is its type.
+    uint256 public constant COMMIT_REPORT_LENGTH = 64;
+    uint256 public constant RECORD_REPORT_LENGTH = 224;
+    uint256 public constant CORRECTION_REPORT_LENGTH = 128;
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
@@ -35,15 +33,16 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
 
     uint32 private immutable _windowSeconds;
 
-    mapping(uint64 windowStart => WindowTally) private _tallies;
     address private _recorder;
     address private _challenger;
+    bytes32 private _functionsSourceHash;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @param initialOwner Account that may change forwarder, workflow identity, recorder and challenger.
+    /// @param initialOwner Account that may change forwarder, workflow identity, recorder, challenger and the pinned
+    /// Functions source; a TimelockController in every deployment.
     /// @param forwarder_ The KeystoneForwarder allowed to call onReport.
     /// @param workflowId The accepted workflow id.
     /// @param workflowName The accepted workflow name (bytes10 as CRE encodes it).
@@ -68,16 +67,28 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IDataLogger
-    function recordWindow(bytes calldata report) external {
+    function recordWindow(bytes calldata report, bytes32 sourceHash) external {
         if (msg.sender != _recorder) revert DataLoggerUnauthorizedRecorder(msg.sender, _recorder);
-        _recordWindow(report);
+        if (sourceHash != _functionsSourceHash) {
+            revert DataLoggerFunctionsSourceMismatch(sourceHash, _functionsSourceHash);
+        }
+        _handleReport(report);
     }
 
     /// @inheritdoc IDataLogger
-    function freezeWindow(uint64 windowStart, uint8 reason, address challenger_, bytes32 leaf) external {
-        if (msg.sender != _challenger) revert DataLoggerUnauthorizedChallenger(msg.sender, _challenger);
+    function freezeDevice(uint64 windowStart, bytes9 deviceId, uint8 reason, address challenger_, bytes32 evidence)
+        external
+    {
+        _onlyChallenger();
+        _freezeGroup(_keyOf(windowStart), bytes32(deviceId), reason);
+        emit DeviceFrozen(windowStart, deviceId, reason, challenger_, evidence);
+    }
+
+    /// @inheritdoc IDataLogger
+    function freezeTotals(uint64 windowStart, uint8 reason, address challenger_) external {
+        _onlyChallenger();
         _freezeBatch(_keyOf(windowStart), reason);
-        emit WindowFrozen(windowStart, reason, challenger_, leaf);
+        emit WindowTotalsFrozen(windowStart, reason, challenger_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -87,17 +98,30 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
     /// @inheritdoc IDataLogger
     function getWindow(uint64 windowStart) external view returns (WindowRecord memory) {
         Batch storage batch = _recordedBatch(_keyOf(windowStart));
-        WindowTally memory tally = _tallies[windowStart];
+        uint128 tally = batch.tally;
+        // The tally was packed by _recordWindow from these three fields.
+        // forge-lint: disable-start(unsafe-typecast)
         return WindowRecord({
             root: batch.root,
             cidDigest: batch.cidDigest,
             windowStart: windowStart,
             windowSeconds: _windowSeconds,
-            deviceCount: tally.deviceCount,
-            readingCount: tally.readingCount,
-            energyWh: tally.energyWh,
+            deviceCount: uint32(tally >> 96),
+            readingCount: uint32(tally >> 64),
+            energyWh: uint64(tally),
             recordedAt: batch.recordedAt
         });
+        // forge-lint: disable-end(unsafe-typecast)
+    }
+
+    /// @inheritdoc IDataLogger
+    function getCommitment(uint64 windowStart) external view returns (bytes32, uint64) {
+        return _commitment(_keyOf(windowStart));
+    }
+
+    /// @inheritdoc IDataLogger
+    function drawDelayBlocks() external pure returns (uint256) {
+        return _DRAW_DELAY_BLOCKS;
     }
 
     /// @inheritdoc IDataLogger
@@ -106,20 +130,28 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
     }
 
     /// @inheritdoc IDataLogger
+    function isCommitted(uint64 windowStart) external view returns (bool) {
+        return _isCommitted(_keyOf(windowStart));
+    }
+
+    /// @inheritdoc IDataLogger
     function isRecorded(uint64 windowStart) external view returns (bool) {
         return _isRecorded(_keyOf(windowStart));
     }
 
     /// @inheritdoc IDataLogger
-    function windowCount() external view returns (uint256) {
-        return _batchCount();
+    function deviceFrozenReason(uint64 windowStart, bytes9 deviceId) external view returns (uint8) {
+        return _groupState(_keyOf(windowStart), bytes32(deviceId)).frozenReason;
     }
 
     /// @inheritdoc IDataLogger
-    function windowStartAt(uint256 index) external view returns (uint64) {
-        uint256 count = _batchCount();
-        if (index >= count) revert DataLoggerIndexOutOfBounds(index, count);
-        return _startOf(_batchKeyAt(index));
+    function correctionOf(uint64 windowStart, bytes9 deviceId) external view returns (bytes32) {
+        return _groupState(_keyOf(windowStart), bytes32(deviceId)).correctedLeaf;
+    }
+
+    /// @inheritdoc IDataLogger
+    function totalsFrozenReason(uint64 windowStart) external view returns (uint8) {
+        return _frozenReason(_keyOf(windowStart));
     }
 
     /// @inheritdoc IDataLogger
@@ -128,7 +160,7 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
         view
         returns (bool)
     {
-        return _verifyLeaf(_provableRoot(_keyOf(windowStart)), proof, _leafOf(abi.encode(summary)));
+        return _verifyGroupLeaf(_keyOf(windowStart), bytes32(summary.deviceId), proof, _leafOf(abi.encode(summary)));
     }
 
     /// @inheritdoc IDataLogger
@@ -139,23 +171,19 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
         DeviceSummary calldata summary,
         bytes32[] calldata summaryProof
     ) external view returns (bool) {
-        // Unknown and frozen windows revert before the reading is even decoded.
-        bytes32 root = _provableRoot(_keyOf(windowStart));
+        // Unknown windows and frozen devices revert before the reading is even decoded.
+        bytes32 key = _keyOf(windowStart);
+        if (!_verifyGroupLeaf(key, bytes32(summary.deviceId), summaryProof, _leafOf(abi.encode(summary)))) {
+            return false;
+        }
         (ReadingCodec.Reading memory reading,,) = ReadingCodec.decodeSigned(signedReading);
         if (reading.deviceId != summary.deviceId) revert DataLoggerDeviceMismatch(reading.deviceId, summary.deviceId);
-        return _verifyNested(
-            root, readingProof, _leafOf(signedReading), summary.readingsRoot, summaryProof, _leafOf(abi.encode(summary))
-        );
+        return MerkleProof.verifyCalldata(readingProof, summary.readingsRoot, _leafOf(signedReading));
     }
 
     /// @inheritdoc IDataLogger
-    function isFrozen(uint64 windowStart) external view returns (bool) {
-        return _frozenReason(_keyOf(windowStart)) != 0;
-    }
-
-    /// @inheritdoc IDataLogger
-    function frozenReason(uint64 windowStart) external view returns (uint8) {
-        return _frozenReason(_keyOf(windowStart));
+    function isInRecordedRoot(uint64 windowStart, bytes32 leaf, bytes32[] calldata proof) external view returns (bool) {
+        return _inRecordedRoot(_keyOf(windowStart), proof, leaf);
     }
 
     /// @inheritdoc IDataLogger
@@ -166,6 +194,11 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
     /// @inheritdoc IDataLogger
     function challenger() external view returns (address) {
         return _challenger;
+    }
+
+    /// @inheritdoc IDataLogger
+    function functionsSourceHash() external view returns (bytes32) {
+        return _functionsSourceHash;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -186,35 +219,52 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
         emit ChallengerUpdated(previous, newChallenger);
     }
 
+    /// @inheritdoc IDataLogger
+    function setFunctionsSourceHash(bytes32 newHash) external onlyOwner {
+        bytes32 previous = _functionsSourceHash;
+        _functionsSourceHash = newHash;
+        emit FunctionsSourceHashUpdated(previous, newHash);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 INTERNALS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The one place a window is recorded, whichever oracle path delivered it: both paths get the same checks
-    /// and produce the same record. Override point for extensions; callers MUST have authenticated the source.
-    function _recordWindow(bytes calldata report) internal virtual {
-        WindowRecord memory r = _decodeReport(report);
-        _checkWindow(r);
-        _recordBatch(_keyOf(r.windowStart), r.root, r.cidDigest);
-        _tallies[r.windowStart] =
-            WindowTally({deviceCount: r.deviceCount, readingCount: r.readingCount, energyWh: r.energyWh});
-        emit WindowRecorded(r.windowStart, r.root, r.cidDigest, r.deviceCount, r.readingCount, r.energyWh);
+    /// @dev The one place a report is handled, whichever oracle path delivered it: both paths get the same checks
+    /// and leave the same state. Callers MUST have authenticated the source.
+    function _handleReport(bytes calldata report) internal virtual {
+        uint256 length = report.length;
+        if (length == RECORD_REPORT_LENGTH) _recordWindow(report);
+        else if (length == COMMIT_REPORT_LENGTH) _commitWindow(report);
+        else if (length == CORRECTION_REPORT_LENGTH) _correctDevice(report);
+        else revert DataLoggerInvalidReportLength(length);
     }
 
     /// @dev CRE path: the forwarder and workflow identity were checked by KeystoneReceiver.
     function _processReport(bytes calldata report) internal override {
-        _recordWindow(report);
+        _handleReport(report);
     }
 
     function _authorizeReceiverUpdate() internal view override {
         _checkOwner();
     }
 
-    function _decodeReport(bytes calldata report) private pure returns (WindowRecord memory record) {
-        if (report.length != REPORT_LENGTH) revert DataLoggerInvalidReportLength(report.length);
+    function _onlyChallenger() private view {
+        if (msg.sender != _challenger) revert DataLoggerUnauthorizedChallenger(msg.sender, _challenger);
+    }
+
+    function _commitWindow(bytes calldata report) private {
+        (uint256 start, bytes32 cidDigest) = abi.decode(report, (uint256, bytes32));
+        uint64 windowStart = _checkedStart(start);
+        _checkClosed(windowStart);
+        _commitBatch(_keyOf(windowStart), cidDigest);
+        emit WindowCommitted(windowStart, cidDigest, uint64(block.number + 1));
+    }
+
+    function _recordWindow(bytes calldata report) private {
         // Decoded as full words so an out-of-range field names its value instead of a bare abi.decode revert.
         (
-            uint256 windowStart,
+            uint256 start,
             uint256 windowLength,
             bytes32 root,
             bytes32 cidDigest,
@@ -222,43 +272,61 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
             uint256 readingCount,
             uint256 energyWh
         ) = abi.decode(report, (uint256, uint256, bytes32, bytes32, uint256, uint256, uint256));
-        _checkFits(0, windowStart, type(uint64).max);
+        _checkFits(0, start, type(uint64).max);
         _checkFits(1, windowLength, type(uint32).max);
         _checkFits(4, deviceCount, type(uint32).max);
         _checkFits(5, readingCount, type(uint32).max);
         _checkFits(6, energyWh, type(uint64).max);
-        // Each narrowing cast below was range-checked just above.
+        // One length, every start a multiple of it: recorded windows tile the time line and never overlap.
+        if (windowLength != _windowSeconds) {
+            // Range-checked above.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            revert DataLoggerWindowLengthMismatch(uint32(windowLength), _windowSeconds);
+        }
+        uint64 windowStart = _checkedStart(start);
+        if (deviceCount == 0 || readingCount < deviceCount) {
+            // Both range-checked above.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            revert DataLoggerInvalidCounts(uint32(deviceCount), uint32(readingCount));
+        }
+        // A commit was only accepted for a closed window, so the record needs no clock check of its own.
+        // Range-checked above: deviceCount, readingCount < 2^32 and energyWh < 2^64 pack into 128 bits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint128 tally = uint128((deviceCount << 96) | (readingCount << 64) | energyWh);
+        _recordBatch(_keyOf(windowStart), root, cidDigest, tally);
+        // Range-checked above.
         // forge-lint: disable-start(unsafe-typecast)
-        record = WindowRecord({
-            root: root,
-            cidDigest: cidDigest,
-            windowStart: uint64(windowStart),
-            windowSeconds: uint32(windowLength),
-            deviceCount: uint32(deviceCount),
-            readingCount: uint32(readingCount),
-            energyWh: uint64(energyWh),
-            recordedAt: 0
-        });
+        emit WindowRecorded(windowStart, root, cidDigest, uint32(deviceCount), uint32(readingCount), uint64(energyWh));
         // forge-lint: disable-end(unsafe-typecast)
+    }
+
+    function _correctDevice(bytes calldata report) private {
+        (uint256 start, bytes9 deviceId, bytes32 summaryLeaf, bytes32 cidDigest) =
+            abi.decode(report, (uint256, bytes9, bytes32, bytes32));
+        uint64 windowStart = _checkedStart(start);
+        _correctGroup(_keyOf(windowStart), bytes32(deviceId), summaryLeaf);
+        emit DeviceCorrected(windowStart, deviceId, summaryLeaf, cidDigest);
+    }
+
+    /// @dev Report word 0 of every type: a uint64, aligned to the window length.
+    function _checkedStart(uint256 start) private view returns (uint64 windowStart) {
+        _checkFits(0, start, type(uint64).max);
+        // Range-checked just above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        windowStart = uint64(start);
+        if (windowStart % _windowSeconds != 0) revert DataLoggerMisalignedWindow(windowStart, _windowSeconds);
+    }
+
+    /// @dev A window may be committed only once it has ended. uint256 sum: a start near 2^64 must not wrap into a
+    /// false "closed". A validator can skew the timestamp by seconds only, far below any window length.
+    function _checkClosed(uint64 windowStart) private view {
+        if (uint256(windowStart) + _windowSeconds > block.timestamp) {
+            revert DataLoggerWindowNotClosed(windowStart, _windowSeconds, block.timestamp);
+        }
     }
 
     function _checkFits(uint256 index, uint256 value, uint256 max) private pure {
         if (value > max) revert DataLoggerReportFieldOverflow(index, value);
-    }
-
-    /// @dev The window rules; the store then refuses a second record and an empty root.
-    function _checkWindow(WindowRecord memory r) private view {
-        // One length, every start a multiple of it: recorded windows tile the time line and never overlap.
-        if (r.windowSeconds != _windowSeconds) revert DataLoggerWindowLengthMismatch(r.windowSeconds, _windowSeconds);
-        if (r.windowStart % _windowSeconds != 0) revert DataLoggerMisalignedWindow(r.windowStart, _windowSeconds);
-        // uint256 sum: windowStart near 2^64 must not overflow into a false "closed". A validator can skew the
-        // timestamp by seconds only, far below any window length.
-        if (uint256(r.windowStart) + r.windowSeconds > block.timestamp) {
-            revert DataLoggerWindowNotClosed(r.windowStart, r.windowSeconds, block.timestamp);
-        }
-        if (r.deviceCount == 0 || r.readingCount < r.deviceCount) {
-            revert DataLoggerInvalidCounts(r.deviceCount, r.readingCount);
-        }
     }
 
     /// @dev Windows are keyed by their start.
@@ -281,7 +349,34 @@ contract DataLogger is IDataLogger, KeystoneReceiver, AnchoredBatchStore, Ownabl
     }
 
     function _revertBatchFrozen(bytes32 key, uint8 reason) internal pure override {
-        revert DataLoggerWindowFrozen(_startOf(key), reason);
+        revert DataLoggerTotalsFrozen(_startOf(key), reason);
+    }
+
+    function _revertGroupFrozen(bytes32 key, bytes32 group, uint8 reason) internal pure override {
+        // Every group key of this kind is bytes32(deviceId): the cast gives the id back.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        revert DataLoggerDeviceFrozen(_startOf(key), bytes9(group), reason);
+    }
+
+    function _revertNotCorrectable(bytes32 key, bytes32 group, uint8 reason, bool corrected) internal pure override {
+        // forge-lint: disable-next-line(unsafe-typecast)
+        revert DataLoggerNotCorrectable(_startOf(key), bytes9(group), reason, corrected);
+    }
+
+    function _revertBatchAlreadyCommitted(bytes32 key, bytes32 cidDigest) internal pure override {
+        revert DataLoggerWindowAlreadyCommitted(_startOf(key), cidDigest);
+    }
+
+    function _revertBatchNotCommitted(bytes32 key) internal pure override {
+        revert DataLoggerWindowNotCommitted(_startOf(key));
+    }
+
+    function _revertCommitmentMismatch(bytes32 key, bytes32 committed, bytes32 reported) internal pure override {
+        revert DataLoggerCommitmentMismatch(_startOf(key), committed, reported);
+    }
+
+    function _revertDrawPending(bytes32 key, uint256 seedBlock) internal view override {
+        revert DataLoggerDrawPending(_startOf(key), seedBlock, block.number);
     }
 
     function _revertBatchAlreadyRecorded(bytes32 key) internal pure override {

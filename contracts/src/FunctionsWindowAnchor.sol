@@ -23,7 +23,15 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     struct OpenRequest {
         uint64 windowStart;
         bool open;
+        uint8 phase;
+        bytes32 sourceHash;
     }
+
+    /// @notice Phases of a window (phaseOf): commit the digest, wait for the seed block, record, done.
+    uint8 public constant PHASE_COMMIT = 1;
+    uint8 public constant PHASE_DRAWING = 2;
+    uint8 public constant PHASE_RECORD = 3;
+    uint8 public constant PHASE_DONE = 4;
 
     /// @notice Least callbackGasLimit accepted: fulfillRequest records a window for about 145k (snapshots/), and a
     /// first window's cold slots cost more; below this every answer would run out of gas, forever.
@@ -41,6 +49,7 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
 
     AnchorConfig private _config;
     string private _source;
+    bytes32 private _sourceHash;
     address private _upkeepForwarder;
 
     mapping(uint64 windowStart => WindowRequest) private _windowRequests;
@@ -78,9 +87,17 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Automation check: `(true, abi.encode(uint64 windowStart))` when the due window should be requested.
+    /// The window before the due one is asked for too while it is committed but not recorded, so its record phase
+    /// finishes after the due window moved on.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
         (bool exists, uint64 windowStart) = dueWindow();
-        if (exists && _isRequestable(windowStart)) return (true, abi.encode(windowStart));
+        if (!exists) return (false, "");
+        if (_isRequestable(windowStart)) return (true, abi.encode(windowStart));
+        uint32 windowSeconds = _config.windowSeconds;
+        if (windowStart >= windowSeconds) {
+            uint64 previous = windowStart - windowSeconds;
+            if (phaseOf(previous) == PHASE_RECORD && _isRequestable(previous)) return (true, abi.encode(previous));
+        }
         return (false, "");
     }
 
@@ -123,6 +140,19 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     function windowOfRequest(bytes32 requestId) external view returns (uint64, bool) {
         OpenRequest memory r = _openRequests[requestId];
         return (r.windowStart, r.open);
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function phaseOf(uint64 windowStart) public view returns (uint8) {
+        if (_logger.isRecorded(windowStart)) return PHASE_DONE;
+        (, uint64 commitBlock) = _logger.getCommitment(windowStart);
+        if (commitBlock == 0) return PHASE_COMMIT;
+        return block.number < uint256(commitBlock) + _logger.drawDelayBlocks() ? PHASE_DRAWING : PHASE_RECORD;
+    }
+
+    /// @inheritdoc IFunctionsWindowAnchor
+    function sourceHash() external view returns (bytes32) {
+        return _sourceHash;
     }
 
     /// @inheritdoc IFunctionsWindowAnchor
@@ -173,28 +203,38 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
                                 INTERNALS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Commit, then draw: the first request asks the DON for the document digest only (committed through
+    /// recordWindow); the second, sent once the seed block is mined, carries that block's hash as the sampling seed.
     function _requestWindow(uint64 windowStart) private returns (bytes32 requestId) {
-        _checkRequestable(windowStart);
+        uint8 phase = _checkRequestable(windowStart);
 
         FunctionsRequest.Request memory req;
         req.initializeRequestForInlineJavaScript(_source);
-        string[] memory args = new string[](4);
+        string[] memory args = new string[](5);
         args[0] = Strings.toString(windowStart);
         args[1] = Strings.toString(_config.windowSeconds);
         args[2] = _config.apiUrl;
         args[3] = Strings.toHexString(_config.deviceRegistry);
+        args[4] = phase == PHASE_COMMIT ? "commit" : "record";
         req.setArgs(args);
-        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), windowStart));
-        bytes[] memory bytesArgs = new bytes[](1);
-        bytesArgs[0] = abi.encodePacked(seed);
-        req.setBytesArgs(bytesArgs);
+        bytes32 seed;
+        if (phase == PHASE_RECORD) {
+            (bytes32 cidDigest, uint64 commitBlock) = _logger.getCommitment(windowStart);
+            seed = blockhash(uint256(commitBlock) + 1);
+            // Past 256 blocks the seed block's hash is gone on chain: a later block's, still after the commit.
+            if (seed == bytes32(0)) seed = keccak256(abi.encode(blockhash(block.number - 1), windowStart, cidDigest));
+            bytes[] memory bytesArgs = new bytes[](1);
+            bytesArgs[0] = abi.encodePacked(seed);
+            req.setBytesArgs(bytesArgs);
+        }
         requestId = _sendRequest(req.encodeCBOR(), _config.subscriptionId, _config.callbackGasLimit, _config.donId);
 
         // A retry supersedes the earlier request: its answer, should it still come, is ignored.
         delete _openRequests[_windowRequests[windowStart].requestId];
-        _openRequests[requestId] = OpenRequest({windowStart: windowStart, open: true});
+        _openRequests[requestId] =
+            OpenRequest({windowStart: windowStart, open: true, phase: phase, sourceHash: _sourceHash});
         _windowRequests[windowStart] = WindowRequest({requestId: requestId, requestedAt: uint64(block.timestamp)});
-        emit WindowRequested(windowStart, requestId, seed);
+        emit WindowRequested(windowStart, requestId, phase, seed);
     }
 
     /// @dev Never reverts on the DON's account: errors and refusals are evented so the router's callback succeeds and
@@ -222,21 +262,28 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
                 return;
             }
         }
-        try _logger.recordWindow(response) {
-            emit WindowAnchored(r.windowStart, requestId);
+        try _logger.recordWindow(response, r.sourceHash) {
+            // The next phase may be asked for at once.
+            delete _windowRequests[r.windowStart];
+            emit WindowAnchored(r.windowStart, requestId, r.phase);
         } catch (bytes memory reason) {
             emit WindowResponseRejected(r.windowStart, requestId, reason);
         }
     }
 
-    function _checkRequestable(uint64 windowStart) private view {
+    function _checkRequestable(uint64 windowStart) private view returns (uint8 phase) {
         uint32 windowSeconds = _config.windowSeconds;
         if (windowStart % windowSeconds != 0) revert FunctionsWindowAnchorMisalignedWindow(windowStart, windowSeconds);
         uint256 readyAt = uint256(windowStart) + windowSeconds + _config.sealDelaySeconds;
         if (readyAt > block.timestamp) {
             revert FunctionsWindowAnchorWindowNotSealed(windowStart, readyAt, block.timestamp);
         }
-        if (_logger.isRecorded(windowStart)) revert FunctionsWindowAnchorWindowAlreadyRecorded(windowStart);
+        phase = phaseOf(windowStart);
+        if (phase == PHASE_DONE) revert FunctionsWindowAnchorWindowAlreadyRecorded(windowStart);
+        if (phase == PHASE_DRAWING) {
+            (, uint64 commitBlock) = _logger.getCommitment(windowStart);
+            revert FunctionsWindowAnchorDrawPending(windowStart, uint256(commitBlock) + 1, block.number);
+        }
         WindowRequest memory pending = _windowRequests[windowStart];
         if (pending.requestId != bytes32(0)) {
             uint256 retryAt = uint256(pending.requestedAt) + _config.retryAfterSeconds;
@@ -248,7 +295,8 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
 
     /// @dev Mirror of _checkRequestable for the view path (checkUpkeep must not revert).
     function _isRequestable(uint64 windowStart) private view returns (bool) {
-        if (_logger.isRecorded(windowStart)) return false;
+        uint8 phase = phaseOf(windowStart);
+        if (phase == PHASE_DONE || phase == PHASE_DRAWING) return false;
         WindowRequest memory pending = _windowRequests[windowStart];
         return
             pending.requestId == bytes32(0)
@@ -277,7 +325,8 @@ contract FunctionsWindowAnchor is IFunctionsWindowAnchor, FunctionsClient, Ownab
     function _setSource(string memory newSource) private {
         if (bytes(newSource).length == 0) revert FunctionsWindowAnchorEmptyString();
         _source = newSource;
-        emit SourceUpdated(keccak256(bytes(newSource)));
+        _sourceHash = keccak256(bytes(newSource));
+        emit SourceUpdated(_sourceHash);
     }
 
     function _setUpkeepForwarder(address newForwarder) private {

@@ -24,6 +24,8 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
     uint64 internal constant SUBSCRIPTION_ID = 7;
     bytes32 internal constant DON = "fun-local-1";
 
+    bytes32 internal constant DOC = keccak256("document");
+
     FunctionsRouterStub internal _router;
     DataLogger internal _functionsLogger;
     FunctionsWindowAnchor internal _anchor;
@@ -50,8 +52,10 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         _functionsLogger =
             new DataLogger(_admin, address(_forwarder), WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, WINDOW_SECONDS);
         _anchor = new FunctionsWindowAnchor(_admin, address(_router), _functionsLogger, _config(), SOURCE, _upkeep);
-        vm.prank(_admin);
+        vm.startPrank(_admin);
         _functionsLogger.setRecorder(address(_anchor));
+        _functionsLogger.setFunctionsSourceHash(keccak256(bytes(SOURCE)));
+        vm.stopPrank();
         // WINDOW_START's window is the due one: it ended SEAL_DELAY seconds ago.
         vm.warp(WINDOW_START + WINDOW_SECONDS + SEAL_DELAY);
     }
@@ -60,6 +64,14 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         vm.prank(_upkeep);
         _anchor.performUpkeep(abi.encode(windowStart));
         return _router.lastRequestId();
+    }
+
+    /// @dev Phase one: request, the DON answers the digest, the seed block is mined. The window is then in its
+    /// record phase.
+    function _throughCommit(uint64 windowStart) internal {
+        bytes32 requestId = _perform(windowStart);
+        assertTrue(_router.fulfill(requestId, abi.encode(windowStart, DOC), ""));
+        vm.roll(block.number + 2);
     }
 
     function _assertUpkeep(bool needed, uint64 windowStart) internal view {
@@ -91,11 +103,29 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         _assertUpkeep(true, WINDOW_START + WINDOW_SECONDS);
     }
 
-    function test_performUpkeep_sendsFunctionsRequest() public {
+    function _expectedRequest(string memory phase, bytes32 seed) internal view returns (bytes memory) {
+        FunctionsRequest.Request memory expected;
+        expected.initializeRequestForInlineJavaScript(SOURCE);
+        string[] memory args = new string[](5);
+        args[0] = "1767225600";
+        args[1] = "300";
+        args[2] = API_URL;
+        args[3] = Strings.toHexString(_deviceRegistry);
+        args[4] = phase;
+        expected.setArgs(args);
+        if (seed != bytes32(0)) {
+            bytes[] memory bytesArgs = new bytes[](1);
+            bytesArgs[0] = abi.encodePacked(seed);
+            expected.setBytesArgs(bytesArgs);
+        }
+        return expected.encodeCBOR();
+    }
+
+    function test_performUpkeep_sendsTheCommitRequestFirst() public {
         vm.roll(100);
+        assertEq(_anchor.phaseOf(WINDOW_START), 1);
         vm.expectEmit(true, false, false, true, address(_anchor));
-        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), WINDOW_START));
-        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0), seed);
+        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0), 1, bytes32(0));
         vm.prank(_upkeep);
         _anchor.performUpkeep(abi.encode(WINDOW_START));
         vm.snapshotGasLastCall("FunctionsWindowAnchor", "performUpkeep");
@@ -107,19 +137,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         assertEq(sent.callbackGasLimit, CALLBACK_GAS);
         assertEq(sent.donId, DON);
         assertEq(sent.dataVersion, FunctionsRequest.REQUEST_DATA_VERSION);
-
-        FunctionsRequest.Request memory expected;
-        expected.initializeRequestForInlineJavaScript(SOURCE);
-        string[] memory args = new string[](4);
-        args[0] = "1767225600";
-        args[1] = "300";
-        args[2] = API_URL;
-        args[3] = Strings.toHexString(_deviceRegistry);
-        expected.setArgs(args);
-        bytes[] memory bytesArgs = new bytes[](1);
-        bytesArgs[0] = abi.encodePacked(seed);
-        expected.setBytesArgs(bytesArgs);
-        assertEq(sent.data, expected.encodeCBOR());
+        assertEq(sent.data, _expectedRequest("commit", bytes32(0)));
 
         (bytes32 id, uint64 requestedAt) = _anchor.requestOf(WINDOW_START);
         assertEq(id, requestId);
@@ -128,6 +146,60 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         assertEq(windowStart, WINDOW_START);
         assertTrue(open);
         // Pending: no second request until retryAfter.
+        _assertUpkeep(false, 0);
+    }
+
+    /// @notice Why 4 (Functions path): the seed is the hash of the block after the commit, which did not exist when
+    /// the DON committed the digest the API served; before that block is mined nothing is requested.
+    function test_Why4_functionsSeedIsTheBlockAfterTheCommit() public {
+        vm.roll(100);
+        bytes32 commitRequest = _perform(WINDOW_START);
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowAnchored(WINDOW_START, commitRequest, 1);
+        assertTrue(_router.fulfill(commitRequest, abi.encode(WINDOW_START, DOC), ""));
+        (bytes32 digest, uint64 commitBlock) = _functionsLogger.getCommitment(WINDOW_START);
+        assertEq(digest, DOC);
+        assertEq(commitBlock, 100);
+
+        // The seed block (101) is not mined yet: nothing to request, and a forced request reverts.
+        assertEq(_anchor.phaseOf(WINDOW_START), 2);
+        _assertUpkeep(false, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFunctionsWindowAnchor.FunctionsWindowAnchorDrawPending.selector, WINDOW_START, 101, 100
+            )
+        );
+        vm.prank(_admin);
+        _anchor.requestWindow(WINDOW_START);
+
+        vm.roll(102);
+        assertEq(_anchor.phaseOf(WINDOW_START), 3);
+        _assertUpkeep(true, WINDOW_START);
+        bytes32 seed = blockhash(101);
+        vm.expectEmit(true, false, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowRequested(WINDOW_START, bytes32(0), 3, seed);
+        bytes32 recordRequest = _perform(WINDOW_START);
+        assertEq(_router.sent(recordRequest).data, _expectedRequest("record", seed));
+        assertTrue(_router.fulfill(recordRequest, _defaultPayload(), ""));
+        assertTrue(_functionsLogger.isRecorded(WINDOW_START));
+        assertEq(_anchor.phaseOf(WINDOW_START), 4);
+    }
+
+    /// @notice A window committed while it was due is still recorded after the next window became due.
+    function test_checkUpkeep_finishesTheRecordPhaseOfThePreviousWindow() public {
+        bytes32 commitRequest = _perform(WINDOW_START);
+        assertTrue(_router.fulfill(commitRequest, abi.encode(WINDOW_START, DOC), ""));
+        vm.roll(block.number + 2);
+        // The next window is due now, and is requested first (its commit phase).
+        vm.warp(block.timestamp + WINDOW_SECONDS);
+        uint64 next = WINDOW_START + WINDOW_SECONDS;
+        _assertUpkeep(true, next);
+        _perform(next);
+        // With the due window pending, the previous one's record phase is asked for.
+        _assertUpkeep(true, WINDOW_START);
+        bytes32 recordRequest = _perform(WINDOW_START);
+        assertTrue(_router.fulfill(recordRequest, _defaultPayload(), ""));
+        assertTrue(_functionsLogger.isRecorded(WINDOW_START));
         _assertUpkeep(false, 0);
     }
 
@@ -174,7 +246,9 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         _anchor.performUpkeep(abi.encode(WINDOW_START));
         vm.stopPrank();
 
-        _router.fulfill(requestId, _defaultPayload(), "");
+        _router.fulfill(requestId, abi.encode(WINDOW_START, DOC), "");
+        vm.roll(block.number + 2);
+        _router.fulfill(_perform(WINDOW_START), _defaultPayload(), "");
         vm.expectRevert(
             abi.encodeWithSelector(
                 IFunctionsWindowAnchor.FunctionsWindowAnchorWindowAlreadyRecorded.selector, WINDOW_START
@@ -182,7 +256,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         );
         vm.prank(_upkeep);
         _anchor.performUpkeep(abi.encode(WINDOW_START));
-        assertEq(_router.requestCount(), 1);
+        assertEq(_router.requestCount(), 2);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -190,24 +264,25 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
     //////////////////////////////////////////////////////////////*/
 
     function test_fulfill_recordsTheSameRecordAsTheCrePath() public {
+        _throughCommit(WINDOW_START);
         bytes32 requestId = _perform(WINDOW_START);
         vm.expectEmit(true, false, false, true, address(_functionsLogger));
         emit IDataLogger.WindowRecorded(WINDOW_START, keccak256("root"), keccak256("document"), 3, 12, 235);
         vm.expectEmit(true, true, false, false, address(_anchor));
-        emit IFunctionsWindowAnchor.WindowAnchored(WINDOW_START, requestId);
+        emit IFunctionsWindowAnchor.WindowAnchored(WINDOW_START, requestId, 3);
         assertTrue(_router.fulfill(requestId, _defaultPayload(), ""));
         vm.snapshotGasLastCall("FunctionsWindowAnchor", "fulfillRequest");
 
-        // Same payload through the real KeystoneForwarder into the CRE logger, in the same block.
-        _deliver(_defaultPayload());
+        // Same payload through the real KeystoneForwarder into the CRE logger (block time unchanged).
+        _anchorWindow(_defaultPayload());
         assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(_logger.getWindow(WINDOW_START)));
-        assertEq(_functionsLogger.windowCount(), 1);
         (, bool open) = _anchor.windowOfRequest(requestId);
         assertFalse(open);
         _assertUpkeep(false, 0);
     }
 
     function test_fulfill_errorIsEventedAndRetriedLater() public {
+        _throughCommit(WINDOW_START);
         bytes32 requestId = _perform(WINDOW_START);
         vm.expectEmit(true, true, false, true, address(_anchor));
         emit IFunctionsWindowAnchor.WindowRequestFailed(WINDOW_START, requestId, bytes("WINDOW_NOT_SEALED"));
@@ -226,6 +301,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
     }
 
     function test_fulfill_duplicateAndLateAnswersAreIgnored() public {
+        _throughCommit(WINDOW_START);
         bytes32 first = _perform(WINDOW_START);
         vm.warp(block.timestamp + RETRY_AFTER);
         _assertUpkeep(true, WINDOW_START + 2 * WINDOW_SECONDS);
@@ -244,14 +320,12 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         // A duplicate answer changes nothing.
         vm.expectEmit(true, false, false, false, address(_anchor));
         emit IFunctionsWindowAnchor.WindowResponseIgnored(retry);
-        assertTrue(
-            _router.fulfill(retry, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("other"), bytes32(0), 1, 1, 1), "")
-        );
+        assertTrue(_router.fulfill(retry, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("other"), DOC, 1, 1, 1), ""));
         assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(recorded));
-        assertEq(_functionsLogger.windowCount(), 1);
     }
 
     function test_fulfill_afterCrePathRecordedIsRejectedSafely() public {
+        _throughCommit(WINDOW_START);
         bytes32 requestId = _perform(WINDOW_START);
         // The CRE path lands first on the same logger.
         vm.prank(address(_forwarder));
@@ -268,18 +342,16 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         );
         assertTrue(_router.fulfill(requestId, _defaultPayload(), ""));
         assertEq(abi.encode(_functionsLogger.getWindow(WINDOW_START)), abi.encode(recorded));
-        assertEq(_functionsLogger.windowCount(), 1);
     }
 
     function test_fulfill_invalidReportIsRejectedWithTheLoggersReason() public {
+        _throughCommit(WINDOW_START);
         bytes32 requestId = _perform(WINDOW_START);
         vm.expectEmit(true, true, false, true, address(_anchor));
         emit IFunctionsWindowAnchor.WindowResponseRejected(
             WINDOW_START, requestId, abi.encodeWithSelector(IDataLogger.DataLoggerInvalidCounts.selector, 3, 2)
         );
-        assertTrue(
-            _router.fulfill(requestId, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("r"), bytes32(0), 3, 2, 0), "")
-        );
+        assertTrue(_router.fulfill(requestId, _payload(WINDOW_START, WINDOW_SECONDS, keccak256("r"), DOC, 3, 2, 0), ""));
         assertFalse(_functionsLogger.isRecorded(WINDOW_START));
     }
 
@@ -294,7 +366,7 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
                 IFunctionsWindowAnchor.FunctionsWindowAnchorWindowMismatch.selector, WINDOW_START, uint256(other)
             )
         );
-        assertTrue(_router.fulfill(requestId, _payload(other, WINDOW_SECONDS, keccak256("r"), bytes32(0), 1, 1, 0), ""));
+        assertTrue(_router.fulfill(requestId, _payload(other, WINDOW_SECONDS, keccak256("r"), DOC, 1, 1, 0), ""));
         assertFalse(_functionsLogger.isRecorded(other));
         assertFalse(_functionsLogger.isRecorded(WINDOW_START));
     }
@@ -310,12 +382,31 @@ contract FunctionsWindowAnchorTest is KeystoneFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(_anchor))
         );
-        _functionsLogger.recordWindow(_defaultPayload());
+        _functionsLogger.recordWindow(_defaultPayload(), keccak256(bytes(SOURCE)));
         // The CRE logger has no recorder at all.
         vm.expectRevert(
             abi.encodeWithSelector(IDataLogger.DataLoggerUnauthorizedRecorder.selector, address(this), address(0))
         );
-        _logger.recordWindow(_defaultPayload());
+        _logger.recordWindow(_defaultPayload(), keccak256(bytes(SOURCE)));
+    }
+
+    /// @notice Why 7 (Functions source pinned like the workflow id): an answer of a source the logger does not pin is
+    /// refused, so changing the anchor's source alone records nothing.
+    function test_Why7_answerOfAnUnpinnedSourceIsRefused() public {
+        vm.prank(_admin);
+        _anchor.setSource("return Functions.encodeUint256(1);");
+        bytes32 requestId = _perform(WINDOW_START);
+        bytes32 unpinned = keccak256(bytes("return Functions.encodeUint256(1);"));
+        vm.expectEmit(true, true, false, true, address(_anchor));
+        emit IFunctionsWindowAnchor.WindowResponseRejected(
+            WINDOW_START,
+            requestId,
+            abi.encodeWithSelector(
+                IDataLogger.DataLoggerFunctionsSourceMismatch.selector, unpinned, keccak256(bytes(SOURCE))
+            )
+        );
+        assertTrue(_router.fulfill(requestId, abi.encode(WINDOW_START, DOC), ""));
+        assertFalse(_functionsLogger.isCommitted(WINDOW_START));
     }
 
     /*//////////////////////////////////////////////////////////////

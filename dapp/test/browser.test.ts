@@ -10,6 +10,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorVectorWindow,
+  commitListWindow,
+  freezeDevice,
   recordListWindow,
   startChain,
   startGateway,
@@ -36,7 +38,7 @@ const FLAGS = [
 /** Served like a gateway serves a directory, to prove the build works below /ipfs/<cid>/. */
 const APP_PREFIX = '/ipfs/bafybeigridproofdappbuild/';
 
-const STEP_IDS = ['document', 'cid', 'reading', 'device', 'signature', 'reading-proof', 'summary-proof', 'root', 'contract'];
+const STEP_IDS = ['document', 'cid', 'reading', 'device', 'frozen', 'signature', 'reading-proof', 'summary-proof', 'root', 'contract'];
 
 let stops: Stoppable[] = [];
 let browser: Browser;
@@ -186,6 +188,44 @@ describe('dApp in Chromium', () => {
     const error = page.locator('[data-testid="load-error"]');
     await error.waitFor({ timeout: 30_000 });
     expect(await error.textContent()).toBe(`The contract refused getWindow: DataLoggerUnknownWindow(windowStart: ${windowVector.windowStart + 300}).`);
+    await page.close();
+  });
+
+  // Last: it freezes a device of the vector window for good.
+  it('shows a withheld window and a frozen device; verification refuses the frozen device, naming it and the reason, and not the others', async () => {
+    const withheld = windowVector.windowStart + 6000;
+    await commitListWindow(rpcUrl, deployment, withheld);
+    await freezeDevice(rpcUrl, deployment, windowVector.windowStart, 'SOLR_0002', 1);
+
+    const list = await openPage(appUrl);
+    await list.locator(`[data-testid="commit-row"][data-window-start="${withheld}"]`).waitFor({ timeout: 30_000 });
+    const badge = list.locator(`[data-testid="window-row"][data-window-start="${windowVector.windowStart}"] [data-testid="window-frozen-devices"]`);
+    await badge.waitFor({ timeout: 15_000 });
+    expect((await badge.textContent())!.trim()).toBe('1 device frozen');
+    expect(await list.locator(`[data-testid="window-row"][data-window-start="${withheld}"]`).count()).toBe(0);
+    await list.close();
+
+    const page = await openPage(`${appUrl}#/window/${windowVector.windowStart}`);
+    await page.locator('[data-testid="reading-row"]').first().waitFor({ timeout: 30_000 });
+    const frozenRow = page.locator('[data-testid="frozen-device"][data-device="SOLR_0002"]');
+    await frozenRow.waitFor({ timeout: 15_000 });
+    expect(await frozenRow.getAttribute('data-reason')).toBe('1');
+    expect(await page.locator('[data-testid="device-frozen"]').count()).toBe(1);
+
+    const refused = await verifyAndReadSteps(page, 'SOLR_0002', 10);
+    expect(refused.verdict.verdict).toBe('fail');
+    const frozenStep = refused.steps.find((s) => s.step === 'frozen')!;
+    expect(frozenStep.status).toBe('fail');
+    expect(frozenStep.text).toContain(
+      "Device SOLR_0002 is frozen in this window: a fraud proof on chain showed that a signature does not verify against the device's registered P-256 key (reason 1).",
+    );
+    // The contract agrees: verifyReading reverts for the frozen device.
+    expect(refused.steps.find((s) => s.step === 'contract')).toMatchObject({ status: 'fail', text: expect.stringContaining('DataLoggerDeviceFrozen') });
+
+    // Another device of the same window stays provable.
+    const honest = await verifyAndReadSteps(page, 'SOLR_0001', 11);
+    expect(honest.steps.map((s) => [s.step, s.status])).toEqual(STEP_IDS.map((id) => [id, 'pass']));
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });

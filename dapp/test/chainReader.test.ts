@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChainReader } from '../src/lib/chain.js';
 import type { AppConfig } from '../src/lib/config.js';
 import { createWagmiConfig } from '../src/lib/wagmi.js';
-import { anchorVectorWindow, recordListWindow, startChain, windowVector, type Deployment, type Stoppable } from './fixture.js';
+import { anchorVectorWindow, commitListWindow, freezeDevice, recordListWindow, startChain, windowVector, type Deployment, type Stoppable } from './fixture.js';
 
 const WINDOWS = 12;
 let chain: Stoppable & { rpcUrl: string; chainId: number; deployment: Deployment };
@@ -43,7 +43,8 @@ describe('dApp lists read through the indexer', () => {
     const page = await reader.listWindows({ limit: 5 });
     expect(page.total).toBe(WINDOWS + 1);
     expect(page.items.map((w) => w.windowStart)).toEqual([start(11), start(10), start(9), start(8), start(7)]);
-    expect(page.items[0]).toMatchObject({ windowSeconds: 300, energyWh: 1011n, deviceCount: 1, readingCount: 2, frozen: false });
+    expect(page.items[0]).toMatchObject({ windowSeconds: 300, energyWh: 1011n, deviceCount: 1, readingCount: 2, frozenDevices: [], totalsFrozen: null });
+    expect(page.items[0].commit).toMatchObject({ windowStart: start(11), cidDigest: page.items[0].cidDigest });
     expect(counter.counts.eth_getLogs).toBe(1);
     // The window length, once per page load (today's event lacks it), never once per row.
     expect(counter.counts.eth_call).toBe(1);
@@ -79,5 +80,21 @@ describe('dApp lists read through the indexer', () => {
     expect(counter.counts.eth_getLogs).toBe(1);
     expect(counter.counts.eth_getCode).toBeGreaterThan(0);
     expect(counter.counts.eth_call).toBeUndefined();
+  });
+
+  it('shows a withheld window (committed, never recorded) and a frozen device, which verification reads by direct view', async () => {
+    const withheld = start(40);
+    const digest = await commitListWindow(chain.rpcUrl, chain.deployment, withheld);
+    const device = windowVector.devices[0].deviceId;
+    const challenger = await freezeDevice(chain.rpcUrl, chain.deployment, windowVector.windowStart, device, 1);
+    await new Promise((r) => setTimeout(r, 1100)); // the indexer's freshness (1 s)
+    const { counter, reader } = countedReader();
+    const commits = await reader.listUnrecordedCommits({ limit: 10 });
+    expect(commits.items.map((c) => [c.windowStart, c.cidDigest])).toEqual([[withheld, digest]]);
+    const frozen = await reader.listFrozenDevices(windowVector.windowStart);
+    expect(frozen).toMatchObject([{ deviceId: device, reason: 1, challenger, correction: null }]);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(await reader.readDeviceFreeze(windowVector.windowStart, device)).toEqual({ reason: 1, correctedLeaf: null });
+    expect(await reader.readDeviceFreeze(windowVector.windowStart, windowVector.devices[1].deviceId)).toEqual({ reason: 0, correctedLeaf: null });
   });
 });

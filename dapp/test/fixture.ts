@@ -3,10 +3,29 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { ANVIL_KEYS, deployContracts, localDon, serveDapp, startAnvil, submitKeystoneReport, type Deployment } from '@gridproof/test-support';
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeWindowReport, fromHex, toHex, windowDocumentCid } from '@gridproof/protocol';
+import {
+  ANVIL_KEYS,
+  anchorKeystoneReport,
+  deployContracts,
+  localDon,
+  serveDapp,
+  startAnvil,
+  submitKeystoneReport,
+  timelockCall,
+  type Deployment,
+} from '@gridproof/test-support';
+import {
+  dataLoggerAbi,
+  deviceIdToBytes,
+  deviceRegistryAbi,
+  encodeCommitReport,
+  encodeWindowReport,
+  fromHex,
+  toHex,
+  windowDocumentCid,
+} from '@gridproof/protocol';
 
 export type { Deployment };
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,7 +110,7 @@ export async function anchorVectorWindow(rpcUrl: string, deployment: Deployment)
     await publicClient.request({ method: 'evm_mine' as never, params: [] as never });
   }
 
-  const result = await submitKeystoneReport({
+  const result = await anchorKeystoneReport({
     rpcUrl,
     forwarder: deployment.forwarder,
     receiver: deployment.dataLogger,
@@ -113,12 +132,12 @@ export async function anchorVectorWindow(rpcUrl: string, deployment: Deployment)
 }
 
 /**
- * Records a made-up window (no document behind it) through the forwarder: for the list tests,
+ * Anchors a made-up window (no document behind it) through the forwarder, commit then record: for the list tests,
  * which read only the on-chain record. `windowStart` must be aligned to the vector's 300 s.
  */
 export async function recordListWindow(rpcUrl: string, deployment: Deployment, windowStart: number, energyWh = 1000): Promise<void> {
   const tag = (t: string) => keccak256(stringToHex(`${t} ${windowStart} ${energyWh}`));
-  const result = await submitKeystoneReport({
+  const result = await anchorKeystoneReport({
     rpcUrl,
     forwarder: deployment.forwarder,
     receiver: deployment.dataLogger,
@@ -135,6 +154,45 @@ export async function recordListWindow(rpcUrl: string, deployment: Deployment, w
     executionSeed: BigInt(windowStart) * 1000n + BigInt(energyWh % 1000),
   });
   if (!result.ok) throw new Error(`window ${windowStart} not recorded: ${result.reason}`);
+}
+
+/** Phase one only: the DON commits a made-up window's digest and no record follows (a withheld document). */
+export async function commitListWindow(rpcUrl: string, deployment: Deployment, windowStart: number): Promise<Hex> {
+  const cidDigest = keccak256(stringToHex(`withheld ${windowStart}`));
+  const result = await submitKeystoneReport({
+    rpcUrl,
+    forwarder: deployment.forwarder,
+    receiver: deployment.dataLogger,
+    payload: encodeCommitReport({ windowStart, cidDigest }),
+    ...DON,
+    executionSeed: BigInt(windowStart) * 1000n + 999n,
+  });
+  if (!result.ok) throw new Error(`window ${windowStart} not committed: ${result.reason}`);
+  return cidDigest;
+}
+
+/**
+ * Freezes one device of a recorded window as the WindowChallenger does after a fraud proof: the timelock first makes
+ * the deployer the logger's challenger (delay 0 on anvil). Returns the challenger.
+ */
+export async function freezeDevice(rpcUrl: string, deployment: Deployment, windowStart: number, deviceId: string, reason: number): Promise<Hex> {
+  const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
+  const publicClient = createPublicClient({ transport: http(rpcUrl) });
+  const current = await publicClient.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' });
+  if (current !== admin.address) {
+    const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setChallenger', args: [admin.address] });
+    await timelockCall({ rpcUrl, timelock: deployment.timelock, proposerKey: ANVIL_KEYS.deployer, target: deployment.dataLogger, data });
+  }
+  const wallet = createWalletClient({ account: admin, transport: http(rpcUrl) });
+  const hash = await wallet.writeContract({
+    chain: null,
+    address: deployment.dataLogger,
+    abi: dataLoggerAbi,
+    functionName: 'freezeDevice',
+    args: [BigInt(windowStart), toHex(deviceIdToBytes(deviceId)), reason, admin.address, keccak256(stringToHex(`evidence ${deviceId}`))],
+  });
+  if ((await publicClient.waitForTransactionReceipt({ hash })).status !== 'success') throw new Error(`freezeDevice(${deviceId}) reverted`);
+  return admin.address;
 }
 
 /** A trustless gateway (`GET /ipfs/<cid>?format=raw`) whose blocks the test can swap (e.g. for tampered bytes). */

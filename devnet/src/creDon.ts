@@ -54,12 +54,17 @@ export interface LocalCreDonParameters extends DonConfig {
   log?: (line: string) => void;
 }
 
-/** What one execution of the workflow did: the handler's own outcome, or `failed` when the execution errored. */
+/**
+ * What one execution of the workflow did: the handler's own outcome (functions-source `TickOutcome`: commit, then draw),
+ * or `failed` when the execution errored.
+ */
 export interface WindowOutcome {
   /** The due window (from the tick's scheduled time); undefined when an execution failed before naming it. */
   windowStart: number | undefined;
-  status: 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused' | 'awaiting-seed' | 'failed';
+  status: 'committed' | 'awaiting-draw' | 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused' | 'failed';
   detail: string;
+  /** The window before the due one, when this tick finished its phase two (committed but not recorded before). */
+  earlier: { windowStart: number; status: WindowOutcome['status']; detail: string }[];
 }
 
 /** The JS value of a CRE `values.v1.Value` (the subset a handler's plain-object return uses). */
@@ -112,6 +117,14 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
   private closed = false;
   private source = '';
   private readonly refused = new Map<number, string>();
+  /**
+   * Execution seeds: the forwarder attempts one (receiver, execution id) once, and the two-phase anchor writes two reports
+   * for one scheduled time (the commit, then the record: `anchorWindow` re-runs the same tick), or two in one execution
+   * (the earlier window's record and the due window's commit). So each report gets its own seed: the scheduled time,
+   * this DON's random nonce (another instance on the same logger never collides) and a report counter.
+   */
+  private readonly nonce = BigInt(Math.floor(Math.random() * 2 ** 48));
+  private reports = 0n;
 
   private constructor(readonly p: LocalCreDonParameters) {
     super();
@@ -161,9 +174,21 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
     return this.execute(this.p.now?.() ?? Math.floor(Date.now() / 1000));
   }
 
-  /** Runs the workflow for the tick that makes `windowStart` due (its end plus the seal delay). */
+  /** Runs the workflow once for the tick that makes `windowStart` due (its end plus the seal delay): one phase. */
   processWindow(windowStart: number): Promise<WindowOutcome> {
     return this.execute(windowStart + this.p.windowSeconds + this.p.sealDelaySeconds);
+  }
+
+  /**
+   * Runs that tick until the window is past the two-phase anchor (commit, then draw): each execution mines a block, so
+   * `committed` and `awaiting-draw` give way to the record (or a refusal) within a few executions.
+   */
+  async anchorWindow(windowStart: number, maxExecutions = 8): Promise<WindowOutcome> {
+    let outcome = await this.processWindow(windowStart);
+    for (let i = 1; i < maxExecutions && (outcome.status === 'committed' || outcome.status === 'awaiting-draw'); i++) {
+      outcome = await this.processWindow(windowStart);
+    }
+    return outcome;
   }
 
   /** One execution of the workflow for a cron tick scheduled at `scheduledSeconds`. */
@@ -177,19 +202,23 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
     }
     if (this.p.mineBlocks !== false) await this.publicClient.request({ method: 'evm_mine' as never, params: [] as never });
     const pinned = new Map<string, Promise<Block>>();
-    const handler = (call: CapabilityCall) => this.answer(call, scheduledSeconds, pinned);
+    const seeds = { last: 0n };
+    const handler = (call: CapabilityCall) => this.answer(call, scheduledSeconds, pinned, seeds);
     const run = await this.worker.run(this.source, cronExecuteRequest(this.workflowConfig(), scheduledSeconds), handler, scheduledSeconds * 1000);
     if (run.result.result.case !== 'value') {
       const detail = run.result.result.case === 'error' ? run.result.result.value : 'the workflow returned nothing';
       this.log(`execution for tick ${scheduledSeconds} failed: ${detail}`);
-      return { windowStart: undefined, status: 'failed', detail };
+      return { windowStart: undefined, status: 'failed', detail, earlier: [] };
     }
     const outcome = unwrapValue(run.result.result.value) as WindowOutcome;
-    const line = `window ${outcome.windowStart}: ${outcome.status}: ${outcome.detail}`;
-    if (outcome.status === 'recorded') this.log(line);
-    else if (outcome.status === 'refused' && this.refused.get(outcome.windowStart!) !== outcome.detail) {
-      this.refused.set(outcome.windowStart!, outcome.detail);
-      this.log(line);
+    outcome.earlier ??= [];
+    for (const o of [...outcome.earlier, outcome]) {
+      const line = `window ${o.windowStart}: ${o.status}: ${o.detail}`;
+      if (o.status === 'recorded' || o.status === 'committed') this.log(line);
+      else if (o.status === 'refused' && this.refused.get(o.windowStart!) !== o.detail) {
+        this.refused.set(o.windowStart!, o.detail);
+        this.log(line);
+      }
     }
     return outcome;
   }
@@ -210,7 +239,12 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
     return block;
   }
 
-  private async answer(call: CapabilityCall, scheduledSeconds: number, pinned: Map<string, Promise<Block>>): Promise<CapabilityAnswer> {
+  private async answer(
+    call: CapabilityCall,
+    scheduledSeconds: number,
+    pinned: Map<string, Promise<Block>>,
+    seeds: { last: bigint },
+  ): Promise<CapabilityAnswer> {
     const { id, method, payload } = call;
     if (id === 'http-actions@1.0.0-alpha' && method === 'SendRequest') {
       const req = anyUnpack(payload, HTTP_CLIENT_PB.RequestSchema)!;
@@ -259,7 +293,7 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
           f: this.p.f,
           donId: this.p.donId,
           configVersion: this.p.configVersion,
-          executionSeed: BigInt(scheduledSeconds),
+          executionSeed: seeds.last,
           transmitterKey: this.p.transmitterKey,
           gasLimit: req.gasConfig?.gasLimit || this.p.gasLimit,
         });
@@ -281,9 +315,10 @@ export class LocalCreDon extends TickLoop<WindowOutcome> {
       }
       if (method === 'Report') {
         const input = anyUnpack(payload, SDK_PB.ReportRequestSchema)!;
+        seeds.last = (BigInt(scheduledSeconds) << 96n) | (this.nonce << 32n) | this.reports++;
         const rawReport = buildKeystoneReport({
           ...this.p,
-          executionSeed: BigInt(scheduledSeconds),
+          executionSeed: seeds.last,
           timestamp: scheduledSeconds,
           payload: toHex(input.encodedPayload),
         });

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, type Abi, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, stringToBytes, type Abi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi } from '@gridproof/protocol';
 import { buildFunctionsSource, DEFAULT_FUNCTIONS_SETTINGS } from '@gridproof/functions-source/functions';
-import { freePort, type Deployment } from '@gridproof/test-support';
+import { freePort, timelockCall, type Deployment } from '@gridproof/test-support';
 import { LocalFunctionsDon } from './functionsDon.js';
 import { AutomationRunner } from './automation.js';
 
@@ -18,7 +18,7 @@ export interface StartFunctionsPathParameters {
   rpcUrl: string;
   apiUrl: string;
   deployment: Deployment;
-  /** Owns the DataLogger (sets the recorder), deploys the Functions contracts and the anchor. */
+  /** Proposer of the timelock that owns the DataLogger (sets the recorder and source hash), deploys the Functions contracts and the anchor. */
   deployerKey: Hex;
   windowSeconds: number;
   sealDelaySeconds: number;
@@ -73,12 +73,13 @@ export async function startFunctionsPath(p: StartFunctionsPathParameters): Promi
     const built = await buildFunctionsSource({ codeUrl });
     bundle = built.bundle;
 
-    // 2. The Functions contracts and the DON. Its secrets: the chain's RPC only, so the source reads the registry at its
-    // default `finalized` block (devnet's anvil finalizes 2 blocks behind the head), as on a live network.
+    // 2. The Functions contracts and the DON. Its secrets: the chain's RPC, so the source reads the registry at its
+    // default `finalized` block (devnet's anvil finalizes 2 blocks behind the head), as on a live network, and the
+    // DataLogger, so a record request checks the committed digest (getCommitment) before verifying.
     const functionsDon = await LocalFunctionsDon.deploy({
       rpcUrl: p.rpcUrl,
       deployerKey: p.deployerKey,
-      secrets: { rpcUrl: p.rpcUrl },
+      secrets: { rpcUrl: p.rpcUrl, dataLogger: p.deployment.dataLogger },
       log: (l) => log('functions', l),
     });
     const subscriptionId = await functionsDon.createSubscription([]);
@@ -112,14 +113,14 @@ export async function startFunctionsPath(p: StartFunctionsPathParameters): Promi
     });
     const anchor = (await publicClient.waitForTransactionReceipt({ hash: deployTx })).contractAddress as Address;
     await functionsDon.addConsumer(subscriptionId, anchor);
-    const recorderTx = await admin.writeContract({
-      chain: null,
-      address: p.deployment.dataLogger,
-      abi: dataLoggerAbi,
-      functionName: 'setRecorder',
-      args: [anchor],
-    });
-    await publicClient.waitForTransactionReceipt({ hash: recorderTx });
+    // The logger is owned by the deployment's TimelockController: the recorder and the pinned Functions source hash
+    // (recordWindow accepts answers of that source only) change through it (delay 0 on devnet).
+    for (const data of [
+      encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setRecorder', args: [anchor] }),
+      encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setFunctionsSourceHash', args: [keccak256(stringToBytes(built.source))] }),
+    ]) {
+      await timelockCall({ rpcUrl: p.rpcUrl, timelock: p.deployment.timelock, proposerKey: p.deployerKey, target: p.deployment.dataLogger, data });
+    }
     log(
       'functions',
       `FunctionsWindowAnchor ${anchor} (router ${functionsDon.contracts.router}, subscription ${subscriptionId}); source ${built.source.length} B loads ${bundle.length} B bundle sha256 ${built.bundleSha256.slice(0, 16)}… (sampling above ${DEFAULT_FUNCTIONS_SETTINGS.samplingThreshold} readings)`,

@@ -58,14 +58,32 @@ async function don(apiUrl: string, overrides: Partial<LocalCreDonParameters> = {
   return d;
 }
 
-/** Waits for a sealed window with readings and returns its start. */
+/**
+ * Waits for a sealed window with readings that no DON has committed yet (a commitment is final: a test that commits a
+ * tampered document leaves that window committed for good) and returns its start.
+ */
 async function sealedWindow(after = 0): Promise<number> {
-  return until('a sealed window', async () => {
+  return until('a sealed, uncommitted window', async () => {
     const res = await fetch(`${devnet.urls.api}/v1/windows?limit=20`);
     const { windows } = (await res.json()) as { windows: { windowStart: number; status: string; readingCount: number }[] };
     const sealed = windows.filter((w) => w.status === 'sealed' && w.windowStart > after && w.readingCount > 0).map((w) => w.windowStart);
-    return sealed.length ? Math.max(...sealed) : undefined;
+    for (const w of sealed.sort((a, b) => b - a)) {
+      const committed = await client.readContract({
+        address: devnet.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        functionName: 'isCommitted',
+        args: [BigInt(w)],
+      });
+      if (!committed) return w;
+    }
+    return undefined;
   });
+}
+
+/** WindowRecorded events of the DataLogger so far (the indexer's source: there is no on-chain window list). */
+async function recordedWindows(): Promise<bigint[]> {
+  const logs = await client.getContractEvents({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, eventName: 'WindowRecorded', fromBlock: 0n });
+  return logs.map((l) => (l.args as { windowStart: bigint }).windowStart);
 }
 
 /** A proxy in front of the API that serves an altered document (a compromised or buggy API). */
@@ -144,7 +162,8 @@ describe('the trust path end to end', () => {
       return bytes;
     });
     try {
-      const outcome = await (await don(proxy.url)).processWindow(windowStart);
+      // Phase one commits what the API serves; the draw then finds the altered reading.
+      const outcome = await (await don(proxy.url)).anchorWindow(windowStart);
       expect(outcome.windowStart).toBe(windowStart);
       expect(outcome.status).toBe('refused');
       expect(outcome.detail).toContain('WINDOW_SIGNATURE_INVALID');
@@ -162,7 +181,7 @@ describe('the trust path end to end', () => {
     const windowStart = await sealedWindow();
     const proxy = await tamperingApi((doc) => rebuildWith(doc, (signed) => flipByte(signed, 60)).bytes);
     try {
-      const outcome = await (await don(proxy.url)).processWindow(windowStart);
+      const outcome = await (await don(proxy.url)).anchorWindow(windowStart);
       expect(outcome.status).toBe('refused');
       expect(outcome.detail).toMatch(/signature/i);
     } finally {
@@ -192,16 +211,26 @@ describe('the trust path end to end', () => {
     ).toBe(false);
   });
 
-  it('a window above the sampling threshold is verified on a sample seeded by the pinned block header, then recorded', async () => {
+  it('a window above the sampling threshold is committed, then verified on a sample seeded by the block after the commit, and recorded', async () => {
     const windowStart = await sealedWindow();
     const sampler = await don(devnet.urls.api, { sampling: { threshold: 4, sampleSize: 3 } });
-    // The seed header is read at the finalized block (2 behind the head here), so it must come after the seal deadline:
-    // each execution mines one block, and the first ones may answer awaiting-seed, as a live DON's early ticks do.
-    let outcome = await sampler.processWindow(windowStart);
-    for (let i = 0; outcome.status === 'awaiting-seed' && i < 5; i++) outcome = await sampler.processWindow(windowStart);
+    // Commit, then draw: the first execution commits the digest, the seed is the hash of the block after the commit,
+    // and the record goes in from two blocks after it (each execution mines one block).
+    const first = await sampler.processWindow(windowStart);
+    expect(first.status, first.detail).toBe('committed');
+    const [, commitBlock] = await client.readContract({
+      address: devnet.deployment.dataLogger,
+      abi: dataLoggerAbi,
+      functionName: 'getCommitment',
+      args: [BigInt(windowStart)],
+    });
+    const outcome = await sampler.anchorWindow(windowStart);
     expect(outcome.status, outcome.detail).toBe('recorded');
-    const m = /signatures (\d+) sampled 3 of (\d+) readings, seed 0x[0-9a-f]{64} \(block \d+/.exec(outcome.detail);
+    const m = /signatures (\d+) sampled 3 of (\d+) readings, seed (0x[0-9a-f]{64}) \(block (\d+)/.exec(outcome.detail);
     expect(m, outcome.detail).not.toBeNull();
+    const seedBlock = await client.getBlock({ blockNumber: commitBlock + 1n });
+    expect(BigInt(m![4])).toBe(commitBlock + 1n);
+    expect(m![3]).toBe(seedBlock.hash);
     // Fewer signatures than a full check (one per reading, plus the baselines) would need.
     expect(Number(m![1])).toBeLessThan(Number(m![2]));
     expect(
@@ -213,12 +242,12 @@ describe('the trust path end to end', () => {
     const honest = await don(devnet.urls.api);
     honest.start(1);
     try {
-      const before = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-      // Records keep coming: two more windows on chain within two window lengths + 30 s.
+      const before = BigInt((await recordedWindows()).length);
+      // Records keep coming, each through commit then draw: two more windows on chain within two window lengths + 30 s.
       const recorded = await until(
         'two more recorded windows',
         async () => {
-          const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
+          const count = BigInt((await recordedWindows()).length);
           return count >= before + 2n ? count : undefined;
         },
         (2 * WINDOW + 30) * 1000,
@@ -239,7 +268,9 @@ describe('the trust path end to end', () => {
       }
       expect(first).toBeGreaterThan(0);
       const record = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'getWindow', args: [BigInt(first)] });
-      expect(Number(record.recordedAt) - (first + WINDOW)).toBeLessThanOrEqual(WINDOW + 30);
+      const lag = Number(record.recordedAt) - (first + WINDOW);
+      console.log(`CRE path: window ${first} recorded ${lag} s after its end (window ${WINDOW} s; bound ${WINDOW + 30} s)`);
+      expect(lag).toBeLessThanOrEqual(WINDOW + 30);
       const meta = (await (await fetch(`${devnet.urls.api}/v1/windows/${first}`)).json()) as { root: Hex; cid: string; readingCount: number };
       const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/ipfs/${meta.cid}?format=raw`)).arrayBuffer());
       expect(record.root).toBe(meta.root);

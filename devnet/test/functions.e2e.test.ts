@@ -70,24 +70,42 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
     const fns = devnet.functions!;
     expect(await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'recorder' })).toBe(getAddress(fns.anchor));
     first = await until('a window recorded through Functions', async () => {
-      const count = await client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' });
-      return count > 0n
-        ? client.readContract({ address: devnet.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowStartAt', args: [0n] })
-        : undefined;
+      const recorded = await client.getContractEvents({
+        address: devnet.deployment.dataLogger,
+        abi: dataLoggerAbi,
+        eventName: 'WindowRecorded',
+        fromBlock: 0n,
+      });
+      return recorded.length > 0 ? (recorded[0].args as { windowStart: bigint }).windowStart : undefined;
     });
     // Who recorded it: the anchor's WindowAnchored event, after Automation's performUpkeep and the DON's answer.
     const artifact = JSON.parse(
       await readFile(fileURLToPath(new URL('../../contracts/out/FunctionsWindowAnchor.sol/FunctionsWindowAnchor.json', import.meta.url)), 'utf8'),
     ) as { abi: Abi };
+    // Two phases, two requests: the commit (PHASE_COMMIT = 1, 64-byte answer), then the record (PHASE_RECORD = 3).
     const anchored = (await client.getLogs({ address: fns.anchor, fromBlock: 0n }))
       .map((l) => decodeEventLog({ abi: artifact.abi, data: l.data, topics: l.topics }))
       .filter((e) => e.eventName === 'WindowAnchored')
-      .map((e) => (e.args as unknown as { windowStart: bigint }).windowStart);
-    expect(anchored).toContain(first);
+      .map((e) => e.args as unknown as { windowStart: bigint; phase: number })
+      .filter((a) => a.windowStart === first)
+      .map((a) => Number(a.phase));
+    expect(anchored).toEqual([1, 3]);
     expect(logs.some((l) => l.startsWith('[automation] performUpkeep('))).toBe(true);
+    expect(logs.some((l) => l.startsWith('[functions] request') && l.includes('answered 64 bytes'))).toBe(true);
     expect(logs.some((l) => l.startsWith('[functions] request') && l.includes('answered 224 bytes'))).toBe(true);
 
     const record = await windowOf(devnet.deployment.dataLogger, first);
+    const [committed, commitBlock] = await client.readContract({
+      address: devnet.deployment.dataLogger,
+      abi: dataLoggerAbi,
+      functionName: 'getCommitment',
+      args: [first],
+    });
+    expect(committed).toBe(record.cidDigest);
+    expect(commitBlock).toBeGreaterThan(0n);
+    const lag = Number(record.recordedAt) - (Number(first) + devnet.windowSeconds);
+    console.log(`Functions path: window ${first} recorded ${lag} s after its end (window ${devnet.windowSeconds} s; bound ${devnet.windowSeconds + 30} s)`);
+    expect(lag).toBeLessThanOrEqual(devnet.windowSeconds + 30);
     const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/v1/windows/${first}/document`)).arrayBuffer());
     const meta = (await (await fetch(`${devnet.urls.api}/v1/windows/${first}`)).json()) as { root: string; readingCount: number; deviceCount: number };
     expect(record.root).toBe(meta.root);
@@ -98,6 +116,11 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
 
   it('the CRE path records the identical window record for the same bytes (second DataLogger on the same chain)', async () => {
     expect(first).toBeDefined();
+    // The Functions DON transmits with the deployer key, as the deploy below does: stop the path (and let a tick in
+    // flight end) so their nonces do not race (two requests per window make that likely).
+    devnet.functions!.automation.stop();
+    devnet.functions!.functionsDon.stop();
+    await new Promise((r) => setTimeout(r, 8_000));
     // A second forwarder + DataLogger configured for the same local CRE DON; keys still come from the first registry.
     const cre = await deployContracts({
       rpcUrl: devnet.urls.rpc,
@@ -119,7 +142,7 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
       sealDelaySeconds: devnet.sealDelaySeconds,
       log: (l) => logs.push(`[cre] ${l}`),
     });
-    const outcome = await creDon.processWindow(Number(first)).finally(() => creDon.close());
+    const outcome = await creDon.anchorWindow(Number(first)).finally(() => creDon.close());
     expect(outcome.status).toBe('recorded');
 
     const viaFunctions = await windowOf(devnet.deployment.dataLogger, first);

@@ -149,8 +149,8 @@ async function pastWindow(back: number): Promise<number> {
 /**
  * Anyone challenges the signature of the device's first reading in the window (`challengeSignature`).
  * The one place that knows how a freeze shows on chain: `frozen` is true when the challenge went through (did not
- * revert) and left the window frozen, with its reason; else `error` names the revert. When freezing becomes per
- * device, only this function changes (the device's frozen reason instead of the window's).
+ * revert) and left the device's summary in that window frozen (`deviceFrozenReason`), with its reason; else `error`
+ * names the revert.
  */
 async function challengeSignature(windowStart: number, doc: WindowDocument, deviceId: string): Promise<{ frozen: boolean; reason?: number; error?: string }> {
   const challenger = privateKeyToAccount(generatePrivateKey());
@@ -190,10 +190,22 @@ async function challengeSignature(windowStart: number, doc: WindowDocument, devi
   const wallet = createWalletClient({ account: challenger, transport: http(anvil.rpcUrl) });
   const receipt = await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ ...request, chain: null } as never) });
   expect(receipt.status).toBe('success');
-  const at = BigInt(windowStart);
-  const frozen = await client.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isFrozen', args: [at] });
-  const reason = await client.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'frozenReason', args: [at] });
-  return { frozen, reason: Number(reason) };
+  // Freezing is per device: the device's summary in that window.
+  const reason = await client.readContract({
+    address: deployment.dataLogger,
+    abi: dataLoggerAbi,
+    functionName: 'deviceFrozenReason',
+    args: [BigInt(windowStart), toHex(deviceIdToBytes(deviceId))],
+  });
+  return { frozen: Number(reason) !== 0, reason: Number(reason) };
+}
+
+/** Phase one for the window (the commit), then two blocks so that the next execution is the draw. */
+async function commitAndDraw(d: LocalCreDon, windowStart: number): Promise<void> {
+  const committed = await d.processWindow(windowStart);
+  expect(committed.status, committed.detail).toBe('committed');
+  await rpc('evm_mine');
+  await rpc('evm_mine');
 }
 
 describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)', () => {
@@ -203,6 +215,9 @@ describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)
     const honestDon = await don(); // no registryBlock: the default
     expect(honestDon.workflowConfig().registryBlock).toBe('finalized');
 
+    // Commit, then draw: the digest is committed before the registration (the commit reads no keys), the seed block
+    // mined; the record phase then reads the registry.
+    await commitAndDraw(honestDon, windowStart);
     const beforeRegistration = (await rpc('evm_snapshot')) as Hex;
     const registeredIn = await register(meter);
     const outcome = await honestDon.processWindow(windowStart);
@@ -241,6 +256,7 @@ describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)
     const meter = meterWithWindow('REOR_0002', windowStart);
     const latestDon = await don({ registryBlock: 'latest' });
 
+    await commitAndDraw(latestDon, windowStart);
     const beforeRegistration = (await rpc('evm_snapshot')) as Hex;
     await register(meter);
     const outcome = await latestDon.processWindow(windowStart);

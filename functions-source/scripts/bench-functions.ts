@@ -85,7 +85,7 @@ bundle = built.bundle;
 const run = () =>
   simulateScript({
     source: built.source,
-    args: [String(START), String(SECONDS), base, '0x00000000000000000000000000000000000000c0'],
+    args: [String(START), String(SECONDS), base, '0x00000000000000000000000000000000000000c0', 'record'],
     secrets: { rpcUrl: base, registryBlock: 'latest' },
     maxExecutionTimeMs: 60_000,
   });

@@ -83,6 +83,10 @@ export type FunctionsSourceErrorCode =
   | 'REGISTRY_UNAVAILABLE'
   | 'REGISTRY_RESULT_MALFORMED'
   | 'WINDOW_TOO_LARGE'
+  /** With the `dataLogger` secret: the RPC did not answer getCommitment. */
+  | 'LOGGER_UNAVAILABLE'
+  /** A `record` request for another document than the one whose digest was committed. */
+  | 'WINDOW_COMMITMENT_MISMATCH'
   | WindowVerificationCode;
 
 /** The Functions error response is bytes on chain too: at most 256 bytes. */

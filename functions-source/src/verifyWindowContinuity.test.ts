@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildWindowDocument, encodeWindowDocument, readingLeaf } from '@gridproof/protocol';
 import { previousWindowOf, verifyWindow, type PreviousWindow } from './verifyWindow.js';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
-import { WINDOW_SECONDS, WINDOW_START, reading, signed, verifyParams } from './testing/windowFixture.js';
+import { WINDOW_SECONDS, continuityWindows, reading, signed, verifyParams } from './testing/windowFixture.js';
 
-// SOLR_0001's meter: #1 (0 Wh) before window 1; window 1 holds #2 (10 Wh) and #3 (30 Wh); window 2 holds #4 (40 Wh)
-// and #5 (50 Wh). The meter moved 50 Wh in all. W2 is the verified window; W1 the one right before it.
-const W1 = WINDOW_START - WINDOW_SECONDS;
-const W2 = WINDOW_START;
-const r1 = signed(reading('SOLR_0001', 1, W1 - 10, 0));
-const r2 = signed(reading('SOLR_0001', 2, W1 + 1, 10));
-const r3 = signed(reading('SOLR_0001', 3, W1 + 2, 30));
-const r4 = signed(reading('SOLR_0001', 4, W2 + 1, 40));
-const r5 = signed(reading('SOLR_0001', 5, W2 + 2, 50));
-
-const windowBytes = (windowStart: number, readings: Uint8Array[], baseline: Uint8Array | null) =>
-  encodeWindowDocument(buildWindowDocument({ windowStart, windowSeconds: WINDOW_SECONDS, devices: [{ deviceId: 'SOLR_0001', readings, baseline }] }));
-const window1 = windowBytes(W1, [r2, r3], r1);
+// W2 is the verified window; W1 the one right before it (see continuityWindows).
+const { W1, W2, r1, r3, r4, r5, windowBytes, window1 } = continuityWindows();
 const previous: PreviousWindow = previousWindowOf(window1);
 
 function refusal(bytes: Uint8Array, prev: PreviousWindow): WindowVerificationError {

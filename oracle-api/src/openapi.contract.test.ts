@@ -4,8 +4,10 @@
 // error response without a test fails this file.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { frozenDevices, windows } from './db/schema/index.js';
 import type { StartOracleApiReturnType } from './startOracleApi.js';
 import { hexOf, meters, signed, startTestServer, T0, testClock, testDevices } from './test/fixtures.js';
 
@@ -130,6 +132,33 @@ describe('every route answers what /openapi.json declares', () => {
 
     const summary = await call('get', '/v1/windows/{windowStart}', `/v1/windows/${T0}`);
     expect(summary.json).toMatchObject({ status: 'sealed', readingCount: 3 });
+    // What the anchor watcher writes once the DON committed and recorded, and a fraud proof froze one device (then
+    // the DON corrected it) and the totals: the answers still match the document.
+    const hash = `0x${'ab'.repeat(32)}`;
+    await api.ctx.db
+      .update(windows)
+      .set({ committedAt: T0 + 310 })
+      .where(eq(windows.windowStart, T0));
+    expect((await call('get', '/v1/windows/{windowStart}', `/v1/windows/${T0}`)).json).toMatchObject({ status: 'committed', committedAt: T0 + 310 });
+    await api.ctx.db
+      .update(windows)
+      .set({ anchoredAt: T0 + 320, frozenAt: T0 + 330, frozenReason: 14 })
+      .where(eq(windows.windowStart, T0));
+    const frozen = { windowStart: T0, reason: 1, challenger: `0x${'11'.repeat(20)}`, evidence: hash, frozenAt: T0 + 325, txHash: hash };
+    await api.ctx.db.insert(frozenDevices).values([
+      { ...frozen, deviceId: 'SOLR_0001', seq: 0, correctedLeaf: hash, correctedCidDigest: hash, correctedAt: T0 + 326, correctionTxHash: hash },
+      { ...frozen, deviceId: 'WIND_0002', seq: 0 },
+    ]);
+    expect((await call('get', '/v1/windows', '/v1/windows?status=sealed')).json.windows[0]).toMatchObject({
+      status: 'frozen',
+      frozenReason: 14,
+      frozenDevices: [
+        { deviceId: 'SOLR_0001', correction: { summaryLeaf: hash, correctedAt: T0 + 326 } },
+        { deviceId: 'WIND_0002', correction: null },
+      ],
+    });
+    await api.ctx.db.delete(frozenDevices);
+    await api.ctx.db.update(windows).set({ committedAt: null, anchoredAt: null, frozenAt: null, frozenReason: null }).where(eq(windows.windowStart, T0));
     expect((await call('get', '/v1/windows/{windowStart}', '/v1/windows/abc')).json.error.code).toBe('INVALID_WINDOW_START');
     expect((await call('get', '/v1/windows/{windowStart}', `/v1/windows/${T0 + 900}`)).json.error.code).toBe('WINDOW_NOT_FOUND');
 

@@ -88,3 +88,54 @@ export function decodeWindowReport(payload: Hex | Uint8Array): WindowReport {
     energyWh: exact(6, 8),
   };
 }
+
+/**
+ * Phase one of the two-phase anchor (README "Commit, then draw"): `abi.encode(uint64 windowStart,
+ * bytes32 cidDigest)`, 64 bytes. The DataLogger tells its reports apart by length only.
+ */
+export interface CommitReport {
+  windowStart: number;
+  /** SHA-256 of the window document bytes the API serves. */
+  cidDigest: Hex;
+}
+
+export const COMMIT_REPORT_LENGTH = 64;
+
+/** The 64-byte commit payload; refuses a start that does not fit uint64 or a zero digest. */
+export function encodeCommitReport(r: CommitReport): Hex {
+  if (!Number.isSafeInteger(r.windowStart) || r.windowStart < 0) {
+    throw new InvalidReportError(`Report field windowStart = ${r.windowStart} is not a non-negative safe integer.`, { field: 'windowStart' });
+  }
+  const digest = fromHex(r.cidDigest, 32);
+  if (digest.every((b) => b === 0)) throw new InvalidReportError('Report field cidDigest is zero.', { field: 'cidDigest' });
+  return toHex(concatBytes(uintWord(r.windowStart, 8), digest));
+}
+
+/**
+ * A corrected summary for a device frozen in a recorded window, verified in full by the DON:
+ * `abi.encode(uint64 windowStart, bytes9 deviceId, bytes32 summaryLeaf, bytes32 cidDigest)`, 128 bytes.
+ */
+export interface CorrectionReport {
+  windowStart: number;
+  /** The device id's 9 ASCII bytes as 0x hex. */
+  deviceId: Hex;
+  summaryLeaf: Hex;
+  /** SHA-256 of the correction document (the corrected device batch). */
+  cidDigest: Hex;
+}
+
+export const CORRECTION_REPORT_LENGTH = 128;
+
+export function encodeCorrectionReport(r: CorrectionReport): Hex {
+  const id = fromHex(r.deviceId, 9);
+  return toHex(concatBytes(uintWord(r.windowStart, 8), concatBytes(id, new Uint8Array(23)), fromHex(r.summaryLeaf, 32), fromHex(r.cidDigest, 32)));
+}
+
+/** Which report a payload is, by its length (the DataLogger's rule); undefined for none. */
+export function reportKindOf(payload: Hex | Uint8Array): 'commit' | 'record' | 'correction' | undefined {
+  const length = typeof payload === 'string' ? (payload.length - 2) / 2 : payload.length;
+  if (length === COMMIT_REPORT_LENGTH) return 'commit';
+  if (length === WINDOW_REPORT_LENGTH) return 'record';
+  if (length === CORRECTION_REPORT_LENGTH) return 'correction';
+  return undefined;
+}

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Address, Hex } from 'viem';
-import { privateKeyToAddress } from 'viem/accounts';
-import { readDeployment, type Deployment } from '@gridproof/contracts';
+import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroHash, type Address, type Hex } from 'viem';
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
+import { readDeployment, timelockControllerAbi, type Deployment } from '@gridproof/contracts';
 import { localDon, type DonConfig } from './devKeys.js';
 
 export type { Deployment };
@@ -19,6 +19,12 @@ export interface DeployParameters {
   registrar?: Address;
   /** Window length in seconds, fixed for good in the DataLogger (Deploy.s.sol `WINDOW_SECONDS`, default 300): pass the length the API seals and the DON reports, or every report is refused. */
   windowSeconds?: number;
+  /**
+   * TIMELOCK_DELAY of Deploy.s.sol: how long a configuration change waits in the TimelockController that ends up
+   * owning the logger. Default 0 here (local chains: the devnet re-points the recorder right after deploying); the
+   * script's own default, for live networks, is 2 days.
+   */
+  timelockDelaySeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -60,8 +66,44 @@ export async function deployContracts(p: DeployParameters): Promise<Deployment> 
       WORKFLOW_ID: don.identity.workflowId,
       ...(p.registrar ? { REGISTRAR: p.registrar } : {}),
       ...(p.windowSeconds !== undefined ? { WINDOW_SECONDS: String(p.windowSeconds) } : {}),
+      TIMELOCK_DELAY: String(p.timelockDelaySeconds ?? 0),
     },
     p.log ?? (() => {}),
   );
   return readDeployment(p.chainId);
+}
+
+export interface TimelockCallParameters {
+  rpcUrl: string;
+  /** The deployment's TimelockController. */
+  timelock: Address;
+  /** A key holding the proposer and executor roles (the deployer on local chains). */
+  proposerKey: Hex;
+  target: Address;
+  data: Hex;
+}
+
+/**
+ * Schedules `data` on `target` through the timelock and executes it once ready (at once when the delay is 0,
+ * as on local chains; otherwise the caller must wait the delay and call again). Returns the execute tx.
+ */
+export async function timelockCall(p: TimelockCallParameters): Promise<Hex> {
+  const publicClient = createPublicClient({ transport: http(p.rpcUrl) });
+  const wallet = createWalletClient({ account: privateKeyToAccount(p.proposerKey), transport: http(p.rpcUrl) });
+  const delay = (await publicClient.readContract({ address: p.timelock, abi: timelockControllerAbi, functionName: 'getMinDelay' })) as bigint;
+  const salt = keccak256(toHex(`${p.target}${p.data}${Date.now()}`));
+  const args = [p.target, 0n, p.data, zeroHash, salt] as const;
+  const scheduled = await wallet.writeContract({
+    chain: null,
+    address: p.timelock,
+    abi: timelockControllerAbi,
+    functionName: 'schedule',
+    args: [...args, delay],
+  });
+  await publicClient.waitForTransactionReceipt({ hash: scheduled });
+  if (delay > 0n) throw new Error(`timelock delay is ${delay} s: execute after it has passed`);
+  const executed = await wallet.writeContract({ chain: null, address: p.timelock, abi: timelockControllerAbi, functionName: 'execute', args });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: executed });
+  if (receipt.status !== 'success') throw new Error(`timelock execute ${executed} reverted`);
+  return executed;
 }

@@ -14,6 +14,8 @@ import { privateKeyToAccount } from 'viem/accounts';
 import {
   KEYSTONE_METADATA_LENGTH,
   dataLoggerAbi,
+  decodeWindowReport,
+  encodeCommitReport,
   encodeKeystoneReport,
   fromHex,
   keystoneForwarderAbi,
@@ -132,4 +134,25 @@ async function receiverRefusal(client: ReturnType<typeof createPublicClient>, fo
   } catch (err) {
     return revertReason(err);
   }
+}
+
+/** Execution seed of the commit that {@link anchorKeystoneReport} delivers before the record of seed `s`. */
+const commitSeedOf = (s: bigint) => s | (1n << 255n);
+
+/**
+ * Both phases of the two-phase anchor, as the DON does them over two ticks: the commit of the record payload's
+ * digest, one empty block (the seed block), then the record. For tests that need a recorded window; the DON's own
+ * path is the CRE workflow. The commit's execution seed is `executionSeed` with its top bit set.
+ */
+export async function anchorKeystoneReport(p: SubmitReportBase & { payload: Hex }): Promise<SubmitReportResult> {
+  const { windowStart, cidDigest } = decodeWindowReport(p.payload);
+  const committed = await submitKeystoneReport({
+    ...p,
+    payload: encodeCommitReport({ windowStart, cidDigest }),
+    executionSeed: commitSeedOf(p.executionSeed),
+  });
+  if (!committed.ok) return { ok: false, reason: `commit: ${committed.reason}`, txHash: committed.txHash };
+  const publicClient = createPublicClient({ transport: http(p.rpcUrl) });
+  await publicClient.request({ method: 'evm_mine' as never, params: [] as never });
+  return submitKeystoneReport(p);
 }

@@ -30,6 +30,7 @@ const deploymentType = [
       { name: 'dataLogger', type: 'address' },
       { name: 'windowChallenger', type: 'address' },
       { name: 'functionsAnchor', type: 'address' },
+      { name: 'timelock', type: 'address' },
       { name: 'windowSeconds', type: 'uint32' },
       { name: 'startBlock', type: 'uint256' },
     ],
@@ -103,7 +104,7 @@ describe('Deploy.s.sol dry run per network', () => {
       expect(d.chainId).toBe(BigInt(network.chainId));
       expect(d.network).toBe(network.name);
       expect(d.forwarder).toBe(forwarder);
-      for (const a of [d.deviceRegistry, d.dataLogger, d.windowChallenger]) expect(a).not.toBe(zeroAddress);
+      for (const a of [d.deviceRegistry, d.dataLogger, d.windowChallenger, d.timelock]) expect(a).not.toBe(zeroAddress);
       expect(d.functionsAnchor).toBe(zeroAddress);
       expect(d.windowSeconds).toBe(300);
 

@@ -1,13 +1,14 @@
 // End to end on a real anvil: Deploy.s.sol deploys Chainlink's KeystoneForwarder, DeviceRegistry and DataLogger,
-// writes deployments/<chainId>.json, and a report signed by f+1 DON keys lands through the forwarder.
+// writes deployments/<chainId>.json and hands the logger to a TimelockController, and a window signed by f+1 DON keys
+// is anchored through the forwarder in two phases (commit, then record).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublicClient, createTestClient, http, keccak256, toHex, type Hex } from 'viem';
-import { privateKeyToAddress } from 'viem/accounts';
+import { createPublicClient, createTestClient, createWalletClient, http, keccak256, toHex, type Hex } from 'viem';
+import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, submitKeystoneReport, type AnvilHandle, type Deployment } from '../src/index.js';
+import { ANVIL_KEYS, anchorKeystoneReport, deployContracts, localDon, revertReason, startAnvil, type AnvilHandle, type Deployment } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));
@@ -36,9 +37,9 @@ afterAll(async () => {
   rmSync(deploymentFile, { force: true });
 });
 
-/** The test vectors' window report, signed by the local DON and delivered through the deployment's forwarder. */
+/** The test vectors' window, committed then recorded by the local DON through the deployment's forwarder. */
 function deliverVectorReport(deployment: Deployment, executionSeed: bigint) {
-  return submitKeystoneReport({
+  return anchorKeystoneReport({
     rpcUrl: anvil.rpcUrl,
     forwarder: deployment.forwarder,
     receiver: deployment.dataLogger,
@@ -68,6 +69,7 @@ describe('Deploy.s.sol against anvil', () => {
       'functionsAnchor',
       'network',
       'startBlock',
+      'timelock',
       'windowChallenger',
       'windowSeconds',
     ]);
@@ -116,6 +118,29 @@ describe('Deploy.s.sol against anvil', () => {
     expect(record.root).toBe(vectors.root);
     expect(record.cidDigest).toBe(vectors.cidDigest);
     expect(record.readingCount).toBe(vectors.readingCount);
+    // Phase one came first: the record's digest is the committed one, committed in an earlier block.
+    const [committedDigest, commitBlock] = await pub.readContract({
+      address: deployment.dataLogger,
+      abi: dataLoggerAbi,
+      functionName: 'getCommitment',
+      args: [BigInt(vectors.windowStart)],
+    });
+    expect(committedDigest).toBe(vectors.cidDigest);
+    const recordBlock = (await pub.getTransactionReceipt({ hash: result.txHash! })).blockNumber;
+    expect(recordBlock - commitBlock).toBeGreaterThanOrEqual(2n);
+
+    // The timelock owns the logger: the deployer's own key can no longer re-point the recorder.
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'owner' })).toBe(deployment.timelock);
+    const deployer = privateKeyToAccount(ANVIL_KEYS.deployer);
+    const wallet = createWalletClient({ account: deployer, chain, transport: http(anvil.rpcUrl) });
+    const direct = await wallet
+      .writeContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'setRecorder', args: [deployer.address] })
+      .then(
+        () => 'accepted',
+        (err) => revertReason(err),
+      );
+    expect(direct).toBe(`OwnableUnauthorizedAccount(${deployer.address})`);
+    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'recorder' })).toBe(deployment.functionsAnchor);
   }, 180_000);
 
   it('fixes the window length it is given: a report of another length is refused, naming both', async () => {
@@ -127,6 +152,8 @@ describe('Deploy.s.sol against anvil', () => {
     const result = await deliverVectorReport(deployment, 2n);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toContain(`DataLoggerWindowLengthMismatch(${vectors.windowSeconds}, 60)`);
-    expect(await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'windowCount' })).toBe(0n);
+    expect(
+      await pub.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(vectors.windowStart)] }),
+    ).toBe(false);
   }, 180_000);
 });

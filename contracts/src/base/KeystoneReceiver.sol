@@ -16,6 +16,8 @@ abstract contract KeystoneReceiver is IKeystoneReceiver {
     uint256 public constant METADATA_LENGTH = 64;
 
     address private _forwarder;
+    /// @dev keccak256(workflowId ‖ workflowName ‖ workflowOwner): the one slot a report's check reads.
+    bytes32 private _workflowIdentityHash;
     bytes32 private _workflowId;
     bytes10 private _workflowName;
     address private _workflowOwner;
@@ -82,6 +84,7 @@ abstract contract KeystoneReceiver is IKeystoneReceiver {
     function _setWorkflowIdentity(bytes32 workflowId, bytes10 workflowName, address workflowOwner) private {
         // All three are always checked, so none may be a "don't care" zero.
         if (workflowOwner == address(0)) revert KeystoneReceiverZeroAddress();
+        _workflowIdentityHash = keccak256(abi.encodePacked(workflowId, workflowName, workflowOwner));
         _workflowId = workflowId;
         _workflowName = workflowName;
         _workflowOwner = workflowOwner;
@@ -90,13 +93,13 @@ abstract contract KeystoneReceiver is IKeystoneReceiver {
 
     function _checkMetadata(bytes calldata metadata) private view {
         if (metadata.length != METADATA_LENGTH) revert KeystoneReceiverInvalidMetadataLength(metadata.length);
+        // One hash compare on the hot path; the fields are read only to name the one that differs.
+        if (keccak256(metadata[0:62]) == _workflowIdentityHash) return;
         bytes32 workflowId = bytes32(metadata[0:32]);
         bytes10 workflowName = bytes10(metadata[32:42]);
         address workflowOwner = address(bytes20(metadata[42:62]));
         if (workflowId != _workflowId) revert KeystoneReceiverInvalidWorkflowId(workflowId, _workflowId);
         if (workflowName != _workflowName) revert KeystoneReceiverInvalidWorkflowName(workflowName, _workflowName);
-        if (workflowOwner != _workflowOwner) {
-            revert KeystoneReceiverInvalidWorkflowOwner(workflowOwner, _workflowOwner);
-        }
+        revert KeystoneReceiverInvalidWorkflowOwner(workflowOwner, _workflowOwner);
     }
 }

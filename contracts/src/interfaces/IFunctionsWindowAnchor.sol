@@ -42,10 +42,13 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @notice Emitted after a Functions request for a window was sent.
     /// @param samplingSeed bytesArgs[0] of the request: keccak256(previous block hash, windowStart), fixed on chain
     /// before the oracle API could see it, so the DON's signature sample of a large window is not the API's choice.
-    event WindowRequested(uint64 indexed windowStart, bytes32 indexed requestId, bytes32 samplingSeed);
+    /// @param phase PHASE_COMMIT (the DON answers the document digest) or PHASE_RECORD (the DON answers the report).
+    /// @param samplingSeed The seed block's hash (record phase); zero in the commit phase.
+    event WindowRequested(uint64 indexed windowStart, bytes32 indexed requestId, uint8 phase, bytes32 samplingSeed);
 
     /// @notice Emitted after the DON's answer was recorded in the DataLogger.
-    event WindowAnchored(uint64 indexed windowStart, bytes32 indexed requestId);
+    /// @param phase The phase the answer completed (the DataLogger's WindowCommitted / WindowRecorded say what).
+    event WindowAnchored(uint64 indexed windowStart, bytes32 indexed requestId, uint8 phase);
 
     /// @notice Emitted when the DON answered with an error (nothing recorded; the window is retried later).
     event WindowRequestFailed(uint64 indexed windowStart, bytes32 indexed requestId, bytes err);
@@ -100,6 +103,9 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
     /// @notice Thrown when a required address is zero.
     error FunctionsWindowAnchorZeroAddress();
 
+    /// @notice Thrown when a window is asked for while its seed block is not mined yet (commit, then draw).
+    error FunctionsWindowAnchorDrawPending(uint64 windowStart, uint256 seedBlock, uint256 blockNumber);
+
     /// @notice Owner-triggered request for any sealed window (backfill of windows the upkeep passed by).
     /// @dev Same checks as performUpkeep.
     function requestWindow(uint64 windowStart) external returns (bytes32 requestId);
@@ -112,6 +118,14 @@ interface IFunctionsWindowAnchor is AutomationCompatibleInterface {
 
     /// @notice The window an open request asks for; `open` is false once answered, superseded or unknown.
     function windowOfRequest(bytes32 requestId) external view returns (uint64 windowStart, bool open);
+
+    /// @notice The phase a window is in for this anchor: PHASE_COMMIT until its digest is committed, then
+    /// PHASE_RECORD (from the block after the seed block on), PHASE_DONE once recorded; PHASE_DRAWING while the
+    /// seed block is not yet mined.
+    function phaseOf(uint64 windowStart) external view returns (uint8);
+
+    /// @notice keccak256 of the source the next request sends (the DataLogger pins the same hash).
+    function sourceHash() external view returns (bytes32);
 
     /// @notice The DataLogger this anchor records into.
     function dataLogger() external view returns (IDataLogger);

@@ -9,6 +9,12 @@ import {KeystoneReceiver} from "../../src/base/KeystoneReceiver.sol";
 contract AreaBatchStoreHarness is AnchoredBatchStore {
     error AreaBatchUnknown(bytes32 key);
     error AreaBatchFrozen(bytes32 key, uint8 reason);
+    error AreaGroupFrozen(bytes32 key, bytes32 group, uint8 reason);
+    error AreaGroupNotCorrectable(bytes32 key, bytes32 group, uint8 reason, bool corrected);
+    error AreaBatchAlreadyCommitted(bytes32 key, bytes32 cidDigest);
+    error AreaBatchNotCommitted(bytes32 key);
+    error AreaBatchCommitmentMismatch(bytes32 key, bytes32 committed, bytes32 reported);
+    error AreaBatchDrawPending(bytes32 key, uint256 seedBlock, uint256 blockNumber);
     error AreaBatchAlreadyRecorded(bytes32 key);
     error AreaBatchEmptyRoot(bytes32 key);
     error AreaBatchInvalidFreezeReason(uint8 reason);
@@ -17,16 +23,36 @@ contract AreaBatchStoreHarness is AnchoredBatchStore {
         return keccak256(abi.encode(area, start));
     }
 
-    function record(bytes32 key, bytes32 root, bytes32 cidDigest) external {
-        _recordBatch(key, root, cidDigest);
+    function commit(bytes32 key, bytes32 cidDigest) external {
+        _commitBatch(key, cidDigest);
+    }
+
+    function record(bytes32 key, bytes32 root, bytes32 cidDigest, uint128 tally) external {
+        _recordBatch(key, root, cidDigest, tally);
     }
 
     function freeze(bytes32 key, uint8 reason) external {
         _freezeBatch(key, reason);
     }
 
+    function freezeGroup(bytes32 key, bytes32 group, uint8 reason) external {
+        _freezeGroup(key, group, reason);
+    }
+
+    function correctGroup(bytes32 key, bytes32 group, bytes32 leaf) external {
+        _correctGroup(key, group, leaf);
+    }
+
     function batch(bytes32 key) external view returns (Batch memory) {
         return _recordedBatch(key);
+    }
+
+    function commitment(bytes32 key) external view returns (bytes32, uint64) {
+        return _commitment(key);
+    }
+
+    function isCommitted(bytes32 key) external view returns (bool) {
+        return _isCommitted(key);
     }
 
     function isRecorded(bytes32 key) external view returns (bool) {
@@ -37,27 +63,20 @@ contract AreaBatchStoreHarness is AnchoredBatchStore {
         return _frozenReason(key);
     }
 
-    function count() external view returns (uint256) {
-        return _batchCount();
+    function groupState(bytes32 key, bytes32 group) external view returns (GroupState memory) {
+        return _groupState(key, group);
     }
 
-    function keyAt(uint256 index) external view returns (bytes32) {
-        return _batchKeyAt(index);
+    function verifyGroupLeaf(bytes32 key, bytes32 group, bytes32[] calldata proof, bytes memory preimage)
+        external
+        view
+        returns (bool)
+    {
+        return _verifyGroupLeaf(key, group, proof, _leafOf(preimage));
     }
 
-    function verifyLeaf(bytes32 key, bytes32[] calldata proof, bytes memory preimage) external view returns (bool) {
-        return _verifyLeaf(_provableRoot(key), proof, _leafOf(preimage));
-    }
-
-    function verifyNested(
-        bytes32 key,
-        bytes32[] calldata itemProof,
-        bytes memory item,
-        bytes32 groupRoot,
-        bytes32[] calldata groupProof,
-        bytes memory group
-    ) external view returns (bool) {
-        return _verifyNested(_provableRoot(key), itemProof, _leafOf(item), groupRoot, groupProof, _leafOf(group));
+    function inRecordedRoot(bytes32 key, bytes32[] calldata proof, bytes memory preimage) external view returns (bool) {
+        return _inRecordedRoot(key, proof, _leafOf(preimage));
     }
 
     function leafOf(bytes memory preimage) external pure returns (bytes32) {
@@ -70,6 +89,30 @@ contract AreaBatchStoreHarness is AnchoredBatchStore {
 
     function _revertBatchFrozen(bytes32 key, uint8 reason) internal pure override {
         revert AreaBatchFrozen(key, reason);
+    }
+
+    function _revertGroupFrozen(bytes32 key, bytes32 group, uint8 reason) internal pure override {
+        revert AreaGroupFrozen(key, group, reason);
+    }
+
+    function _revertNotCorrectable(bytes32 key, bytes32 group, uint8 reason, bool corrected) internal pure override {
+        revert AreaGroupNotCorrectable(key, group, reason, corrected);
+    }
+
+    function _revertBatchAlreadyCommitted(bytes32 key, bytes32 cidDigest) internal pure override {
+        revert AreaBatchAlreadyCommitted(key, cidDigest);
+    }
+
+    function _revertBatchNotCommitted(bytes32 key) internal pure override {
+        revert AreaBatchNotCommitted(key);
+    }
+
+    function _revertCommitmentMismatch(bytes32 key, bytes32 committed, bytes32 reported) internal pure override {
+        revert AreaBatchCommitmentMismatch(key, committed, reported);
+    }
+
+    function _revertDrawPending(bytes32 key, uint256 seedBlock) internal view override {
+        revert AreaBatchDrawPending(key, seedBlock, block.number);
     }
 
     function _revertBatchAlreadyRecorded(bytes32 key) internal pure override {

@@ -100,6 +100,21 @@ abstract contract KeystoneFixture is Test {
     }
 
     /// @notice Sends `payload` through the forwarder as the configured workflow, signed by f+1 DON nodes.
+    /// @dev Phase one of the anchor: the 64-byte commit report of `cidDigest` for `windowStart`.
+    function _commitPayload(uint64 windowStart, bytes32 cidDigest) internal pure returns (bytes memory) {
+        return abi.encode(windowStart, cidDigest);
+    }
+
+    /// @dev Commit, then draw, then record: delivers the commit of the record payload's digest, mines the seed block
+    /// and delivers the record. What every test that needs a recorded window calls.
+    function _anchorWindow(bytes memory recordPayload) internal returns (bytes32 executionId) {
+        (uint64 windowStart,,, bytes32 cidDigest,,,) =
+            abi.decode(recordPayload, (uint64, uint32, bytes32, bytes32, uint32, uint32, uint64));
+        _deliver(_commitPayload(windowStart, cidDigest));
+        vm.roll(block.number + 2);
+        executionId = _deliver(recordPayload);
+    }
+
     function _deliver(bytes memory payload) internal returns (bytes32 executionId) {
         executionId = _nextExecutionId();
         bytes memory raw = _rawReport(executionId, WORKFLOW_ID, WORKFLOW_NAME, _workflowOwner, payload);

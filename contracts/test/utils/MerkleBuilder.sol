@@ -24,7 +24,7 @@ library MerkleBuilder {
         return tree(leaves)[0];
     }
 
-    /// @notice Sibling path from `leaf` to the root.
+    /// @notice Sibling path from `leaf` to the root (its last place in the tree when it is there twice).
     function proof(bytes32[] memory leaves, bytes32 leaf) internal pure returns (bytes32[] memory p) {
         bytes32[] memory t = tree(leaves);
         uint256 j = type(uint256).max;
@@ -32,6 +32,37 @@ library MerkleBuilder {
             if (t[i] == leaf) j = i;
         }
         require(j != type(uint256).max, "MerkleBuilder: leaf not in tree");
+        p = _path(t, j);
+    }
+
+    /// @notice Sibling path from the `nth` place (0-based, in tree order) of `leaf`: a tree holding one leaf twice
+    /// has two valid paths for it, which is what a duplicate-leaf fraud proof shows.
+    function proofOf(bytes32[] memory leaves, bytes32 leaf, uint256 nth) internal pure returns (bytes32[] memory) {
+        bytes32[] memory t = tree(leaves);
+        for (uint256 i = t.length - leaves.length; i < t.length; ++i) {
+            if (t[i] == leaf) {
+                if (nth == 0) return _path(t, i);
+                --nth;
+            }
+        }
+        revert("MerkleBuilder: leaf not in tree");
+    }
+
+    /// @notice The leaves in the order an OZ multiproof of every leaf takes them (ascending), with its flags: with all
+    /// leaves given no proof hash is needed and every one of the n - 1 flags is true.
+    function completeMultiproof(bytes32[] memory leaves)
+        internal
+        pure
+        returns (bytes32[] memory ordered, bool[] memory flags)
+    {
+        ordered = _sorted(leaves);
+        flags = new bool[](leaves.length - 1);
+        for (uint256 i; i < flags.length; ++i) {
+            flags[i] = true;
+        }
+    }
+
+    function _path(bytes32[] memory t, uint256 j) private pure returns (bytes32[] memory p) {
         uint256 depth;
         for (uint256 k = j; k > 0; k = (k - 1) / 2) {
             ++depth;

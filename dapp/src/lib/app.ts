@@ -20,6 +20,7 @@ export function getApp(): Promise<App> {
     const sources: VerificationSources = {
       readWindow: chain.readWindow,
       readDevice: chain.readDevice,
+      readDeviceFreeze: chain.readDeviceFreeze,
       verifyOnChain: chain.verifyOnChain,
       fetchDocument: (cid) => fetchBlock(config.gatewayUrl, cid),
     };

@@ -1,17 +1,21 @@
 import { oracleApiPaths, RAW_BLOCK_TYPE } from '@gridproof/oracle-api/client';
-import { createRpcIndexer, type DeviceRecord, type Indexer, type Page } from '@gridproof/chain';
+import { createRpcIndexer, type DeviceRecord, type FrozenDevice, type Indexer, type Page, type TotalsFreeze, type WindowCommitment } from '@gridproof/chain';
 import { getPublicClient, readContract, type Config } from '@wagmi/core';
 import { deviceIdToBytes, toHex, type ReadingProof } from '@gridproof/protocol';
 import { hexToString, type PublicClient } from 'viem';
 import type { AppConfig } from './config.js';
 import { GatewayFetchError } from './errors.js';
 import { dataLoggerAbi, deviceRegistryAbi } from './contracts.js';
-import type { OnChainDevice, OnChainWindow } from './verify.js';
+import type { DeviceFreeze, OnChainDevice, OnChainWindow } from './verify.js';
 
 /** A recorded window as the list shows it. */
 export interface ListedWindow extends OnChainWindow {
-  /** Proven fraudulent by the WindowChallenger. */
-  frozen: boolean;
+  /** Its commit (phase one), null only when it lies before the deployment's start block. */
+  commit: WindowCommitment | null;
+  /** Device summaries proven fraudulent by the WindowChallenger, in chain order, each with its correction if any. */
+  frozenDevices: FrozenDevice[];
+  /** Set when the WindowChallenger proved the window's totals wrong. */
+  totalsFrozen: TotalsFreeze | null;
 }
 
 export interface ListQuery {
@@ -28,6 +32,12 @@ export interface ChainReader {
   readWindow(windowStart: number): Promise<OnChainWindow>;
   /** Recorded windows, newest first. */
   listWindows(query: ListQuery): Promise<Page<ListedWindow>>;
+  /** Windows the DON committed but that were never recorded (a draw pending, or a document withheld), newest first. */
+  listUnrecordedCommits(query: ListQuery): Promise<Page<WindowCommitment>>;
+  /** The device freezes of one window, from events (for display; verification reads `readDeviceFreeze`). */
+  listFrozenDevices(windowStart: number): Promise<FrozenDevice[]>;
+  /** DataLogger.deviceFrozenReason and correctionOf: a direct view, what verification trusts. */
+  readDeviceFreeze(windowStart: number, deviceId: string): Promise<DeviceFreeze>;
   /** Registered devices (revoked ones with `active: false`), newest first. */
   listDevices(query: ListQuery): Promise<Page<DeviceRecord>>;
   readDevice(deviceId: string): Promise<OnChainDevice>;
@@ -66,10 +76,22 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
       const page = await indexer.recordedWindows({ order: 'desc', offset, limit });
       const items: ListedWindow[] = [];
       for (const w of page.items) {
-        // The indexer's record, with the window length filled in and `frozen` as a flag.
-        items.push({ ...w, windowSeconds: w.windowSeconds ?? (await deploymentWindowSeconds(w.windowStart)), frozen: w.frozen !== null });
+        // The indexer's record, with the window length filled in.
+        items.push({ ...w, windowSeconds: w.windowSeconds ?? (await deploymentWindowSeconds(w.windowStart)) });
       }
       return { ...page, items };
+    },
+    listUnrecordedCommits: ({ offset = 0, limit }) => indexer.unrecordedCommits({ order: 'desc', offset, limit }),
+    async listFrozenDevices(windowStart) {
+      return (await indexer.frozenDevices({ windowStarts: [windowStart] })).items;
+    },
+    async readDeviceFreeze(windowStart, deviceId) {
+      const args = [BigInt(windowStart), toHex(deviceIdToBytes(deviceId))] as const;
+      const [reason, correctedLeaf] = await Promise.all([
+        readContract(wagmi, { address: app.dataLogger, abi: dataLoggerAbi, functionName: 'deviceFrozenReason', args }),
+        readContract(wagmi, { address: app.dataLogger, abi: dataLoggerAbi, functionName: 'correctionOf', args }),
+      ]);
+      return { reason: Number(reason), correctedLeaf: /^0x0*$/.test(correctedLeaf) ? null : correctedLeaf };
     },
     listDevices: ({ offset = 0, limit }) => indexer.devices({ order: 'desc', offset, limit }),
     async readDevice(deviceId) {

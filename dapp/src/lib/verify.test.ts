@@ -55,6 +55,7 @@ function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSo
       if (!d) return { deviceId, keyType: 0, publicKey: '0x', owner: `0x${'00'.repeat(20)}`, active: false };
       return { deviceId, keyType: d.keyType, publicKey: d.publicKey, owner: `0x${'11'.repeat(20)}`, active: true };
     },
+    readDeviceFreeze: async () => ({ reason: 0, correctedLeaf: null }),
     // What DataLogger.verifyReading computes: both proofs up to the recorded root.
     verifyOnChain: async (_start, p) =>
       verifyMerkleProof(p.readingProof, p.summary.readingsRoot, p.readingLeaf) && verifyMerkleProof(p.summaryProof, record.root, p.summaryLeaf),
@@ -170,6 +171,7 @@ describe('verifyReading', () => {
       cid: 'skipped',
       reading: 'skipped',
       device: 'pass',
+      frozen: 'pass',
       signature: 'skipped',
       'reading-proof': 'skipped',
       'summary-proof': 'skipped',
@@ -246,6 +248,43 @@ describe('verifyReading', () => {
     });
   });
 
+  it('a device frozen in the window by a fraud proof: step frozen refuses its readings, naming the device and the reason', async () => {
+    const r = allReadings[0];
+    const asked: [number, string][] = [];
+    const { sources } = sourcesFor(vectorBytes, {
+      readDeviceFreeze: async (start, deviceId) => {
+        asked.push([start, deviceId]);
+        return { reason: deviceId === r.deviceId ? 1 : 0, correctedLeaf: null };
+      },
+    });
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(result.verified).toBe(false);
+    expect(asked).toEqual([[vector.windowStart, r.deviceId]]);
+    const frozen = result.steps.find((s) => s.id === 'frozen')!;
+    expect(frozen.status).toBe('fail');
+    expect(frozen.reason).toBe(
+      `Device ${r.deviceId} is frozen in this window: a fraud proof on chain showed that a signature does not verify against the device's registered P-256 key (reason 1). None of its readings in this window can be proven until the DON records a correction.`,
+    );
+    // Every other step still runs and passes: the freeze alone refuses it.
+    expect(result.steps.filter((s) => s.status !== 'pass').map((s) => s.id)).toEqual(['frozen']);
+
+    // Another device of the same window is not affected.
+    const other = allReadings.find((x) => x.deviceId !== r.deviceId)!;
+    const ok = await verifyReading({ windowStart: vector.windowStart, deviceId: other.deviceId, counter: other.counter, sources });
+    expect(ok.verified).toBe(true);
+  });
+
+  it('a corrected device passes step frozen and shows the corrected leaf', async () => {
+    const leaf = `0x${'5a'.repeat(32)}` as Hex;
+    const { sources } = sourcesFor(vectorBytes, { readDeviceFreeze: async () => ({ reason: 0, correctedLeaf: leaf }) });
+    const r = allReadings[0];
+    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    expect(result.steps.find((s) => s.id === 'frozen')).toMatchObject({
+      status: 'pass',
+      values: expect.arrayContaining([{ label: expect.stringContaining('corrected'), value: leaf }]),
+    });
+  });
+
   it('reading not in the document: reading fails and the proofs are skipped', async () => {
     const { sources } = sourcesFor(vectorBytes);
     const result = await verifyReading({ windowStart: vector.windowStart, deviceId: 'SOLR_0001', counter: 999, sources });
@@ -264,9 +303,9 @@ describe('verifyReading', () => {
       sources,
       onProgress: (steps) => seen.push(steps.map((s) => s.status[0]).join('')),
     });
-    expect(seen[0]).toBe('rpppppppp');
-    expect(seen.at(-1)).toBe('ppppppppp');
-    expect(seen).toHaveLength(18);
+    expect(seen[0]).toBe('rppppppppp');
+    expect(seen.at(-1)).toBe('pppppppppp');
+    expect(seen).toHaveLength(20);
   });
 });
 

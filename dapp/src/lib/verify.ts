@@ -31,6 +31,39 @@ export interface OnChainDevice {
   active: boolean;
 }
 
+/** DataLogger.deviceFrozenReason and correctionOf for one device in one window. */
+export interface DeviceFreeze {
+  /** WindowChallenger reason code; 0 when the device's summary is provable (never frozen, or corrected). */
+  reason: number;
+  /** The corrected summary leaf the DON recorded after a freeze; null when none. */
+  correctedLeaf: Hex | null;
+}
+
+/** What each WindowChallenger reason code proved (IWindowChallenger). */
+export const FREEZE_REASONS: Readonly<Record<number, string>> = {
+  1: "a signature does not verify against the device's registered P-256 key",
+  2: 'a reading lies outside the window',
+  3: "a reading's counter lies outside its summary's counters",
+  4: 'two distinct readings share a counter',
+  5: 'a reading with a higher counter has less energy',
+  6: 'the device was not registered when the window was recorded',
+  7: 'the device summary contradicts itself',
+  8: "a reading's energy contradicts the device summary",
+  9: 'one reading appears twice',
+  10: 'the baseline reading breaks a baseline rule',
+  11: "the summary overlaps the device's previous window (energy counted twice)",
+  12: 'the device has two summaries in the window',
+  13: "the summary's counts do not match its readings",
+  14: "the window's totals are not the sums of its summaries",
+  15: 'a reading is not a valid reading of the device',
+};
+
+/** "reason 1: a signature does not verify …", or the bare code for one this app does not know. */
+export function freezeReasonText(reason: number): string {
+  const what = FREEZE_REASONS[reason];
+  return what ? `reason ${reason}: ${what}` : `reason ${reason}`;
+}
+
 /** Where verification gets its inputs; the UI wires the chain and the gateway, tests wire fixtures. */
 export interface VerificationSources {
   /** DataLogger.getWindow(windowStart). */
@@ -39,11 +72,13 @@ export interface VerificationSources {
   fetchDocument(cid: string): Promise<Uint8Array>;
   /** DeviceRegistry.getDevice(deviceId). */
   readDevice(deviceId: string): Promise<OnChainDevice>;
+  /** DataLogger.deviceFrozenReason(windowStart, deviceId) and correctionOf: has a fraud proof frozen this device here? */
+  readDeviceFreeze(windowStart: number, deviceId: string): Promise<DeviceFreeze>;
   /** DataLogger.verifyReading(windowStart, signedReading, readingProof, summary, summaryProof). */
   verifyOnChain(windowStart: number, proof: ReadingProof): Promise<boolean>;
 }
 
-export type StepId = 'document' | 'cid' | 'reading' | 'device' | 'signature' | 'reading-proof' | 'summary-proof' | 'root' | 'contract';
+export type StepId = 'document' | 'cid' | 'reading' | 'device' | 'frozen' | 'signature' | 'reading-proof' | 'summary-proof' | 'root' | 'contract';
 
 export type StepStatus = 'pending' | 'running' | 'pass' | 'fail' | 'skipped';
 
@@ -68,6 +103,7 @@ export const VERIFICATION_STEPS: readonly { id: StepId; title: string; needs: re
   { id: 'cid', title: 'SHA-256 of the document equals the on-chain CID digest', needs: ['document'] },
   { id: 'reading', title: 'Reading found in the document and decoded', needs: ['document'] },
   { id: 'device', title: 'Device key read from the on-chain registry, device active', needs: [] },
+  { id: 'frozen', title: 'Device not frozen in this window by a fraud proof', needs: [] },
   { id: 'signature', title: 'Hardware signature verifies (WebCrypto)', needs: ['reading', 'device'] },
   { id: 'reading-proof', title: 'Merkle proof: reading leaf → device readings root', needs: ['reading'] },
   { id: 'summary-proof', title: 'Merkle proof: device summary leaf → window root', needs: ['reading'] },
@@ -205,6 +241,17 @@ export async function verifyReading(params: VerifyReadingParameters): Promise<Ve
       return { ok: false, reason: `Device ${deviceId} is not registered (key type ${device.keyType}).`, values };
     }
     return { ok: device.active, reason: `Device ${deviceId} is registered but revoked.`, values };
+  });
+
+  await run('frozen', async () => {
+    const freeze = await sources.readDeviceFreeze(windowStart, deviceId);
+    const values = [{ label: 'DataLogger.deviceFrozenReason', value: String(freeze.reason) }];
+    if (freeze.correctedLeaf) values.push({ label: 'corrected summary leaf (DataLogger.correctionOf)', value: freeze.correctedLeaf });
+    return {
+      ok: freeze.reason === 0,
+      reason: `Device ${deviceId} is frozen in this window: a fraud proof on chain showed that ${FREEZE_REASONS[freeze.reason] ?? 'one of the window rules was broken'} (reason ${freeze.reason}). None of its readings in this window can be proven until the DON records a correction.`,
+      values,
+    };
   });
 
   await run('signature', async () => {

@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateScript } from '@chainlink/functions-toolkit';
-import { decodeFunctionData, encodeFunctionResult } from 'viem';
-import { deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
+import { decodeFunctionData, encodeAbiParameters, encodeFunctionResult } from 'viem';
+import { deviceRegistryAbi, encodeCommitReport, fromHex, toHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
 import { buildFunctionsSource } from './build.js';
+import { GET_COMMITMENT_SELECTOR } from './source.js';
 import { WINDOW_SECONDS, WINDOW_START, encode, registryDevice, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
 
 // The simulator spawns `deno` from PATH: the npm package's binary.
@@ -22,6 +23,11 @@ let base = '';
 const keys = vectorKeys();
 /** The block tag of every getDevices eth_call the source made (the `registryBlock` it read at). */
 const registryTags: string[] = [];
+/** The DataLogger addresses getCommitment was asked of, and the digest the mocked logger holds. */
+const commitmentCalls: string[] = [];
+let committed: Hex = `0x${'00'.repeat(32)}`;
+const LOGGER = '0x00000000000000000000000000000000000000d0';
+const SEED = `0x${'5e'.repeat(32)}`;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -37,6 +43,11 @@ beforeAll(async () => {
       }
       if (req.method === 'POST' && req.url === '/rpc') {
         const call = JSON.parse(body) as { id: number; method: string; params: [{ to: string; data: Hex }, string] };
+        if (call.params[0].data.startsWith(GET_COMMITMENT_SELECTOR)) {
+          commitmentCalls.push(call.params[0].to);
+          const result = encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }], [committed, 100n]);
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));
+        }
         registryTags.push(call.params[1]);
         const { args } = decodeFunctionData({ abi: deviceRegistryAbi, data: call.params[0].data });
         const ids = (args![0] as Hex[]).map((b) => new TextDecoder().decode(fromHex(b)));
@@ -58,13 +69,20 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-async function simulate(name: string, documentBytes: Uint8Array, codePath = '/functions/bundle.js') {
+async function simulate(
+  name: string,
+  documentBytes: Uint8Array,
+  codePath = '/functions/bundle.js',
+  phase: 'commit' | 'record' = 'record',
+  secrets: Record<string, string> = {},
+) {
   documents.set(name, documentBytes);
   const { source } = await buildFunctionsSource({ codeUrl: `${base}${codePath}` });
   return simulateScript({
     source,
-    args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/${name}`, REGISTRY],
-    secrets: { rpcUrl: `${base}/rpc` },
+    args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/${name}`, REGISTRY, phase],
+    bytesArgs: phase === 'record' ? [SEED] : [],
+    secrets: { rpcUrl: `${base}/rpc`, ...secrets },
   });
 }
 
@@ -93,13 +111,43 @@ describe('Functions source under the toolkit simulator (Deno)', () => {
   it('a missing window and a code bundle that is not the pinned one are refused by name', async () => {
     const missing = await simulateScript({
       source: (await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` })).source,
-      args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/nowhere`, REGISTRY],
+      args: [String(WINDOW_START), String(WINDOW_SECONDS), `${base}/nowhere`, REGISTRY, 'record'],
       secrets: { rpcUrl: `${base}/rpc` },
     });
     expect(missing.errorString).toMatch(/^DOCUMENT_UNAVAILABLE: GET .*\/nowhere\/v1\/windows\/\d+\/document: 404/);
     const tampered = await simulate('good2', vectorBytes(), '/functions/tampered.js');
     expect(tampered.errorString).toMatch(/^CODE_INTEGRITY: /);
   }, 60_000);
+
+  it('phase "commit": the answer is the 64-byte commit report of the served document, nothing else read', async () => {
+    registryTags.length = 0;
+    const r = await simulate('commit', vectorBytes(), '/functions/bundle.js', 'commit');
+    expect(r.errorString, r.capturedTerminalOutput).toBeUndefined();
+    expect(r.responseBytesHexstring).toBe(encodeCommitReport({ windowStart: WINDOW_START, cidDigest: windowDocumentDigest(vectorBytes()) }));
+    expect(registryTags).toEqual([]);
+  }, 60_000);
+
+  it('phase "commit" refuses a document of another window', async () => {
+    const doc = vectorDocument();
+    doc.windowStart += WINDOW_SECONDS;
+    const r = await simulate('commitother', encode(doc), '/functions/bundle.js', 'commit');
+    expect(r.responseBytesHexstring).toBeUndefined();
+    expect(r.errorString).toMatch(/^WINDOW_MISMATCH: the document at .* is window \d+, not \d+/);
+  }, 60_000);
+
+  it('phase "record" with the dataLogger secret: the committed document is recorded, another one refused WINDOW_COMMITMENT_MISMATCH', async () => {
+    commitmentCalls.length = 0;
+    committed = windowDocumentDigest(vectorBytes());
+    const ok = await simulate('recordok', vectorBytes(), '/functions/bundle.js', 'record', { dataLogger: LOGGER });
+    expect(ok.errorString, ok.capturedTerminalOutput).toBeUndefined();
+    expect(ok.responseBytesHexstring).toBe(vector.report);
+    expect(commitmentCalls).toEqual([LOGGER]);
+    committed = `0x${'ab'.repeat(32)}`;
+    const other = await simulate('recordother', vectorBytes(), '/functions/bundle.js', 'record', { dataLogger: LOGGER });
+    expect(other.responseBytesHexstring).toBeUndefined();
+    expect(other.errorString).toMatch(/^WINDOW_COMMITMENT_MISMATCH: the API serves a document of digest 0x[0-9a-f]{64} for window/);
+    expect(other.errorString).toContain(`not the committed 0x${'ab'.repeat(32)}`);
+  }, 90_000);
 
   it('the inline source fits a Functions request (30 KB) with room for args', async () => {
     const { source } = await buildFunctionsSource({ codeUrl: `${base}/functions/bundle.js` });

@@ -102,3 +102,36 @@ export const verifyParams = (documentBytes: Uint8Array, over: Partial<VerifyWind
   deviceKeys: vectorKeys(),
   ...over,
 });
+
+/**
+ * Two consecutive windows of SOLR_0001 for the continuity rule (protocol/README.md "Continuity"): #1 (0 Wh) before
+ * W1; W1 holds #2 (10 Wh) and #3 (30 Wh); W2, the vector's window, holds #4 (40 Wh) and #5 (50 Wh). The meter moved
+ * 50 Wh in all. `honest2` has W1's last reading as baseline; `stale2` reuses the baseline before W1, so it counts
+ * 0 → 50 Wh on top of W1's 30 (80 Wh recorded for 50 Wh of movement).
+ */
+export function continuityWindows() {
+  const W1 = WINDOW_START - WINDOW_SECONDS;
+  const W2 = WINDOW_START;
+  const r = [
+    signed(reading('SOLR_0001', 1, W1 - 10, 0)),
+    signed(reading('SOLR_0001', 2, W1 + 1, 10)),
+    signed(reading('SOLR_0001', 3, W1 + 2, 30)),
+    signed(reading('SOLR_0001', 4, W2 + 1, 40)),
+    signed(reading('SOLR_0001', 5, W2 + 2, 50)),
+  ];
+  const windowBytes = (windowStart: number, readings: Uint8Array[], baseline: Uint8Array | null) =>
+    encodeWindowDocument(buildWindowDocument({ windowStart, windowSeconds: WINDOW_SECONDS, devices: [{ deviceId: 'SOLR_0001', readings, baseline }] }));
+  return {
+    W1,
+    W2,
+    r1: r[0],
+    r2: r[1],
+    r3: r[2],
+    r4: r[3],
+    r5: r[4],
+    windowBytes,
+    window1: windowBytes(W1, [r[1], r[2]], r[0]),
+    honest2: windowBytes(W2, [r[3], r[4]], r[2]),
+    stale2: windowBytes(W2, [r[3], r[4]], r[0]),
+  };
+}

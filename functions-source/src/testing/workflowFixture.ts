@@ -1,7 +1,8 @@
 // Test-only: the workflow's config and capability mocks (oracle API, registry, logger) for bun tests.
-import { EvmMock, HttpActionsMock, addContractMock, type WriteReportMockInput } from '@chainlink/cre-sdk/test';
+import { EvmMock, HttpActionsMock, REPORT_METADATA_HEADER_LENGTH, addContractMock, type WriteReportMockInput } from '@chainlink/cre-sdk/test';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bigintToProtoBigInt, type CronPayload } from '@chainlink/cre-sdk';
-import { dataLoggerAbi, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
+import { dataLoggerAbi, deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
 import { parseWorkflowConfig, type WorkflowConfig } from '../workflow/config.js';
 import { WINDOW_SECONDS, WINDOW_START, vectorKeys } from './windowFixture.js';
 
@@ -31,24 +32,61 @@ export interface Chain {
   writes: WriteReportMockInput[];
   registryCalls: string[][];
   httpUrls: string[];
-  /** Block numbers asked of headerByNumber (the seed read), as the proto BigInt JSON's absVal/sign. */
+  /** Block numbers asked of headerByNumber, as the proto BigInt JSON's sign:absVal (`-1:0x02` latest, `1:0x..` a number). */
   headerCalls: string[];
+  /** The mocked DataLogger: commitments and records by window start, and the head block (each write mines one). */
+  head: bigint;
+  commitments: Map<number, { cidDigest: Hex; commitBlock: bigint }>;
+  records: Map<number, { root: Hex; cidDigest: Hex; payload: Hex }>;
+  /** What the API answers, by URL (mutable between ticks); `http` of setUp answers any other URL. */
+  documents: Map<string, HttpAnswer>;
 }
 
-/** What the mocked headerByNumber answers: the seed block. */
-export interface SeedHeader {
-  hash: Uint8Array;
-  timestamp: number;
-  blockNumber?: bigint;
+export interface HttpAnswer {
+  status: number;
+  body?: Uint8Array;
 }
 
-/** Mocks the oracle API, the registry (vector keys, optional overrides) and the logger. */
-export function setUp(http: { status: number; body?: Uint8Array }, opts: { recorded?: boolean; revoked?: string[]; header?: SeedHeader } = {}): Chain {
-  const chain: Chain = { writes: [], registryCalls: [], httpUrls: [], headerCalls: [] };
+/** The hash the mocked chain gives block `n`. */
+export const blockHashOf = (n: bigint): Uint8Array => sha256(new TextEncoder().encode(`block ${n}`));
+
+export const documentUrlOf = (windowStart: number) => `${API}/v1/windows/${windowStart}/document`;
+
+export interface SetUpOptions {
+  /** The due window (WINDOW_START) is recorded. */
+  recorded?: boolean;
+  revoked?: string[];
+  /** Commitments already on chain, by window start. */
+  committed?: Record<number, { cidDigest: Hex; commitBlock: bigint }>;
+  /** The latest block (default 100). */
+  head?: bigint;
+  /** A block's hash (default {@link blockHashOf}). */
+  blockHash?: (n: bigint) => Uint8Array;
+}
+
+/**
+ * Mocks the oracle API, the registry (vector keys, optional overrides) and a DataLogger that behaves like the real one
+ * for the two-phase anchor: a 64-byte report commits (in block head + 1), a 224-byte one records when its digest is the
+ * committed one and its block is at least commitBlock + 2, anything else reverts.
+ */
+export function setUp(http: HttpAnswer, opts: SetUpOptions = {}): Chain {
+  const chain: Chain = {
+    writes: [],
+    registryCalls: [],
+    httpUrls: [],
+    headerCalls: [],
+    head: opts.head ?? 100n,
+    commitments: new Map(Object.entries(opts.committed ?? {}).map(([k, v]) => [Number(k), v])),
+    records: new Map(),
+    documents: new Map(),
+  };
+  if (opts.recorded) chain.records.set(WINDOW_START, { root: `0x${'11'.repeat(32)}`, cidDigest: `0x${'22'.repeat(32)}`, payload: '0x' });
+  const blockHash = opts.blockHash ?? blockHashOf;
   const httpMock = HttpActionsMock.testInstance();
   httpMock.sendRequest = (req) => {
     chain.httpUrls.push(req.url);
-    return { statusCode: http.status, headers: {}, body: Buffer.from(http.body ?? new Uint8Array()).toString('base64') };
+    const answer = chain.documents.get(req.url) ?? http;
+    return { statusCode: answer.status, headers: {}, body: Buffer.from(answer.body ?? new Uint8Array()).toString('base64') };
   };
   const evm = EvmMock.testInstance(config.chainSelector);
   const registry = addContractMock(evm, { address: REGISTRY, abi: deviceRegistryAbi });
@@ -71,21 +109,68 @@ export function setUp(http: { status: number; body?: Uint8Array }, opts: { recor
     });
   };
   evm.headerByNumber = (req) => {
-    chain.headerCalls.push(req.blockNumber ? `${req.blockNumber.sign}:${toHex(req.blockNumber.absVal)}` : '(none)');
-    if (!opts.header) throw new Error('headerByNumber: no seed header in this test');
+    const sign = Number(req.blockNumber?.sign ?? 0);
+    const absVal = req.blockNumber?.absVal ?? new Uint8Array();
+    const abs = absVal.length ? BigInt(toHex(absVal)) : 0n;
+    chain.headerCalls.push(req.blockNumber ? `${req.blockNumber.sign}:${toHex(absVal)}` : '(none)');
+    let n: bigint;
+    if (sign >= 0) n = abs;
+    else if (abs === 2n)
+      n = chain.head; // latest
+    else if (abs === 3n)
+      n = chain.head - 2n; // finalized
+    else throw new Error(`headerByNumber: unsupported block ${sign}:${abs}`);
+    if (n > chain.head) throw new Error(`headerByNumber: block ${n} is not mined (head ${chain.head})`);
     return {
       header: {
-        hash: Buffer.from(opts.header.hash).toString('base64'),
+        hash: Buffer.from(blockHash(n)).toString('base64'),
         parentHash: Buffer.from(new Uint8Array(32)).toString('base64'),
-        timestamp: String(opts.header.timestamp),
-        ...(opts.header.blockNumber === undefined ? {} : { blockNumber: bigintToProtoBigInt(opts.header.blockNumber) }),
+        timestamp: String(WINDOW_START + Number(n)),
+        blockNumber: bigintToProtoBigInt(n),
       },
     };
   };
   const logger = addContractMock(evm, { address: LOGGER, abi: dataLoggerAbi });
-  logger.isRecorded = () => opts.recorded ?? false;
+  logger.isRecorded = (w: unknown) => chain.records.has(Number(w));
+  logger.isCommitted = (w: unknown) => chain.commitments.has(Number(w));
+  logger.getCommitment = (w: unknown) => {
+    const c = chain.commitments.get(Number(w));
+    return [c?.cidDigest ?? `0x${'00'.repeat(32)}`, c?.commitBlock ?? 0n] as never;
+  };
+  logger.getWindow = (w: unknown) => {
+    const r = chain.records.get(Number(w));
+    if (!r) throw new Error(`getWindow(${w}): DataLoggerUnknownWindow`);
+    return {
+      root: r.root,
+      cidDigest: r.cidDigest,
+      windowStart: BigInt(w as bigint),
+      windowSeconds: WINDOW_SECONDS,
+      deviceCount: 1,
+      readingCount: 1,
+      energyWh: 0n,
+      recordedAt: 0n,
+    } as never;
+  };
   logger.writeReport = (input) => {
     chain.writes.push(input);
+    const payload = toHex(input.report.rawReport.subarray(REPORT_METADATA_HEADER_LENGTH));
+    const bytes = (payload.length - 2) / 2;
+    const windowStart = Number(BigInt(`0x${payload.slice(2, 66)}`));
+    const block = chain.head + 1n;
+    const revert = (reason: string) => ({ txStatus: 'TX_STATUS_REVERTED', errorMessage: reason }) as never;
+    if (bytes === 64) {
+      if (chain.commitments.has(windowStart)) return revert('DataLoggerWindowAlreadyCommitted');
+      chain.commitments.set(windowStart, { cidDigest: `0x${payload.slice(66, 130)}`, commitBlock: block });
+    } else if (bytes === 224) {
+      const c = chain.commitments.get(windowStart);
+      const cidDigest = `0x${payload.slice(2 + 192, 2 + 256)}` as Hex;
+      if (!c) return revert('DataLoggerWindowNotCommitted');
+      if (c.cidDigest !== cidDigest) return revert('DataLoggerCommitmentMismatch');
+      if (block < c.commitBlock + 2n) return revert('DataLoggerDrawPending');
+      if (chain.records.has(windowStart)) return revert('DataLoggerWindowAlreadyRecorded');
+      chain.records.set(windowStart, { root: `0x${payload.slice(2 + 128, 2 + 192)}`, cidDigest, payload });
+    } else return revert(`DataLoggerInvalidReportLength(${bytes})`);
+    chain.head = block;
     return { txStatus: 'TX_STATUS_SUCCESS', txHash: `${'q'.repeat(43)}=` };
   };
   return chain;

@@ -20,7 +20,7 @@ export interface WorkflowConfig {
   /** Gas limit for the forwarder's `report` transaction, decimal string. */
   gasLimit: string;
   /**
-   * Block the registry (and, when sampling, the seed header) is read at. Default and recommended: `finalized`, where no
+   * Block the registry is read at (the sampling seed is always the block after the commit, read by number). Default and recommended: `finalized`, where no
    * reorg can change the keys: a registration that is not final yet is not used, and its window is refused
    * (`WINDOW_DEVICE_UNKNOWN`) until a later tick finds it final.
    *
@@ -31,7 +31,7 @@ export interface WorkflowConfig {
   registryBlock: 'finalized' | 'latest';
   /**
    * Windows with more readings than this are verified on a sample of `sampleSize` reading signatures,
-   * seeded by the hash of a block header read after the document digest is agreed (at `registryBlock`).
+   * seeded by the hash of block `commitBlock + 1`, mined after the DON committed the document digest.
    * Absent: no sampling, every signature is verified.
    */
   samplingThreshold?: number;

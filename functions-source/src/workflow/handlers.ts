@@ -2,6 +2,7 @@ import {
   LAST_FINALIZED_BLOCK_NUMBER,
   LATEST_BLOCK_NUMBER,
   TxStatus,
+  bigintToProtoBigInt,
   bytesToHex,
   consensusIdenticalAggregation,
   cre,
@@ -15,29 +16,47 @@ import {
 } from '@chainlink/cre-sdk';
 import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeFunctionResult, encodeFunctionData, zeroAddress, type Hex } from 'viem';
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
+import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeCommitReport, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
 import { dueWindowStart } from '../dueWindowStart.js';
-import { verifyWindow, type RegisteredDeviceKey } from '../verifyWindow.js';
+import { previousWindowOf, verifyWindow, type PreviousWindow, type RegisteredDeviceKey } from '../verifyWindow.js';
 import type { SamplingOptions } from '../sampling.js';
 import { WindowVerificationCode } from '../errors.js';
 import type { WorkflowConfig } from './config.js';
 
-/** What one cron tick did; the handler's return value (shown by the CRE runtime and in tests). */
+/** What a tick did for one window (shown by the CRE runtime and in tests). */
 export interface WindowOutcome {
   windowStart: number;
   /**
-   * - `recorded`: verified and written to the DataLogger.
+   * Commit, then draw (protocol/README.md "Commit, then draw"):
+   * - `committed`: phase one: the digest of the document the API serves is written to the DataLogger (64-byte commit report).
+   * - `awaiting-draw`: committed, but the head is below `commitBlock + 2`: the seed block is not there yet; a later tick records.
+   * - `recorded`: phase two: verified, with the sample seeded by block `commitBlock + 1`, and written (224-byte record).
    * - `already-recorded`: the logger has this window; nothing to do.
-   * - `empty`: the API has no document (404: no readings in the window).
-   * - `not-sealed`: the API has not sealed it yet (409).
-   * - `refused`: the document failed verification; no report.
-   * - `awaiting-seed`: sampling applies but the seed block is not after the seal deadline yet; a later tick retries.
+   * - `empty`: the API has no document (404: no readings in the window). Nothing is committed.
+   * - `not-sealed`: the API has not sealed it yet (409). Nothing is committed.
+   * - `refused`: the document failed verification, is not the committed one, or is withheld after the commit; no report.
    */
-  status: 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused' | 'awaiting-seed';
+  status: 'committed' | 'awaiting-draw' | 'recorded' | 'already-recorded' | 'empty' | 'not-sealed' | 'refused';
   detail: string;
 }
 
-/** One node's view of the document; nodes must agree on it exactly (identical consensus). */
+/** The handler's return: the due window's outcome, and that of the window before it when the tick finished its phase two. */
+export interface TickOutcome extends WindowOutcome {
+  /** Outcomes of the window before the due one, handled first when it is committed but not recorded (0 or 1 entries). */
+  earlier: WindowOutcome[];
+}
+
+/** Refusal codes of the two-phase anchor itself (the document's own faults are {@link WindowVerificationCode}s). */
+export const AnchorRefusalCode = {
+  /** The API serves another document than the one whose digest the DON committed. */
+  COMMITMENT_MISMATCH: 'WINDOW_COMMITMENT_MISMATCH',
+  /** The API no longer serves the committed document (404/409 after the commit): the window stays committed, unrecorded. */
+  DOCUMENT_WITHHELD: 'WINDOW_DOCUMENT_WITHHELD',
+  /** The previous window is recorded but the API does not serve its document, or serves another one: continuity cannot be checked. */
+  PREVIOUS_UNAVAILABLE: 'WINDOW_PREVIOUS_UNAVAILABLE',
+} as const;
+
+/** One node's view of a document; nodes must agree on it exactly (identical consensus). */
 type DocumentObservation =
   | { status: 'sealed'; cidDigest: string; deviceIds: string[]; readingCount: number }
   | { status: 'empty' | 'not-sealed'; cidDigest: ''; deviceIds: string[]; readingCount: 0 }
@@ -49,84 +68,213 @@ type Verdict = { status: 'verified'; payload: string; cid: string; signaturesVer
 /** Registry keys in a form that crosses into node mode unchanged. */
 type KeyTable = Record<string, { keyType: number; publicKey: string; active: boolean } | null>;
 
+type Evm = InstanceType<typeof cre.capabilities.EVMClient>;
+type BlockNumber = typeof LATEST_BLOCK_NUMBER | ReturnType<typeof bigintToProtoBigInt>;
+
+/** A window's state on the DataLogger, read at the latest block. */
+interface WindowState {
+  recorded: boolean;
+  /** Zero digest and block 0 when not committed. */
+  cidDigest: Hex;
+  commitBlock: bigint;
+}
+
+/** A window this tick recorded, kept for the next window's continuity check (its record may not be readable yet). */
+interface Recorded {
+  windowStart: number;
+  cidDigest: Hex;
+  root: Hex;
+  bytes: { bytes?: Uint8Array };
+}
+
 const documentUrl = (config: WorkflowConfig, windowStart: number) => `${config.apiUrl}${oracleApiPaths.windowDocument(windowStart)}`;
 
 /**
- * Cron handler: verify the window that is due at the tick's scheduled time and, only if it
- * verifies, have the DON sign its report and write it to the DataLogger through the forwarder.
+ * Cron handler. The window due at the tick's scheduled time goes through the two-phase anchor, and so does the window
+ * before it first when that one is committed but not recorded (its phase two finishes after the due window moved on).
  *
- * Steps: (1) each node fetches the document; identical consensus on its digest and device ids.
- * (2) DON reads the device keys from the registry; if the window has more readings than
- * `samplingThreshold`, DON reads a block header (at `registryBlock`) whose hash seeds the sample.
- * (3) each node verifies the bytes it fetched with {@link verifyWindow}; identical consensus on
- * the verdict (payload or error). (4) report + writeReport. A refused window produces no report and a log line naming the bad reading.
+ * Per window: recorded → nothing. Not committed → each node fetches the document, identical consensus on its digest,
+ * the DON writes the 64-byte commit report (`committed`). Committed → below block `commitBlock + 2` `awaiting-draw`;
+ * else the seed is the hash of header `commitBlock + 1` (read by number), each node fetches the document, which must be
+ * the committed one, and the previous window's (for continuity, when it is recorded), verifies it with
+ * {@link verifyWindow} (sampled with that seed above `samplingThreshold`), identical consensus on the verdict, and the
+ * DON writes the 224-byte record. A refused window produces no report and a log line naming the bad reading.
  */
-export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPayload): WindowOutcome {
+export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPayload): TickOutcome {
   const config = runtime.config;
   const scheduled = trigger.scheduledExecutionTime;
   if (!scheduled) throw new Error('Cron trigger carries no scheduled execution time; refusing to guess the window from the clock.');
-  const windowStart = dueWindowStart(Number(scheduled.seconds), config.windowSeconds, config.sealDelaySeconds);
+  const due = dueWindowStart(Number(scheduled.seconds), config.windowSeconds, config.sealDelaySeconds);
+  const evm = new cre.capabilities.EVMClient(config.chainSelector);
+
+  const earlier: WindowOutcome[] = [];
+  let justRecorded: Recorded | undefined;
+  const before = due - config.windowSeconds;
+  if (before >= 0) {
+    const state = readWindowState(runtime, evm, before);
+    if (!state.recorded && state.commitBlock > 0n) {
+      const done = anchorWindow(runtime, evm, before, state, undefined);
+      earlier.push(done.outcome);
+      justRecorded = done.recorded;
+    }
+  }
+  const { outcome } = anchorWindow(runtime, evm, due, readWindowState(runtime, evm, due), justRecorded);
+  return { ...outcome, earlier };
+}
+
+/** One window through the two-phase anchor, from its state on chain. */
+function anchorWindow(
+  runtime: Runtime<WorkflowConfig>,
+  evm: Evm,
+  windowStart: number,
+  state: WindowState,
+  justRecorded: Recorded | undefined,
+): { outcome: WindowOutcome; recorded?: Recorded } {
+  const config = runtime.config;
   const outcome = (status: WindowOutcome['status'], detail: string): WindowOutcome => {
     runtime.log(`window ${windowStart}: ${status}: ${detail}`);
     return { windowStart, status, detail };
   };
+  if (state.recorded) return { outcome: outcome('already-recorded', 'the DataLogger already holds this window') };
 
-  const evm = new cre.capabilities.EVMClient(config.chainSelector);
-  if (isRecorded(runtime, evm, windowStart)) return outcome('already-recorded', 'the DataLogger already holds this window');
-
-  // Each node keeps the exact bytes it fetched, to verify them itself in step 3.
+  // Each node keeps the exact bytes it fetched, to verify them itself.
   const fetched: { bytes?: Uint8Array } = {};
-  const http = new cre.capabilities.HTTPClient();
-  const observed = http
-    .sendRequest(
-      runtime,
-      (requester: HTTPSendRequester, url: string) => observeDocument(requester, url, fetched),
-      consensusIdenticalAggregation<DocumentObservation>(),
-    )(documentUrl(config, windowStart))
-    .result();
-  if (observed.status === 'empty') return outcome('empty', 'the oracle API has no document for this window (404)');
-  if (observed.status === 'not-sealed') return outcome('not-sealed', 'the oracle API has not sealed this window yet (409)');
-  if (observed.status === 'refused') return outcome('refused', `${observed.code}: ${observed.message}`);
+  if (state.commitBlock === 0n) {
+    // Phase one: commit the digest of what the API serves, before any seed exists.
+    const observed = fetchDocument(runtime, documentUrl(config, windowStart), fetched);
+    if (observed.status === 'empty') return { outcome: outcome('empty', 'the oracle API has no document for this window (404)') };
+    if (observed.status === 'not-sealed') return { outcome: outcome('not-sealed', 'the oracle API has not sealed this window yet (409)') };
+    if (observed.status === 'refused') return { outcome: outcome('refused', `${observed.code}: ${observed.message}`) };
+    const payload = encodeCommitReport({ windowStart, cidDigest: observed.cidDigest as Hex });
+    const txHash = writeReport(runtime, evm, payload, `commit for window ${windowStart}`);
+    return { outcome: outcome('committed', `digest ${observed.cidDigest} tx ${txHash}; the seed is the hash of the next block`) };
+  }
+
+  // Phase two: the draw. The seed block (commitBlock + 1) came after the commit by construction, so the API could not
+  // know it when its document was fixed; the record is accepted from commitBlock + 2 on.
+  const head = readHeader(runtime, evm, LATEST_BLOCK_NUMBER);
+  const seedBlock = state.commitBlock + 1n;
+  if (BigInt(head.number) < state.commitBlock + 2n) {
+    return {
+      outcome: outcome(
+        'awaiting-draw',
+        `committed in block ${state.commitBlock}; the head ${head.number} is below ${state.commitBlock + 2n}, a later tick records`,
+      ),
+    };
+  }
+  const observed = fetchDocument(runtime, documentUrl(config, windowStart), fetched);
+  if (observed.status === 'empty' || observed.status === 'not-sealed') {
+    return {
+      outcome: outcome(
+        'refused',
+        `${AnchorRefusalCode.DOCUMENT_WITHHELD}: the oracle API answers ${observed.status === 'empty' ? 404 : 409} for window ${windowStart}, whose digest ${state.cidDigest} was committed in block ${state.commitBlock}; the window stays committed and unrecorded`,
+      ),
+    };
+  }
+  if (observed.status === 'refused') return { outcome: outcome('refused', `${observed.code}: ${observed.message}`) };
+  if (observed.cidDigest !== state.cidDigest) {
+    return {
+      outcome: outcome(
+        'refused',
+        `${AnchorRefusalCode.COMMITMENT_MISMATCH}: the oracle API serves a document of digest ${observed.cidDigest} for window ${windowStart}, not the ${state.cidDigest} committed in block ${state.commitBlock}`,
+      ),
+    };
+  }
+
+  // Continuity: the previous window's document, if that window is recorded, must be the one its record names.
+  const previous = readPrevious(runtime, evm, windowStart, justRecorded);
+  if (previous.status === 'refused') return { outcome: outcome('refused', `${previous.code}: ${previous.message}`) };
+  const continuityNote = previous.status === 'checked' ? ` continuity against window ${previous.windowStart}` : '';
 
   const keys = readDeviceKeys(runtime, evm, observed.deviceIds);
 
-  // Sampling seed: read only now, after the digest is agreed, and only for a window above the threshold.
   let sampling: SamplingOptions | undefined;
   let seedNote = '';
   if (config.samplingThreshold !== undefined && config.sampleSize !== undefined && observed.readingCount > config.samplingThreshold) {
-    const sealDeadline = windowStart + config.windowSeconds + config.sealDelaySeconds;
-    const seed = readSeedHeader(runtime, evm);
-    if (seed.timestamp <= sealDeadline) {
-      return outcome(
-        'awaiting-seed',
-        `seed block ${seed.number} (timestamp ${seed.timestamp}) is not after the seal deadline ${sealDeadline}; a later tick retries`,
-      );
-    }
+    const seed = readHeader(runtime, evm, bigintToProtoBigInt(seedBlock));
+    if (BigInt(seed.number) !== seedBlock) throw new Error(`headerByNumber(${seedBlock}) answered block ${seed.number}.`);
     sampling = { threshold: config.samplingThreshold, sampleSize: config.sampleSize, seed: seed.hash };
-    seedNote = ` sampled ${config.sampleSize} of ${observed.readingCount} readings, seed ${seed.hash} (block ${seed.number}, timestamp ${seed.timestamp})`;
+    seedNote = ` sampled ${config.sampleSize} of ${observed.readingCount} readings, seed ${seed.hash} (block ${seed.number}, the block after the commit)`;
   }
 
+  const previousRoot = previous.status === 'checked' ? previous.root : '';
+  const previousBytes = previous.status === 'checked' ? previous.bytes : {};
   const verdict = runtime
     .runInNodeMode(
-      (_node: NodeRuntime<WorkflowConfig>, table: KeyTable): Verdict => verifyFetched(fetched.bytes, windowStart, config.windowSeconds, table, sampling),
+      (_node: NodeRuntime<WorkflowConfig>, table: KeyTable): Verdict =>
+        verifyFetched(fetched.bytes, windowStart, config.windowSeconds, table, sampling, previousBytes.bytes, previousRoot),
       consensusIdenticalAggregation<Verdict>(),
     )(keys)
     .result();
-  if (verdict.status === 'refused') return outcome('refused', `${verdict.code}: ${verdict.message}${registryNote(config, verdict.code)}${seedNote}`);
+  if (verdict.status === 'refused') {
+    return { outcome: outcome('refused', `${verdict.code}: ${verdict.message}${registryNote(config, verdict.code)}${seedNote}`) };
+  }
+  const txHash = writeReport(runtime, evm, verdict.payload as Hex, `record for window ${windowStart}`);
+  const root = `0x${verdict.payload.slice(2 + 128, 2 + 192)}` as Hex;
+  return {
+    outcome: outcome(
+      'recorded',
+      `cid ${verdict.cid} payload ${verdict.payload} tx ${txHash} signatures ${verdict.signaturesVerified}${seedNote}${continuityNote}`,
+    ),
+    recorded: { windowStart, cidDigest: state.cidDigest, root, bytes: fetched },
+  };
+}
 
-  const report = runtime.report(prepareReportRequest(verdict.payload as Hex)).result();
+/** `runtime.report` and `writeReport` to the logger; a reverted write fails the execution. Returns the tx hash. */
+function writeReport(runtime: Runtime<WorkflowConfig>, evm: Evm, payload: Hex, what: string): string {
+  const report = runtime.report(prepareReportRequest(payload)).result();
   const reply = evm
     .writeReport(runtime, {
-      receiver: config.dataLoggerAddress,
+      receiver: runtime.config.dataLoggerAddress,
       report,
-      gasConfig: { gasLimit: config.gasLimit },
+      gasConfig: { gasLimit: runtime.config.gasLimit },
     })
     .result();
   if (reply.txStatus !== TxStatus.SUCCESS) {
-    throw new Error(`writeReport for window ${windowStart} failed: status ${TxStatus[reply.txStatus]} ${reply.errorMessage ?? ''}`.trim());
+    throw new Error(`writeReport (${what}) failed: status ${TxStatus[reply.txStatus]} ${reply.errorMessage ?? ''}`.trim());
   }
-  const txHash = reply.txHash ? bytesToHex(reply.txHash) : '(no hash)';
-  return outcome('recorded', `cid ${verdict.cid} payload ${verdict.payload} tx ${txHash} signatures ${verdict.signaturesVerified}${seedNote}`);
+  return reply.txHash ? bytesToHex(reply.txHash) : '(no hash)';
+}
+
+/** Each node GETs the document and keeps its bytes in `fetched`; identical consensus on what they saw. */
+function fetchDocument(runtime: Runtime<WorkflowConfig>, url: string, fetched: { bytes?: Uint8Array }): DocumentObservation {
+  return new cre.capabilities.HTTPClient()
+    .sendRequest(
+      runtime,
+      (requester: HTTPSendRequester, u: string) => observeDocument(requester, u, fetched),
+      consensusIdenticalAggregation<DocumentObservation>(),
+    )(url)
+    .result();
+}
+
+type PreviousRead =
+  | { status: 'none' }
+  | { status: 'checked'; windowStart: number; root: Hex; bytes: { bytes?: Uint8Array } }
+  | { status: 'refused'; code: string; message: string };
+
+/**
+ * The window right before `windowStart`, for the continuity check: none when it is not recorded (the first window, an
+ * empty one, or one still unrecorded); else its document, fetched from the API by every node, whose digest must be
+ * the record's (a window recorded in this very tick is taken from memory: its record may not be readable yet).
+ */
+function readPrevious(runtime: Runtime<WorkflowConfig>, evm: Evm, windowStart: number, justRecorded: Recorded | undefined): PreviousRead {
+  const config = runtime.config;
+  const start = windowStart - config.windowSeconds;
+  if (start < 0) return { status: 'none' };
+  if (justRecorded?.windowStart === start) return { status: 'checked', windowStart: start, root: justRecorded.root, bytes: justRecorded.bytes };
+  if (!readWindowState(runtime, evm, start).recorded) return { status: 'none' };
+  const record = readRecord(runtime, evm, start);
+  const bytes: { bytes?: Uint8Array } = {};
+  const observed = fetchDocument(runtime, documentUrl(config, start), bytes);
+  if (observed.status !== 'sealed' || observed.cidDigest !== record.cidDigest) {
+    const seen = observed.status === 'sealed' ? `a document of digest ${observed.cidDigest}` : observed.status === 'refused' ? observed.code : observed.status;
+    return {
+      status: 'refused',
+      code: AnchorRefusalCode.PREVIOUS_UNAVAILABLE,
+      message: `the previous window ${start} is recorded with digest ${record.cidDigest}, but the oracle API serves ${seen}: continuity cannot be checked`,
+    };
+  }
+  return { status: 'checked', windowStart: start, root: record.root, bytes };
 }
 
 /**
@@ -168,16 +316,28 @@ function observeDocument(requester: HTTPSendRequester, url: string, fetched: { b
   return { status: 'sealed', cidDigest: windowDocumentDigest(bytes), deviceIds: [...new Set(deviceIds)].sort(), readingCount };
 }
 
-/** DON mode: has the DataLogger recorded this window already? */
-function isRecorded(runtime: Runtime<WorkflowConfig>, evm: InstanceType<typeof cre.capabilities.EVMClient>, windowStart: number): boolean {
-  const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'isRecorded', args: [BigInt(windowStart)] });
+/** DON mode: is the window recorded, and its commitment (`isRecorded`, `getCommitment` at the latest block). */
+function readWindowState(runtime: Runtime<WorkflowConfig>, evm: Evm, windowStart: number): WindowState {
+  const recorded = callLogger(runtime, evm, 'isRecorded', windowStart) as boolean;
+  const [cidDigest, commitBlock] = callLogger(runtime, evm, 'getCommitment', windowStart) as readonly [Hex, bigint];
+  return { recorded, cidDigest: cidDigest.toLowerCase() as Hex, commitBlock: BigInt(commitBlock) };
+}
+
+/** DON mode: a recorded window's root and digest (`getWindow`). */
+function readRecord(runtime: Runtime<WorkflowConfig>, evm: Evm, windowStart: number): { root: Hex; cidDigest: Hex } {
+  const r = callLogger(runtime, evm, 'getWindow', windowStart) as { root: Hex; cidDigest: Hex };
+  return { root: r.root.toLowerCase() as Hex, cidDigest: r.cidDigest.toLowerCase() as Hex };
+}
+
+function callLogger(runtime: Runtime<WorkflowConfig>, evm: Evm, functionName: 'isRecorded' | 'getCommitment' | 'getWindow', windowStart: number): unknown {
+  const data = encodeFunctionData({ abi: dataLoggerAbi, functionName, args: [BigInt(windowStart)] });
   const reply = evm
     .callContract(runtime, {
       call: encodeCallMsg({ from: zeroAddress, to: runtime.config.dataLoggerAddress, data }),
       blockNumber: LATEST_BLOCK_NUMBER,
     })
     .result();
-  return decodeFunctionResult({ abi: dataLoggerAbi, functionName: 'isRecorded', data: bytesToHex(reply.data) }) as boolean;
+  return decodeFunctionResult({ abi: dataLoggerAbi, functionName, data: bytesToHex(reply.data) });
 }
 
 /** DON mode: the registry entries of the window's devices (`getDevices`; unknown ids come back zeroed). */
@@ -207,35 +367,31 @@ function readDeviceKeys(runtime: Runtime<WorkflowConfig>, evm: InstanceType<type
   return table;
 }
 
-/**
- * DON mode: the block header whose hash seeds the sample, at the same block tag as the registry read
- * (`finalized` by default). A consensus read, so every node gets the same hash.
- */
-function readSeedHeader(
-  runtime: Runtime<WorkflowConfig>,
-  evm: InstanceType<typeof cre.capabilities.EVMClient>,
-): { hash: Hex; number: string; timestamp: number } {
-  const reply = evm
-    .headerByNumber(runtime, {
-      blockNumber: runtime.config.registryBlock === 'latest' ? LATEST_BLOCK_NUMBER : LAST_FINALIZED_BLOCK_NUMBER,
-    })
-    .result();
+/** DON mode: a block header (`headerByNumber`: a tag or a number). A consensus read, so every node gets the same hash. */
+function readHeader(runtime: Runtime<WorkflowConfig>, evm: Evm, blockNumber: BlockNumber): { hash: Hex; number: string; timestamp: number } {
+  const reply = evm.headerByNumber(runtime, { blockNumber }).result();
   const header = reply.header;
   if (header?.hash.length !== 32) throw new Error(`headerByNumber returned no 32-byte block hash (${header ? header.hash.length : 'no header'}).`);
+  if (!header.blockNumber) throw new Error('headerByNumber returned a header without its number.');
   return {
     hash: bytesToHex(header.hash).toLowerCase() as Hex,
-    number: header.blockNumber ? protoBigIntToBigint(header.blockNumber).toString() : '?',
+    number: protoBigIntToBigint(header.blockNumber).toString(),
     timestamp: Number(header.timestamp),
   };
 }
 
-/** Node mode: verify the bytes this node fetched; a failure is a verdict, not an exception. */
+/**
+ * Node mode: verify the bytes this node fetched, against the previous window's bytes it fetched (their digest agreed
+ * with the record; their root must be the record's too); a failure is a verdict, not an exception.
+ */
 function verifyFetched(
   bytes: Uint8Array | undefined,
   windowStart: number,
   windowSeconds: number,
   table: KeyTable,
   sampling: SamplingOptions | undefined,
+  previousBytes: Uint8Array | undefined,
+  previousRoot: string,
 ): Verdict {
   if (!bytes) throw new Error('No document was fetched on this node.');
   const deviceKeys: Record<string, RegisteredDeviceKey | undefined> = {};
@@ -243,7 +399,26 @@ function verifyFetched(
     deviceKeys[id] = entry ? { keyType: entry.keyType as 1 | 2, publicKey: fromHex(entry.publicKey), active: entry.active } : undefined;
   }
   try {
-    const { payload, cid, signaturesVerified } = verifyWindow({ documentBytes: bytes, expectedWindowStart: windowStart, windowSeconds, deviceKeys, sampling });
+    let previous: PreviousWindow | undefined;
+    if (previousRoot) {
+      if (!previousBytes) throw new Error('No previous document was fetched on this node.');
+      previous = previousWindowOf(previousBytes);
+      if (previous.root.toLowerCase() !== previousRoot) {
+        return {
+          status: 'refused',
+          code: AnchorRefusalCode.PREVIOUS_UNAVAILABLE,
+          message: `the previous window's document has root ${previous.root}, not the recorded ${previousRoot}`,
+        };
+      }
+    }
+    const { payload, cid, signaturesVerified } = verifyWindow({
+      documentBytes: bytes,
+      expectedWindowStart: windowStart,
+      windowSeconds,
+      deviceKeys,
+      sampling,
+      previous,
+    });
     return { status: 'verified', payload, cid, signaturesVerified };
   } catch (e) {
     const code = (e as { code?: unknown }).code;

@@ -89,25 +89,53 @@ export const ingestResponseSchema = z
   .openapi('IngestResponse', { example: { accepted: 1, duplicates: 0, readings: [{ deviceId: 'SOLR_0001', counter: 1, windowStart: T0, duplicate: false }] } });
 
 /**
- * One state machine per window: `open` (collecting readings) → `sealed` (document built, CID
- * fixed) → `anchored` (the DataLogger recorded it), or `frozen` (the WindowChallenger froze the
- * record). The API does not yet follow `WindowFrozen` events, so it never answers `frozen` today;
- * the value is declared so clients handle it when it does. Without a watched DataLogger
- * (`anchoring: "unknown"`) a sealed window stays `sealed`.
+ * One state machine per window: `open` (collecting readings) → `sealed` (document built, CID fixed) → `committed`
+ * (the DON committed the document's digest on chain: phase one of the two-phase anchor, before the sampling seed
+ * exists) → `anchored` (the DataLogger recorded it), or `frozen` (the WindowChallenger proved the record's totals
+ * wrong; `frozenReason` says why). A fraud proof against one device freezes that device only: the window keeps its
+ * status and lists it in `frozenDevices`. Without a watched DataLogger (`anchoring: "unknown"`) a sealed window stays
+ * `sealed`.
  */
-export const WINDOW_STATUSES = ['open', 'sealed', 'anchored', 'frozen'] as const;
+export const WINDOW_STATUSES = ['open', 'sealed', 'committed', 'anchored', 'frozen'] as const;
+
+const uint32 = (description: string) =>
+  int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .openapi({ description: `${description} (uint32 on chain)` });
+
+/** One device summary of a window proven fraudulent on chain (DataLogger `DeviceFrozen`), and its correction. */
+export const frozenDeviceSchema = z
+  .object({
+    deviceId: deviceIdSchema,
+    reason: int().openapi({ description: 'WindowChallenger reason code (1 bad signature … 15 malformed reading; IWindowChallenger lists them)' }),
+    challenger: hex('address of who proved it'),
+    evidence: hex('the leaf the proof was about (a reading leaf or a summary leaf)'),
+    frozenAt: int().openapi({ description: 'Block timestamp of the freeze' }),
+    txHash: hex('transaction of the freeze'),
+    correction: z
+      .object({
+        summaryLeaf: hex('the corrected summary leaf the DON recorded'),
+        cidDigest: hex('sha-256 of the correction document'),
+        correctedAt: int().openapi({ description: 'Block timestamp of the correction' }),
+        txHash: hex('transaction of the correction'),
+      })
+      .nullable()
+      .openapi({ description: "The DON's corrected summary (DeviceCorrected); null while the device's readings in this window are unprovable" }),
+  })
+  .openapi('FrozenDevice');
 
 /** A window as the API shows it; sealed-only fields are null while it is open. */
 export const windowSummarySchema = z
   .object({
     windowStart: int().openapi({ description: 'Unix seconds, aligned to windowSeconds' }),
     windowSeconds: int(),
-    status: z.enum(WINDOW_STATUSES).openapi({ description: 'open → sealed → anchored, or frozen' }),
+    status: z.enum(WINDOW_STATUSES).openapi({ description: 'open → sealed → committed → anchored, or frozen (totals proven wrong)' }),
     cid: z.string().nullable().openapi({ description: 'CIDv1 dag-json sha2-256 of the document' }),
     root: hex('Merkle root over the device summary leaves').nullable(),
     cidDigest: hex('sha-256 of the document bytes (the digest the DataLogger stores)').nullable(),
-    deviceCount: int(),
-    readingCount: int(),
+    deviceCount: uint32('Devices with readings in the window'),
+    readingCount: uint32('Readings in the window'),
     energyWh: z
       .string()
       .regex(/^(0|[1-9][0-9]*)$/)
@@ -118,10 +146,14 @@ export const windowSummarySchema = z
         example: '18014398509484507',
       }),
     sealedAt: int().nullable(),
+    committedAt: int().nullable().openapi({ description: "Unix seconds the service saw the DON's commit of the document digest; null before" }),
     anchoredAt: int().nullable().openapi({ description: 'Unix seconds the service saw the window recorded; null unless anchored' }),
     frozenReason: int()
       .nullable()
-      .openapi({ description: 'WindowChallenger reason code when status is frozen (1 bad signature … 6 device not registered when recorded); else null' }),
+      .openapi({ description: 'WindowChallenger reason code when status is frozen (14: the totals are not the sums of the device summaries); else null' }),
+    frozenDevices: z
+      .array(frozenDeviceSchema)
+      .openapi({ description: 'Device summaries of this window proven fraudulent on chain, in chain order (a corrected device frozen again appears twice)' }),
   })
   .openapi('WindowSummary', {
     example: {
@@ -135,8 +167,10 @@ export const windowSummarySchema = z
       readingCount: 3,
       energyWh: '40',
       sealedAt: T0 + 305,
+      committedAt: T0 + 312,
       anchoredAt: T0 + 330,
       frozenReason: null,
+      frozenDevices: [],
     },
   });
 
@@ -257,6 +291,8 @@ export type IngestedReadingOut = z.infer<typeof ingestedReadingSchema>;
 export type WindowStatus = (typeof WINDOW_STATUSES)[number];
 /** A window as the API shows it. */
 export type WindowSummary = z.infer<typeof windowSummarySchema>;
+/** One device freeze of a window (`WindowSummary.frozenDevices`). */
+export type FrozenDevice = z.infer<typeof frozenDeviceSchema>;
 /** `GET /v1/windows` answer. */
 export type WindowList = z.infer<typeof windowListSchema>;
 /** `GET /v1/windows/{windowStart}/proof` answer. */

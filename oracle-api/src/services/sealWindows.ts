@@ -114,6 +114,7 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
           readingCount: doc.readingCount,
           energyWh: doc.energyWh,
           sealedAt: now,
+          committedAt: null,
           anchoredAt: null,
           frozenAt: null,
           frozenReason: null,

@@ -658,6 +658,32 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
+    "name": "COMMIT_REPORT_LENGTH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "CORRECTION_REPORT_LENGTH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "HOUR_SECONDS",
     "inputs": [],
     "outputs": [
@@ -684,7 +710,7 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
-    "name": "REPORT_LENGTH",
+    "name": "RECORD_REPORT_LENGTH",
     "inputs": [],
     "outputs": [
       {
@@ -717,6 +743,67 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
+    "name": "correctionOf",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deviceFrozenReason",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "drawDelayBlocks",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
     "name": "forwarder",
     "inputs": [],
     "outputs": [
@@ -730,7 +817,40 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
-    "name": "freezeWindow",
+    "name": "freezeDevice",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      },
+      {
+        "name": "reason",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "challenger_",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "evidence",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "freezeTotals",
     "inputs": [
       {
         "name": "windowStart",
@@ -746,11 +866,6 @@ export const dataLoggerAbi = [
         "name": "challenger_",
         "type": "address",
         "internalType": "address"
-      },
-      {
-        "name": "leaf",
-        "type": "bytes32",
-        "internalType": "bytes32"
       }
     ],
     "outputs": [],
@@ -758,7 +873,20 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
-    "name": "frozenReason",
+    "name": "functionsSourceHash",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getCommitment",
     "inputs": [
       {
         "name": "windowStart",
@@ -769,8 +897,13 @@ export const dataLoggerAbi = [
     "outputs": [
       {
         "name": "",
-        "type": "uint8",
-        "internalType": "uint8"
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ],
     "stateMutability": "view"
@@ -838,12 +971,41 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
-    "name": "isFrozen",
+    "name": "isCommitted",
     "inputs": [
       {
         "name": "windowStart",
         "type": "uint64",
         "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isInRecordedRoot",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "leaf",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "proof",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
       }
     ],
     "outputs": [
@@ -926,6 +1088,11 @@ export const dataLoggerAbi = [
         "name": "report",
         "type": "bytes",
         "internalType": "bytes"
+      },
+      {
+        "name": "sourceHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
@@ -972,6 +1139,19 @@ export const dataLoggerAbi = [
         "name": "newForwarder",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setFunctionsSourceHash",
+    "inputs": [
+      {
+        "name": "newHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
@@ -1028,6 +1208,25 @@ export const dataLoggerAbi = [
         "name": "",
         "type": "bool",
         "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "totalsFrozenReason",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ],
     "stateMutability": "view"
@@ -1199,19 +1398,6 @@ export const dataLoggerAbi = [
   },
   {
     "type": "function",
-    "name": "windowCount",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "windowSeconds",
     "inputs": [],
     "outputs": [
@@ -1219,25 +1405,6 @@ export const dataLoggerAbi = [
         "name": "",
         "type": "uint32",
         "internalType": "uint32"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "windowStartAt",
-    "inputs": [
-      {
-        "name": "index",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint64",
-        "internalType": "uint64"
       }
     ],
     "stateMutability": "view"
@@ -1286,6 +1453,74 @@ export const dataLoggerAbi = [
   },
   {
     "type": "event",
+    "name": "DeviceCorrected",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "indexed": true,
+        "internalType": "bytes9"
+      },
+      {
+        "name": "summaryLeaf",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "cidDigest",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "DeviceFrozen",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "indexed": true,
+        "internalType": "bytes9"
+      },
+      {
+        "name": "reason",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "evidence",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "ForwarderUpdated",
     "inputs": [
       {
@@ -1299,6 +1534,25 @@ export const dataLoggerAbi = [
         "type": "address",
         "indexed": true,
         "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "FunctionsSourceHashUpdated",
+    "inputs": [
+      {
+        "name": "previousHash",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "newHash",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
       }
     ],
     "anonymous": false
@@ -1362,7 +1616,7 @@ export const dataLoggerAbi = [
   },
   {
     "type": "event",
-    "name": "WindowFrozen",
+    "name": "WindowCommitted",
     "inputs": [
       {
         "name": "windowStart",
@@ -1371,22 +1625,16 @@ export const dataLoggerAbi = [
         "internalType": "uint64"
       },
       {
-        "name": "reason",
-        "type": "uint8",
-        "indexed": false,
-        "internalType": "uint8"
-      },
-      {
-        "name": "challenger",
-        "type": "address",
-        "indexed": true,
-        "internalType": "address"
-      },
-      {
-        "name": "leaf",
+        "name": "cidDigest",
         "type": "bytes32",
         "indexed": false,
         "internalType": "bytes32"
+      },
+      {
+        "name": "seedBlock",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
       }
     ],
     "anonymous": false
@@ -1436,6 +1684,31 @@ export const dataLoggerAbi = [
   },
   {
     "type": "event",
+    "name": "WindowTotalsFrozen",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "reason",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "WorkflowIdentityUpdated",
     "inputs": [
       {
@@ -1461,6 +1734,48 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
+    "name": "DataLoggerCommitmentMismatch",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "committed",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "reported",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerDeviceFrozen",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      },
+      {
+        "name": "reason",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DataLoggerDeviceMismatch",
     "inputs": [
       {
@@ -1477,6 +1792,27 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
+    "name": "DataLoggerDrawPending",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "seedBlock",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DataLoggerEmptyRoot",
     "inputs": [
       {
@@ -1488,17 +1824,17 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
-    "name": "DataLoggerIndexOutOfBounds",
+    "name": "DataLoggerFunctionsSourceMismatch",
     "inputs": [
       {
-        "name": "index",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "sourceHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
       },
       {
-        "name": "count",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "expected",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -1569,6 +1905,32 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
+    "name": "DataLoggerNotCorrectable",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      },
+      {
+        "name": "frozenReason",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "corrected",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "DataLoggerReportFieldOverflow",
     "inputs": [
       {
@@ -1580,6 +1942,22 @@ export const dataLoggerAbi = [
         "name": "value",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerTotalsFrozen",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "reason",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ]
   },
@@ -1628,18 +2006,7 @@ export const dataLoggerAbi = [
   },
   {
     "type": "error",
-    "name": "DataLoggerWindowAlreadyRecorded",
-    "inputs": [
-      {
-        "name": "windowStart",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "DataLoggerWindowFrozen",
+    "name": "DataLoggerWindowAlreadyCommitted",
     "inputs": [
       {
         "name": "windowStart",
@@ -1647,9 +2014,20 @@ export const dataLoggerAbi = [
         "internalType": "uint64"
       },
       {
-        "name": "reason",
-        "type": "uint8",
-        "internalType": "uint8"
+        "name": "cidDigest",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerWindowAlreadyRecorded",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -1687,6 +2065,17 @@ export const dataLoggerAbi = [
         "name": "blockTimestamp",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DataLoggerWindowNotCommitted",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -2448,6 +2837,45 @@ export const windowChallengerAbi = [
   },
   {
     "type": "function",
+    "name": "REASON_BASELINE_INVALID",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_BATCH_MISMATCH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_CONTINUITY_BROKEN",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REASON_COUNTER_OUTSIDE_SUMMARY",
     "inputs": [],
     "outputs": [
@@ -2474,7 +2902,46 @@ export const windowChallengerAbi = [
   },
   {
     "type": "function",
+    "name": "REASON_DUPLICATE_DEVICE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_DUPLICATE_READING",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REASON_ENERGY_DECREASED",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_ENERGY_OUTSIDE_SUMMARY",
     "inputs": [],
     "outputs": [
       {
@@ -2500,7 +2967,33 @@ export const windowChallengerAbi = [
   },
   {
     "type": "function",
+    "name": "REASON_READING_INVALID",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REASON_REPEATED_COUNTER",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_SUMMARY_INCONSISTENT",
     "inputs": [],
     "outputs": [
       {
@@ -2523,6 +3016,445 @@ export const windowChallengerAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "REASON_TOTALS_MISMATCH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "challengeBaseline",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "device",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      },
+      {
+        "name": "baseline",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "challengeBatch",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "device",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      },
+      {
+        "name": "signedReadings",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "proofFlags",
+        "type": "bool[]",
+        "internalType": "bool[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "challengeContinuity",
+    "inputs": [
+      {
+        "name": "earlierStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "earlier",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      },
+      {
+        "name": "laterStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "later",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "challengeDuplicateDevice",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "a",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      },
+      {
+        "name": "b",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -2810,6 +3742,156 @@ export const windowChallengerAbi = [
   },
   {
     "type": "function",
+    "name": "challengeSummary",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "device",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.SummaryInclusion",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "challengeTotals",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "summaries",
+        "type": "tuple[]",
+        "internalType": "struct IWindowChallenger.SummaryInclusion[]",
+        "components": [
+          {
+            "name": "summary",
+            "type": "tuple",
+            "internalType": "struct IDataLogger.DeviceSummary",
+            "components": [
+              {
+                "name": "deviceId",
+                "type": "bytes9",
+                "internalType": "bytes9"
+              },
+              {
+                "name": "readingsRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "readingCount",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "firstCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "lastCounter",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyStartWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "energyEndWh",
+                "type": "uint64",
+                "internalType": "uint64"
+              },
+              {
+                "name": "baselineLeaf",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          },
+          {
+            "name": "summaryProof",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "dataLogger",
     "inputs": [],
     "outputs": [
@@ -2820,6 +3902,62 @@ export const windowChallengerAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "decodeSignedReading",
+    "inputs": [
+      {
+        "name": "signedReading",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "r",
+        "type": "tuple",
+        "internalType": "struct ReadingCodec.Reading",
+        "components": [
+          {
+            "name": "deviceId",
+            "type": "bytes9",
+            "internalType": "bytes9"
+          },
+          {
+            "name": "counter",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "timestamp",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "powerW",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "energyWh",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "voltageMv",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "status",
+            "type": "uint8",
+            "internalType": "uint8"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "pure"
   },
   {
     "type": "function",
@@ -2836,6 +3974,52 @@ export const windowChallengerAbi = [
   },
   {
     "type": "function",
+    "name": "totalsAudit",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "tuple",
+        "internalType": "struct IWindowChallenger.TotalsAudit",
+        "components": [
+          {
+            "name": "lastDeviceId",
+            "type": "bytes9",
+            "internalType": "bytes9"
+          },
+          {
+            "name": "deviceCount",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "readingCount",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "energyWh",
+            "type": "uint128",
+            "internalType": "uint128"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "windowSeconds",
     "inputs": [],
     "outputs": [
@@ -2846,6 +4030,48 @@ export const windowChallengerAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "event",
+    "name": "TotalsAuditProgress",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "indexed": true,
+        "internalType": "uint64"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "deviceCount",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      },
+      {
+        "name": "readingCount",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      },
+      {
+        "name": "energyWh",
+        "type": "uint128",
+        "indexed": false,
+        "internalType": "uint128"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "MerkleProofInvalidMultiproof",
+    "inputs": []
   },
   {
     "type": "error",
@@ -2919,6 +4145,76 @@ export const windowChallengerAbi = [
   },
   {
     "type": "error",
+    "name": "WindowChallengerCorrected",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerDeviceMismatch",
+    "inputs": [
+      {
+        "name": "a",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      },
+      {
+        "name": "b",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerIncompleteBatch",
+    "inputs": [
+      {
+        "name": "proofLength",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerInconsistentSummary",
+    "inputs": [
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerNotAscending",
+    "inputs": [
+      {
+        "name": "previous",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      },
+      {
+        "name": "deviceId",
+        "type": "bytes9",
+        "internalType": "bytes9"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "WindowChallengerNotInWindow",
     "inputs": [
       {
@@ -2928,6 +4224,22 @@ export const windowChallengerAbi = [
       },
       {
         "name": "leaf",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerNotTheBaseline",
+    "inputs": [
+      {
+        "name": "baselineLeaf",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "revealedLeaf",
         "type": "bytes32",
         "internalType": "bytes32"
       }
@@ -2957,6 +4269,22 @@ export const windowChallengerAbi = [
         "name": "keyType",
         "type": "uint8",
         "internalType": "uint8"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "WindowChallengerWindowsNotOrdered",
+    "inputs": [
+      {
+        "name": "earlierStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "laterStart",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -3068,6 +4396,58 @@ export const functionsWindowAnchorAbi = [
         "name": "",
         "type": "uint32",
         "internalType": "uint32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "PHASE_COMMIT",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "PHASE_DONE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "PHASE_DRAWING",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "PHASE_RECORD",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
       }
     ],
     "stateMutability": "view"
@@ -3253,6 +4633,25 @@ export const functionsWindowAnchorAbi = [
   },
   {
     "type": "function",
+    "name": "phaseOf",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "renounceOwnership",
     "inputs": [],
     "outputs": [],
@@ -3404,6 +4803,19 @@ export const functionsWindowAnchorAbi = [
         "name": "",
         "type": "string",
         "internalType": "string"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "sourceHash",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "stateMutability": "view"
@@ -3624,6 +5036,12 @@ export const functionsWindowAnchorAbi = [
         "type": "bytes32",
         "indexed": true,
         "internalType": "bytes32"
+      },
+      {
+        "name": "phase",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
       }
     ],
     "anonymous": false
@@ -3668,6 +5086,12 @@ export const functionsWindowAnchorAbi = [
         "type": "bytes32",
         "indexed": true,
         "internalType": "bytes32"
+      },
+      {
+        "name": "phase",
+        "type": "uint8",
+        "indexed": false,
+        "internalType": "uint8"
       },
       {
         "name": "samplingSeed",
@@ -3725,6 +5149,27 @@ export const functionsWindowAnchorAbi = [
     "type": "error",
     "name": "EmptySource",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "FunctionsWindowAnchorDrawPending",
+    "inputs": [
+      {
+        "name": "windowStart",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "seedBlock",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "blockNumber",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   },
   {
     "type": "error",
@@ -3930,6 +5375,1005 @@ export const functionsWindowAnchorAbi = [
         "name": "length",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  }
+] as const;
+
+export const timelockControllerAbi = [
+  {
+    "type": "constructor",
+    "inputs": [
+      {
+        "name": "minDelay",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "proposers",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "executors",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "admin",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "receive",
+    "stateMutability": "payable"
+  },
+  {
+    "type": "function",
+    "name": "CANCELLER_ROLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "DEFAULT_ADMIN_ROLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "EXECUTOR_ROLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "PROPOSER_ROLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "cancel",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "execute",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "payload",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "payable"
+  },
+  {
+    "type": "function",
+    "name": "executeBatch",
+    "inputs": [
+      {
+        "name": "targets",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "values",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "payloads",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "payable"
+  },
+  {
+    "type": "function",
+    "name": "getMinDelay",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getOperationState",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint8",
+        "internalType": "enum TimelockController.OperationState"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getRoleAdmin",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getTimestamp",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "grantRole",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "hasRole",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "hashOperation",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "data",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "hashOperationBatch",
+    "inputs": [
+      {
+        "name": "targets",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "values",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "payloads",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "isOperation",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isOperationDone",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isOperationPending",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isOperationReady",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "onERC1155BatchReceived",
+    "inputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "onERC1155Received",
+    "inputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "onERC721Received",
+    "inputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "renounceRole",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "callerConfirmation",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "revokeRole",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "schedule",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "data",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "delay",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "scheduleBatch",
+    "inputs": [
+      {
+        "name": "targets",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "values",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      },
+      {
+        "name": "payloads",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "delay",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "supportsInterface",
+    "inputs": [
+      {
+        "name": "interfaceId",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "updateDelay",
+    "inputs": [
+      {
+        "name": "newDelay",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "event",
+    "name": "CallExecuted",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "index",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "target",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "data",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CallSalt",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CallScheduled",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "index",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "target",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "value",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "data",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      },
+      {
+        "name": "predecessor",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "delay",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "Cancelled",
+    "inputs": [
+      {
+        "name": "id",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "MinDelayChange",
+    "inputs": [
+      {
+        "name": "oldDuration",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "newDuration",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "RoleAdminChanged",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "previousAdminRole",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "newAdminRole",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "RoleGranted",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "RoleRevoked",
+    "inputs": [
+      {
+        "name": "role",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "sender",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "error",
+    "name": "AccessControlBadConfirmation",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "AccessControlUnauthorizedAccount",
+    "inputs": [
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "neededRole",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FailedCall",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "TimelockInsufficientDelay",
+    "inputs": [
+      {
+        "name": "delay",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "minDelay",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TimelockInvalidOperationLength",
+    "inputs": [
+      {
+        "name": "targets",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "payloads",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "values",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TimelockUnauthorizedCaller",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TimelockUnexecutedPredecessor",
+    "inputs": [
+      {
+        "name": "predecessorId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TimelockUnexpectedOperationState",
+    "inputs": [
+      {
+        "name": "operationId",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "expectedStates",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   }

@@ -1,21 +1,57 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { decodeWindowDocument, readingProofOf, ProtocolError } from '@gridproof/protocol';
-import { and, count, countDistinct, desc, eq, isNull, lt, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
 import { CID } from 'multiformats/cid';
 import type { AppEnv, ServiceContext } from '../../context.js';
-import { readings, windows, type WindowRow } from '../../db/schema/index.js';
+import { frozenDevices, readings, windows, type FrozenDeviceRow, type WindowRow } from '../../db/schema/index.js';
 import { readVerifiedBlock } from '../../lib/blocks.js';
 import { ApiError } from '../../lib/errors.js';
-import type { WindowSummary } from '../../openapi/schemas.js';
+import type { FrozenDevice, WindowSummary } from '../../openapi/schemas.js';
 import { DAG_JSON_TYPE } from '../paths.js';
 import type { getWindowRoute, listWindowsRoute, windowDocumentRoute, windowProofRoute } from './windows.routes.js';
 
-/** A sealed row as the API shows it: `frozen` once a fraud proof froze it on chain, else `anchored` once the watched DataLogger recorded it, else `sealed`. */
-function sealedSummary(row: WindowRow): WindowSummary {
+function frozenDeviceOf(row: FrozenDeviceRow): FrozenDevice {
+  return {
+    deviceId: row.deviceId,
+    reason: row.reason,
+    challenger: row.challenger,
+    evidence: row.evidence,
+    frozenAt: row.frozenAt,
+    txHash: row.txHash,
+    correction:
+      row.correctedLeaf === null
+        ? null
+        : { summaryLeaf: row.correctedLeaf, cidDigest: row.correctedCidDigest!, correctedAt: row.correctedAt!, txHash: row.correctionTxHash! },
+  };
+}
+
+/** The device freezes of these windows, by window start, in chain order. */
+async function frozenDevicesOf(ctx: ServiceContext, windowStarts: number[]): Promise<Map<number, FrozenDevice[]>> {
+  const byWindow = new Map<number, FrozenDevice[]>();
+  if (windowStarts.length === 0) return byWindow;
+  const rows = await ctx.db
+    .select()
+    .from(frozenDevices)
+    .where(inArray(frozenDevices.windowStart, windowStarts))
+    .orderBy(asc(frozenDevices.frozenAt), asc(frozenDevices.seq), asc(frozenDevices.deviceId));
+  for (const r of rows) {
+    const list = byWindow.get(r.windowStart) ?? [];
+    list.push(frozenDeviceOf(r));
+    byWindow.set(r.windowStart, list);
+  }
+  return byWindow;
+}
+
+/**
+ * A sealed row as the API shows it: `frozen` once a fraud proof froze its totals on chain, else `anchored` once the
+ * watched DataLogger recorded it, else `committed` once the DON committed its digest, else `sealed`. Device freezes
+ * leave the status alone (the other devices stay provable) and are listed in `frozenDevices`.
+ */
+function sealedSummary(row: WindowRow, frozen: FrozenDevice[]): WindowSummary {
   return {
     windowStart: row.windowStart,
     windowSeconds: row.windowSeconds,
-    status: row.frozenAt !== null ? 'frozen' : row.anchoredAt !== null ? 'anchored' : 'sealed',
+    status: row.frozenAt !== null ? 'frozen' : row.anchoredAt !== null ? 'anchored' : row.committedAt !== null ? 'committed' : 'sealed',
     cid: row.cid,
     root: row.root,
     cidDigest: row.cidDigest,
@@ -24,9 +60,19 @@ function sealedSummary(row: WindowRow): WindowSummary {
     // A decimal string: a JSON number above 2^53−1 loses digits in every JavaScript client.
     energyWh: row.energyWh.toString(),
     sealedAt: row.sealedAt,
+    committedAt: row.committedAt,
     anchoredAt: row.anchoredAt,
     frozenReason: row.frozenReason,
+    frozenDevices: frozen,
   };
+}
+
+async function sealedSummaries(ctx: ServiceContext, rows: WindowRow[]): Promise<WindowSummary[]> {
+  const frozen = await frozenDevicesOf(
+    ctx,
+    rows.map((r) => r.windowStart),
+  );
+  return rows.map((r) => sealedSummary(r, frozen.get(r.windowStart) ?? []));
 }
 
 function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount: number; readingCount: number }): WindowSummary {
@@ -41,8 +87,10 @@ function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount:
     readingCount: w.readingCount,
     energyWh: null,
     sealedAt: null,
+    committedAt: null,
     anchoredAt: null,
     frozenReason: null,
+    frozenDevices: [],
   };
 }
 
@@ -69,14 +117,15 @@ export const list: RouteHandler<typeof listWindowsRoute, AppEnv> = async (c) => 
   const sealed =
     q.status === 'open'
       ? []
-      : (
+      : await sealedSummaries(
+          ctx,
           await ctx.db
             .select()
             .from(windows)
             .where(and(q.before === undefined ? undefined : lt(windows.windowStart, q.before), q.status === 'pending' ? isNull(windows.anchoredAt) : undefined))
             .orderBy(desc(windows.windowStart))
-            .limit(q.limit)
-        ).map(sealedSummary);
+            .limit(q.limit),
+        );
   const open = q.status === 'sealed' || q.status === 'pending' ? [] : (await openWindows(ctx, q.limit, q.before)).map((w) => openSummary(ctx, w));
   const all = [...open, ...sealed].sort((a, b) => b.windowStart - a.windowStart).slice(0, q.limit);
   // pending without a watched DataLogger means "sealed, anchoring unknown": say so.
@@ -113,8 +162,10 @@ async function documentBytes(ctx: ServiceContext, row: WindowRow): Promise<Uint8
 
 /** GET /v1/windows/:windowStart */
 export const get: RouteHandler<typeof getWindowRoute, AppEnv> = async (c) => {
-  const row = await sealedWindow(c.get('ctx'), c.req.valid('param').windowStart);
-  return c.json(sealedSummary(row), 200);
+  const ctx = c.get('ctx');
+  const row = await sealedWindow(ctx, c.req.valid('param').windowStart);
+  const [summary] = await sealedSummaries(ctx, [row]);
+  return c.json(summary, 200);
 };
 
 /** GET /v1/windows/:windowStart/document — the canonical DAG-JSON bytes, as pinned. */

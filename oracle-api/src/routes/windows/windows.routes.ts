@@ -8,7 +8,7 @@ export const listWindowsQuerySchema = z.object({
   before: z.coerce.number().int().min(0).optional().openapi({ description: 'Only windows starting strictly before this (paging newest → oldest)' }),
   status: z.enum(['sealed', 'open', 'pending', 'all']).default('sealed').openapi({
     description:
-      'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain; all: sealed and open',
+      'sealed (default): every sealed window, anchored or not; open: still collecting; pending: sealed, not yet recorded on chain (committed ones included); all: sealed and open',
   }),
 });
 

@@ -64,8 +64,10 @@ describe('window sealing and /v1/windows', () => {
       readingCount: 3,
       energyWh: String(40 + 0),
       sealedAt: T0 + 305,
+      committedAt: null,
       anchoredAt: null,
       frozenReason: null,
+      frozenDevices: [],
     });
   });
 
@@ -227,5 +229,37 @@ describe('a window total beyond 2^53−1', () => {
     const bytes = new Uint8Array(await (await api.app.request(`/v1/windows/${T0}/document`)).arrayBuffer());
     expect(new TextDecoder().decode(bytes)).toContain('"energyWh":18014398509484507,');
     expect(decodeWindowDocument(bytes).energyWh).toBe(18014398509484507n);
+  });
+});
+
+describe('window counts at the protocol bound (uint32)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('stores and serves readingCount and deviceCount of 2^32−1 exactly (int4 stops at 2^31−1)', async () => {
+    const MAX_UINT32 = 2 ** 32 - 1;
+    const digest = `0x${'cd'.repeat(32)}`;
+    await api.ctx.db.insert(windows).values({
+      windowStart: T0 + 3000,
+      windowSeconds: 300,
+      cid: 'baguqeera5w2dxbmb3xkc3x2m4ttf2fvyhtvz3h2fxm4b4agbdtc3nxyfpbhq',
+      cidDigest: digest,
+      root: `0x${'ab'.repeat(32)}`,
+      deviceCount: MAX_UINT32,
+      readingCount: MAX_UINT32,
+      energyWh: 2n ** 64n - 1n,
+      sealedAt: T0 + 3305,
+    });
+    const [row] = await api.ctx.db
+      .select()
+      .from(windows)
+      .where(eq(windows.windowStart, T0 + 3000));
+    expect([row.deviceCount, row.readingCount]).toEqual([MAX_UINT32, MAX_UINT32]);
+    const res = await api.app.request(`/v1/windows/${T0 + 3000}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ readingCount: 4294967295, deviceCount: 4294967295, energyWh: '18446744073709551615', frozenDevices: [] });
   });
 });

@@ -7,21 +7,12 @@ import {
   deployContracts,
   localDon,
   startAnvil,
+  freezeAsChallenger,
   submitKeystoneReport,
-  timelockCall,
   type Deployment,
 } from '@gridproof/test-support';
-import {
-  dataLoggerAbi,
-  deviceIdToBytes,
-  deviceRegistryAbi,
-  encodeCommitReport,
-  encodeCorrectionReport,
-  encodeWindowReport,
-  toHex,
-  type Hex,
-} from '@gridproof/protocol';
-import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
+import { deviceIdToBytes, deviceRegistryAbi, encodeCommitReport, encodeCorrectionReport, encodeWindowReport, toHex, type Hex } from '@gridproof/protocol';
+import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
@@ -91,16 +82,8 @@ export async function startTestChain(): Promise<TestChain> {
         energyWh,
       });
     const delivery = { rpcUrl: anvil.rpcUrl, forwarder: deployment.forwarder, receiver: deployment.dataLogger, ...don };
-    let challengerSet = false;
     const asChallenger = async (functionName: 'freezeDevice' | 'freezeTotals', args: readonly unknown[]) => {
-      if (!challengerSet) {
-        const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setChallenger', args: [admin.address] });
-        await timelockCall({ rpcUrl: anvil.rpcUrl, timelock: deployment.timelock, proposerKey: ANVIL_KEYS.deployer, target: deployment.dataLogger, data });
-        challengerSet = true;
-      }
-      const hash = await wallet.writeContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName, args } as never);
-      const receipt = await reader.waitForTransactionReceipt({ hash });
-      if (receipt.status !== 'success') throw new Error(`${functionName} reverted`);
+      await freezeAsChallenger({ rpcUrl: anvil.rpcUrl, deployment, key: ANVIL_KEYS.deployer, functionName, args });
     };
     return {
       rpcUrl: anvil.rpcUrl,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, stringToHex, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
   ANVIL_KEYS,
@@ -12,8 +12,8 @@ import {
   localDon,
   serveDapp,
   startAnvil,
+  freezeAsChallenger,
   submitKeystoneReport,
-  timelockCall,
   type Deployment,
 } from '@gridproof/test-support';
 import {
@@ -177,21 +177,13 @@ export async function commitListWindow(rpcUrl: string, deployment: Deployment, w
  */
 export async function freezeDevice(rpcUrl: string, deployment: Deployment, windowStart: number, deviceId: string, reason: number): Promise<Hex> {
   const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
-  const publicClient = createPublicClient({ transport: http(rpcUrl) });
-  const current = await publicClient.readContract({ address: deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' });
-  if (current !== admin.address) {
-    const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setChallenger', args: [admin.address] });
-    await timelockCall({ rpcUrl, timelock: deployment.timelock, proposerKey: ANVIL_KEYS.deployer, target: deployment.dataLogger, data });
-  }
-  const wallet = createWalletClient({ account: admin, transport: http(rpcUrl) });
-  const hash = await wallet.writeContract({
-    chain: null,
-    address: deployment.dataLogger,
-    abi: dataLoggerAbi,
+  await freezeAsChallenger({
+    rpcUrl,
+    deployment,
+    key: ANVIL_KEYS.deployer,
     functionName: 'freezeDevice',
     args: [BigInt(windowStart), toHex(deviceIdToBytes(deviceId)), reason, admin.address, keccak256(stringToHex(`evidence ${deviceId}`))],
   });
-  if ((await publicClient.waitForTransactionReceipt({ hash })).status !== 'success') throw new Error(`freezeDevice(${deviceId}) reverted`);
   return admin.address;
 }
 

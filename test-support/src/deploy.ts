@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroHash, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, encodeFunctionData, http, keccak256, toHex, zeroHash, type Address, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
-import { readDeployment, timelockControllerAbi, type Deployment } from '@gridproof/contracts';
+import { dataLoggerAbi, readDeployment, timelockControllerAbi, type Deployment } from '@gridproof/contracts';
 import { localDon, type DonConfig } from './devKeys.js';
 
 export type { Deployment };
@@ -106,4 +106,35 @@ export async function timelockCall(p: TimelockCallParameters): Promise<Hex> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash: executed });
   if (receipt.status !== 'success') throw new Error(`timelock execute ${executed} reverted`);
   return executed;
+}
+
+/**
+ * Freezes as the logger's challenger, the way a test stands in for the WindowChallenger: `key` is made the
+ * challenger first (through the timelock, delay 0 on local chains) unless it is already, then calls `freezeDevice`
+ * or `freezeTotals` with `args`. `key` MUST hold the timelock's proposer role (the deployer on local chains).
+ */
+export async function freezeAsChallenger(p: {
+  rpcUrl: string;
+  deployment: Pick<Deployment, 'dataLogger' | 'timelock'>;
+  key: Hex;
+  functionName: 'freezeDevice' | 'freezeTotals';
+  args: readonly unknown[];
+}): Promise<Hex> {
+  const account = privateKeyToAccount(p.key);
+  const publicClient = createPublicClient({ transport: http(p.rpcUrl) });
+  const current = await publicClient.readContract({ address: p.deployment.dataLogger, abi: dataLoggerAbi, functionName: 'challenger' });
+  if (current !== account.address) {
+    const data = encodeFunctionData({ abi: dataLoggerAbi, functionName: 'setChallenger', args: [account.address] });
+    await timelockCall({ rpcUrl: p.rpcUrl, timelock: p.deployment.timelock, proposerKey: p.key, target: p.deployment.dataLogger, data });
+  }
+  const wallet = createWalletClient({ account, transport: http(p.rpcUrl) });
+  const hash = await wallet.writeContract({
+    chain: null,
+    address: p.deployment.dataLogger,
+    abi: dataLoggerAbi,
+    functionName: p.functionName,
+    args: p.args,
+  } as never);
+  if ((await publicClient.waitForTransactionReceipt({ hash })).status !== 'success') throw new Error(`${p.functionName} reverted`);
+  return hash;
 }

@@ -16,7 +16,16 @@ import {
 } from '@chainlink/cre-sdk';
 import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeFunctionResult, encodeFunctionData, zeroAddress, type Hex } from 'viem';
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, encodeCommitReport, fromHex, toHex, windowDocumentDigest } from '@gridproof/protocol';
+import {
+  dataLoggerAbi,
+  decodeWindowReport,
+  deviceIdToBytes,
+  deviceRegistryAbi,
+  encodeCommitReport,
+  fromHex,
+  toHex,
+  windowDocumentDigest,
+} from '@gridproof/protocol';
 import { dueWindowStart } from '../dueWindowStart.js';
 import { previousWindowOf, verifyWindow, type PreviousWindow, type RegisteredDeviceKey } from '../verifyWindow.js';
 import type { SamplingOptions } from '../sampling.js';
@@ -110,15 +119,14 @@ export function onCronTrigger(runtime: Runtime<WorkflowConfig>, trigger: CronPay
   const earlier: WindowOutcome[] = [];
   let justRecorded: Recorded | undefined;
   const before = due - config.windowSeconds;
-  if (before >= 0) {
-    const state = readWindowState(runtime, evm, before);
-    if (!state.recorded && state.commitBlock > 0n) {
-      const done = anchorWindow(runtime, evm, before, state, undefined);
-      earlier.push(done.outcome);
-      justRecorded = done.recorded;
-    }
+  // Read once: it decides whether `before` is finished here, and is the due window's previous window.
+  const beforeState = before >= 0 ? readWindowState(runtime, evm, before) : undefined;
+  if (beforeState && !beforeState.recorded && beforeState.commitBlock > 0n) {
+    const done = anchorWindow(runtime, evm, before, beforeState, undefined, undefined);
+    earlier.push(done.outcome);
+    justRecorded = done.recorded;
   }
-  const { outcome } = anchorWindow(runtime, evm, due, readWindowState(runtime, evm, due), justRecorded);
+  const { outcome } = anchorWindow(runtime, evm, due, readWindowState(runtime, evm, due), justRecorded, beforeState?.recorded);
   return { ...outcome, earlier };
 }
 
@@ -129,6 +137,7 @@ function anchorWindow(
   windowStart: number,
   state: WindowState,
   justRecorded: Recorded | undefined,
+  previousRecorded: boolean | undefined,
 ): { outcome: WindowOutcome; recorded?: Recorded } {
   const config = runtime.config;
   const outcome = (status: WindowOutcome['status'], detail: string): WindowOutcome => {
@@ -182,7 +191,7 @@ function anchorWindow(
   }
 
   // Continuity: the previous window's document, if that window is recorded, must be the one its record names.
-  const previous = readPrevious(runtime, evm, windowStart, justRecorded);
+  const previous = readPrevious(runtime, evm, windowStart, justRecorded, previousRecorded);
   if (previous.status === 'refused') return { outcome: outcome('refused', `${previous.code}: ${previous.message}`) };
   const continuityNote = previous.status === 'checked' ? ` continuity against window ${previous.windowStart}` : '';
 
@@ -210,7 +219,7 @@ function anchorWindow(
     return { outcome: outcome('refused', `${verdict.code}: ${verdict.message}${registryNote(config, verdict.code)}${seedNote}`) };
   }
   const txHash = writeReport(runtime, evm, verdict.payload as Hex, `record for window ${windowStart}`);
-  const root = `0x${verdict.payload.slice(2 + 128, 2 + 192)}` as Hex;
+  const root = decodeWindowReport(verdict.payload as Hex).root;
   return {
     outcome: outcome(
       'recorded',
@@ -257,12 +266,19 @@ type PreviousRead =
  * empty one, or one still unrecorded); else its document, fetched from the API by every node, whose digest must be
  * the record's (a window recorded in this very tick is taken from memory: its record may not be readable yet).
  */
-function readPrevious(runtime: Runtime<WorkflowConfig>, evm: Evm, windowStart: number, justRecorded: Recorded | undefined): PreviousRead {
+function readPrevious(
+  runtime: Runtime<WorkflowConfig>,
+  evm: Evm,
+  windowStart: number,
+  justRecorded: Recorded | undefined,
+  /** Whether the previous window was recorded, when this tick read it already; undefined: ask the logger. */
+  previousRecorded: boolean | undefined,
+): PreviousRead {
   const config = runtime.config;
   const start = windowStart - config.windowSeconds;
   if (start < 0) return { status: 'none' };
   if (justRecorded?.windowStart === start) return { status: 'checked', windowStart: start, root: justRecorded.root, bytes: justRecorded.bytes };
-  if (!readWindowState(runtime, evm, start).recorded) return { status: 'none' };
+  if (!(previousRecorded ?? (callLogger(runtime, evm, 'isRecorded', start) as boolean))) return { status: 'none' };
   const record = readRecord(runtime, evm, start);
   const bytes: { bytes?: Uint8Array } = {};
   const observed = fetchDocument(runtime, documentUrl(config, start), bytes);

@@ -3,7 +3,7 @@
 // checks its SHA-256 before running it (the bundle is ~120 KB, a Functions request at most 30 KB).
 import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeWindowDocument, encodeCommitReport, fromHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
-import { FunctionsSourceError, WindowVerificationCode as Code, WindowVerificationError } from '../errors.js';
+import { FunctionsSourceError, WindowVerificationCode as Code, WindowVerificationError, type FunctionsSourceErrorCode } from '../errors.js';
 import { verifyWindowAsync } from '../verifyWindowAsync.js';
 import type { RegisteredDeviceKey } from '../verifyWindow.js';
 import { decodeGetDevices, encodeGetDevices } from './registry.js';
@@ -140,19 +140,18 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
     );
   }
   for (const ids of chunks) {
-    const rpc = await Functions.makeHttpRequest({
-      url: rpcUrl,
-      method: 'post',
-      headers: { 'content-type': 'application/json' },
-      data: { jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: registry, data: encodeGetDevices(ids) }, registryBlock] },
-      timeout: 9000,
-    });
-    if (rpc.error) throw new FunctionsSourceError('REGISTRY_UNAVAILABLE', `eth_call getDevices: ${rpc.code ?? ''} ${rpc.message ?? ''}`.trim());
-    const body = rpc.data as { result?: string; error?: { message?: string } };
-    if (typeof body?.result !== 'string' || !/^0x[0-9a-fA-F]*$/.test(body.result)) {
-      throw new FunctionsSourceError('REGISTRY_UNAVAILABLE', `eth_call getDevices: ${body?.error?.message ?? 'no result'}`);
-    }
-    deviceKeys = { ...deviceKeys, ...decodeGetDevices(body.result as Hex, ids) };
+    const result = await ethCall(
+      Functions,
+      rpcUrl,
+      { to: registry, data: encodeGetDevices(ids), block: registryBlock },
+      {
+        name: 'getDevices',
+        code: 'REGISTRY_UNAVAILABLE',
+        result: /^0x[0-9a-fA-F]*$/,
+        missing: 'no result',
+      },
+    );
+    deviceKeys = { ...deviceKeys, ...decodeGetDevices(result, ids) };
   }
 
   // 3. Verify. Above the threshold: sampled signatures when the consumer supplied a seed, otherwise refuse.
@@ -181,19 +180,43 @@ export async function runFunctionsRequest(input: FunctionsRequestInput, Function
 /** `getCommitment(windowStart)` on the DataLogger at the latest block: the committed digest (zero when none). */
 async function readCommitment(Functions: FunctionsLibrary, rpcUrl: string, dataLogger: string, windowStart: number): Promise<Hex> {
   const data = `${GET_COMMITMENT_SELECTOR}${windowStart.toString(16).padStart(64, '0')}`;
+  const result = await ethCall(
+    Functions,
+    rpcUrl,
+    { to: dataLogger, data, block: 'latest' },
+    {
+      name: 'getCommitment',
+      code: 'LOGGER_UNAVAILABLE',
+      result: /^0x[0-9a-fA-F]{128}$/,
+      missing: 'no 64-byte result',
+    },
+  );
+  return `0x${result.slice(2, 66).toLowerCase()}` as Hex;
+}
+
+/**
+ * One `eth_call` over the chain's JSON-RPC (one of the run's 5 HTTP requests). A transport error or a result that is not
+ * `expect.result` throws `expect.code`, naming the call (`eth_call <name>: …`).
+ */
+async function ethCall(
+  Functions: FunctionsLibrary,
+  rpcUrl: string,
+  call: { to: string; data: string; block: string },
+  expect: { name: string; code: FunctionsSourceErrorCode; result: RegExp; missing: string },
+): Promise<Hex> {
   const rpc = await Functions.makeHttpRequest({
     url: rpcUrl,
     method: 'post',
     headers: { 'content-type': 'application/json' },
-    data: { jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: dataLogger, data }, 'latest'] },
+    data: { jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: call.to, data: call.data }, call.block] },
     timeout: 9000,
   });
-  if (rpc.error) throw new FunctionsSourceError('LOGGER_UNAVAILABLE', `eth_call getCommitment: ${rpc.code ?? ''} ${rpc.message ?? ''}`.trim());
+  if (rpc.error) throw new FunctionsSourceError(expect.code, `eth_call ${expect.name}: ${rpc.code ?? ''} ${rpc.message ?? ''}`.trim());
   const body = rpc.data as { result?: string; error?: { message?: string } };
-  if (typeof body?.result !== 'string' || !/^0x[0-9a-fA-F]{128}$/.test(body.result)) {
-    throw new FunctionsSourceError('LOGGER_UNAVAILABLE', `eth_call getCommitment: ${body?.error?.message ?? 'no 64-byte result'}`);
+  if (typeof body?.result !== 'string' || !expect.result.test(body.result)) {
+    throw new FunctionsSourceError(expect.code, `eth_call ${expect.name}: ${body?.error?.message ?? expect.missing}`);
   }
-  return `0x${body.result.slice(2, 66).toLowerCase()}` as Hex;
+  return body.result as Hex;
 }
 
 function countReadings(documentBytes: Uint8Array): number {

@@ -26,6 +26,17 @@ export const WINDOW_REPORT_LENGTH = 224;
 
 const uintWord = (v: number | bigint, size: number) => concatBytes(new Uint8Array(32 - size), uintToBytes(v, size));
 
+/** Refuses (INVALID_REPORT, naming the field) a value that is not an exact integer fitting `size` bytes. */
+function checkUintField(field: string, value: number | bigint, size: number): void {
+  const exact = typeof value === 'bigint' || Number.isSafeInteger(value);
+  if (!exact || BigInt(value) < 0n || BigInt(value) >= 1n << BigInt(size * 8)) {
+    throw new InvalidReportError(`Report field ${field} = ${String(value)} is not an exact integer that fits uint${size * 8}.`, {
+      field,
+      value: String(value),
+    });
+  }
+}
+
 /**
  * The 224-byte payload. Refuses (INVALID_REPORT, naming the field) a count or start that does not
  * fit its word, and an energyWh that is not an exact integer in [0, 2^64−1] (an unsafe number is
@@ -40,15 +51,7 @@ export function encodeWindowReport(r: WindowReportInput): Hex {
     ['readingCount', r.readingCount, 4],
     ['energyWh', r.energyWh, 8],
   ];
-  for (const [field, value, size] of fields) {
-    const exact = typeof value === 'bigint' || Number.isSafeInteger(value);
-    if (!exact || BigInt(value) < 0n || BigInt(value) >= 1n << BigInt(size * 8)) {
-      throw new InvalidReportError(`Report field ${field} = ${String(value)} is not an exact integer that fits uint${size * 8}.`, {
-        field,
-        value: String(value),
-      });
-    }
-  }
+  for (const [field, value, size] of fields) checkUintField(field, value, size);
   return toHex(
     concatBytes(
       uintWord(r.windowStart, 8),
@@ -103,9 +106,7 @@ export const COMMIT_REPORT_LENGTH = 64;
 
 /** The 64-byte commit payload; refuses a start that does not fit uint64 or a zero digest. */
 export function encodeCommitReport(r: CommitReport): Hex {
-  if (!Number.isSafeInteger(r.windowStart) || r.windowStart < 0) {
-    throw new InvalidReportError(`Report field windowStart = ${r.windowStart} is not a non-negative safe integer.`, { field: 'windowStart' });
-  }
+  checkUintField('windowStart', r.windowStart, 8);
   const digest = fromHex(r.cidDigest, 32);
   if (digest.every((b) => b === 0)) throw new InvalidReportError('Report field cidDigest is zero.', { field: 'cidDigest' });
   return toHex(concatBytes(uintWord(r.windowStart, 8), digest));
@@ -127,6 +128,7 @@ export interface CorrectionReport {
 export const CORRECTION_REPORT_LENGTH = 128;
 
 export function encodeCorrectionReport(r: CorrectionReport): Hex {
+  checkUintField('windowStart', r.windowStart, 8);
   const id = fromHex(r.deviceId, 9);
   return toHex(concatBytes(uintWord(r.windowStart, 8), concatBytes(id, new Uint8Array(23)), fromHex(r.summaryLeaf, 32), fromHex(r.cidDigest, 32)));
 }

@@ -30,7 +30,7 @@ import {
 } from '@gridproof/protocol';
 import { WindowVerificationCode as Code, WindowVerificationError } from './errors.js';
 import { sampleSeedOf, selectSample, type SamplingOptions } from './sampling.js';
-import { assertPreviousWindow, checkContinuity, type PreviousWindow } from './verifyWindowContinuity.js';
+import { assertPreviousWindow, checkContinuity, previousDevicesById, type PreviousWindow } from './verifyWindowContinuity.js';
 
 export { dueWindowStart } from './dueWindowStart.js';
 export { previousWindowOf, type PreviousWindow, type PreviousDeviceSummary } from './verifyWindowContinuity.js';
@@ -240,6 +240,7 @@ export function* verifyWindowSteps(parameters: VerifyWindowParameters): Generato
 function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext): Generator<SignatureCheck[], BatchVerification, SignatureVerdict[]> {
   const { documentDigest, windowStart, windowSeconds, deviceKeys, sampling, previous } = context;
   const windowEnd = windowStart + windowSeconds;
+  const previousById = previous ? previousDevicesById(previous) : undefined;
 
   const devices = doc.devices;
   if (devices.length === 0) {
@@ -400,7 +401,7 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
     }
     const { energyWh, ...summaryFields } = recomputed;
     const summary: DeviceSummary = { deviceId, ...summaryFields };
-    if (previous) checkContinuity(previous, windowStart, summary, at);
+    if (previous && previousById) checkContinuity(previous, previousById.get(deviceId), windowStart, summary, at);
     summaryLeaves.push(deviceSummaryLeaf(summary));
     totalReadings += readings.length;
     totalEnergyWh += BigInt(energyWh);

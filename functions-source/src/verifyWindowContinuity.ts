@@ -52,14 +52,25 @@ export function assertPreviousWindow(previous: PreviousWindow, windowStart: numb
   }
 }
 
+/** The previous window's summaries by device id, built once per verification (a window may hold 10,000 devices). */
+export function previousDevicesById(previous: PreviousWindow): ReadonlyMap<string, PreviousDeviceSummary> {
+  return new Map(previous.devices.map((d) => [d.deviceId, d]));
+}
+
 /**
  * The continuity rule (protocol/README.md "Continuity") for one device batch against the
  * device's summary in the previous recorded window, if it holds the device:
  * S1.lastCounter < S2.firstCounter and S1.energyEndWh ≤ S2.energyStartWh; and when that window
  * ends where this one starts, S2.baselineLeaf = S1.lastReadingLeaf and S2.energyStartWh = S1.energyEndWh.
  */
-export function checkContinuity(previous: PreviousWindow, windowStart: number, summary: DeviceSummary, at: string): void {
-  const s1 = previous.devices.find((d) => d.deviceId === summary.deviceId);
+export function checkContinuity(
+  previous: PreviousWindow,
+  /** The device's summary in `previous` (from {@link previousDevicesById}); undefined when it does not hold the device. */
+  s1: PreviousDeviceSummary | undefined,
+  windowStart: number,
+  summary: DeviceSummary,
+  at: string,
+): void {
   if (!s1) return;
   const { deviceId } = summary;
   const w1 = `window ${previous.windowStart}`;

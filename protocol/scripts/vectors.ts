@@ -1,6 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  DeviceRole,
   KeyType,
+  RevocationReason,
+  SECTORS,
   buildMerkleTree,
   buildWindowDocument,
   deviceSummaryLeaf,
@@ -126,5 +129,20 @@ export function buildVectors() {
     return { leaves, root: tree.root, proofs: leaves.map((l) => tree.proof(l)) };
   });
 
-  return { 'readings.json': { cases: readingCases }, 'window.json': window, 'merkle.json': { trees: merkle } };
+  // Device ids an electrician may certify: every sector of the table, and ids the registry must refuse (with why).
+  const deviceIds = {
+    sectors: Object.keys(SECTORS),
+    certifiable: Object.keys(SECTORS).map((sector, i) => `${sector}_${String(i * 1111 % 10_000).padStart(4, '0')}`),
+    refused: [
+      { id: 'SOLX_0001', reason: 'UNKNOWN_SECTOR' },
+      { id: 'ROGU_0666', reason: 'UNKNOWN_SECTOR' },
+      { id: '0000_0000', reason: 'UNKNOWN_SECTOR' },
+      { id: 'solr_0001', reason: 'INVALID_DEVICE_ID' },
+      { id: 'SOLR-0001', reason: 'INVALID_DEVICE_ID' },
+      { id: 'SOLR_00A1', reason: 'INVALID_DEVICE_ID' },
+    ],
+    roles: DeviceRole,
+    revocationReasons: RevocationReason,
+  };
+  return { 'readings.json': { cases: readingCases }, 'window.json': window, 'merkle.json': { trees: merkle }, 'devices.json': deviceIds };
 }

@@ -47,14 +47,17 @@ describe('error body and topics', () => {
 describe('decodeRegistryEntry', async () => {
   const { decodeRegistryEntry } = await import('./registry.js');
   it('maps zeroed entries to undefined and keys to bytes', () => {
-    expect(decodeRegistryEntry({ keyType: 0, publicKey: '0x', active: false })).toBeUndefined();
-    const k = decodeRegistryEntry({ keyType: 2, publicKey: `0x${'ab'.repeat(32)}`, active: true });
+    expect(decodeRegistryEntry({ keyType: 0, publicKey: '0x', revokedAt: 0n })).toBeUndefined();
+    const k = decodeRegistryEntry({ keyType: 2, publicKey: `0x${'ab'.repeat(32)}`, revokedAt: 0n });
     expect(k?.keyType).toBe(2);
     expect(k?.publicKey.length).toBe(32);
     expect(k?.active).toBe(true);
+    expect(k?.revokedAt).toBe(0);
+    const revoked = decodeRegistryEntry({ keyType: 2, publicKey: `0x${'ab'.repeat(32)}`, revokedAt: 1767225600n });
+    expect(revoked).toMatchObject({ active: false, revokedAt: 1767225600 });
   });
   it('refuses unknown key types and wrong lengths', () => {
-    expect(() => decodeRegistryEntry({ keyType: 3, publicKey: '0x', active: true })).toThrow(/key type 3/);
-    expect(() => decodeRegistryEntry({ keyType: 1, publicKey: `0x${'ab'.repeat(32)}`, active: true })).toThrow(/32 bytes; expected 64/);
+    expect(() => decodeRegistryEntry({ keyType: 3, publicKey: '0x', revokedAt: 0 })).toThrow(/key type 3/);
+    expect(() => decodeRegistryEntry({ keyType: 1, publicKey: `0x${'ab'.repeat(32)}`, revokedAt: 0 })).toThrow(/32 bytes; expected 64/);
   });
 });

@@ -15,3 +15,4 @@ export * from './report.js';
 export * from './keystone.js';
 export * from './generated/contracts.js';
 export * from './registry.js';
+export * from './devices.js';

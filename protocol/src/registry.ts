@@ -6,13 +6,22 @@ import { KeyType, type DeviceKey } from './signature.js';
 export interface RegistryDeviceEntry {
   keyType: number;
   publicKey: `0x${string}` | string;
-  active: boolean;
+  /** Block timestamp of the revocation, 0 while active. */
+  revokedAt: bigint | number;
+  role?: number;
   owner?: string;
-  registeredAt?: bigint | number;
+  ratedCapacityW?: number;
+  certifiedAt?: bigint | number;
+  revocationReason?: number;
+  certifier?: string;
+  organisationId?: bigint | number;
 }
 
 /** A registered device's key as the verifiers use it, with its registry state. */
 export interface RegisteredDeviceKey extends DeviceKey {
+  /** Unix seconds of the revocation, 0 while active: readings timestamped from then on are invalid ({@link isValidAtRevocation}). */
+  revokedAt: number;
+  /** `revokedAt === 0`. */
   active: boolean;
 }
 
@@ -35,5 +44,6 @@ export function decodeRegistryEntry(entry: RegistryDeviceEntry): RegisteredDevic
     throw new ProtocolError('INVALID_REGISTRY_ENTRY', `Registry key of type ${keyType} is ${publicKey.length} bytes; expected ${KEY_LENGTH[keyType]}.`, {
       details: { keyType, length: publicKey.length },
     });
-  return { keyType, publicKey, active: entry.active };
+  const revokedAt = Number(entry.revokedAt);
+  return { keyType, publicKey, revokedAt, active: revokedAt === 0 };
 }

@@ -132,7 +132,7 @@ export function buildVectors() {
   // Device ids an electrician may certify: every sector of the table, and ids the registry must refuse (with why).
   const deviceIds = {
     sectors: Object.keys(SECTORS),
-    certifiable: Object.keys(SECTORS).map((sector, i) => `${sector}_${String(i * 1111 % 10_000).padStart(4, '0')}`),
+    certifiable: Object.keys(SECTORS).map((sector, i) => `${sector}_${String((i * 1111) % 10_000).padStart(4, '0')}`),
     refused: [
       { id: 'SOLX_0001', reason: 'UNKNOWN_SECTOR' },
       { id: 'ROGU_0666', reason: 'UNKNOWN_SECTOR' },

@@ -1,2 +1,3 @@
 export * from './readings/index.js';
 export * from './windows/index.js';
+export * from './auth/index.js';

@@ -1,0 +1,2 @@
+export * from './siweNonces.js';
+export * from './validation.js';

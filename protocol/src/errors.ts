@@ -15,7 +15,12 @@ export type ProtocolErrorCode =
   | 'INVALID_KEYSTONE_FIELD'
   | 'EMPTY_TREE'
   | 'LEAF_NOT_IN_TREE'
-  | 'INVALID_WINDOW_LENGTH';
+  | 'INVALID_WINDOW_LENGTH'
+  | 'INVALID_PROFILE'
+  | 'INVALID_PROFILE_DOCUMENT'
+  | 'PROFILE_WRONG_PASSPHRASE'
+  | 'PROFILE_KDF_TOO_WEAK'
+  | 'INVALID_MEMBER_LIST';
 
 /** Base of every error GridProof's protocol throws: a stable `code`, a one-line `shortMessage`, and `details`. */
 export class ProtocolError<Code extends string = ProtocolErrorCode> extends GridProofError<Code> {

@@ -16,3 +16,5 @@ export * from './keystone.js';
 export * from './generated/contracts.js';
 export * from './registry.js';
 export * from './devices.js';
+export * from './profile.js';
+export * from './memberList.js';

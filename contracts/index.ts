@@ -5,9 +5,11 @@ import { readFile } from 'node:fs/promises';
 import type { Address } from 'viem';
 
 export {
+  companyIdentityAbi,
   dataLoggerAbi,
   deviceRegistryAbi,
   functionsWindowAnchorAbi,
+  installerRegistryAbi,
   keystoneForwarderAbi,
   timelockControllerAbi,
   windowChallengerAbi,
@@ -17,6 +19,10 @@ export {
 export interface Deployment {
   chainId: number;
   forwarder: Address;
+  /** The soulbound CompanyIdentity (ERC-1155): a meter's owner must hold one. */
+  companyIdentity: Address;
+  /** The InstallerRegistry: organisations whose electricians certify meters and whose admins revoke them. */
+  installerRegistry: Address;
   deviceRegistry: Address;
   dataLogger: Address;
   windowChallenger: Address;

@@ -3,34 +3,43 @@ pragma solidity 0.8.34;
 
 import {VmSafe} from "forge-std/Vm.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {CompanyIdentity} from "../src/CompanyIdentity.sol";
 import {DataLogger} from "../src/DataLogger.sol";
 import {DeviceRegistry} from "../src/DeviceRegistry.sol";
+import {InstallerRegistry} from "../src/InstallerRegistry.sol";
 import {IFunctionsWindowAnchor} from "../src/interfaces/IFunctionsWindowAnchor.sol";
+import {DeployCompanyIdentity} from "./DeployCompanyIdentity.s.sol";
 import {DeployDataLogger} from "./DeployDataLogger.s.sol";
 import {DeployDeviceRegistry} from "./DeployDeviceRegistry.s.sol";
 import {DeployFunctionsWindowAnchor} from "./DeployFunctionsWindowAnchor.s.sol";
+import {DeployInstallerRegistry} from "./DeployInstallerRegistry.s.sol";
 import {DeployKeystoneForwarder} from "./DeployKeystoneForwarder.s.sol";
 import {DeployTimelock} from "./DeployTimelock.s.sol";
 import {DeployWindowChallenger} from "./DeployWindowChallenger.s.sol";
 
 /// @notice Deploys GridProof on one network: KeystoneForwarder (local chains only, unless FORWARDER is given),
-/// DeviceRegistry, DataLogger, WindowChallenger (freeze right on the logger) and, when FUNCTIONS_SUBSCRIPTION_ID is
-/// set, the FunctionsWindowAnchor (recorder on the logger). Writes contracts/deployments/<chainId>.json = {chainId,
-/// network, forwarder, deviceRegistry, dataLogger, windowChallenger, functionsAnchor, windowSeconds, startBlock} on a
-/// broadcast only; a dry run (no --broadcast) writes nothing and returns the would-be addresses.
+/// CompanyIdentity, InstallerRegistry, DeviceRegistry (on those two), DataLogger, WindowChallenger (freeze right on
+/// the logger) and, when FUNCTIONS_SUBSCRIPTION_ID is set, the FunctionsWindowAnchor (recorder on the logger). Writes
+/// contracts/deployments/<chainId>.json = {chainId, network, forwarder, companyIdentity, installerRegistry,
+/// deviceRegistry, dataLogger, windowChallenger, functionsAnchor, timelock, windowSeconds, startBlock} on a broadcast
+/// only; a dry run (no --broadcast) writes nothing and returns the would-be addresses.
 /// @dev Env: NETWORK (contracts/script/networks/<NETWORK>.json; default "anvil"), WORKFLOW_OWNER, WORKFLOW_NAME
 /// (bytes10 hex), WORKFLOW_ID (bytes32 hex), WINDOW_SECONDS (300; the window length the logger fixes for good and the
 /// Functions anchor uses), FORWARDER (overrides the network's KeystoneForwarder), DON_SIGNERS / DON_F / DON_ID /
-/// DON_CONFIG_VERSION (a local forwarder), REGISTRAR (extra REGISTRAR_ROLE).
+/// DON_CONFIG_VERSION (a local forwarder). Devices are certified by installer organisations' electricians, not by the
+/// deployer: the registries have no owner or admin.
 /// Functions path: FUNCTIONS_SUBSCRIPTION_ID, ORACLE_API_URL, FUNCTIONS_SOURCE or FUNCTIONS_SOURCE_FILE (path from
 /// the repo root, under functions-source/), FUNCTIONS_ROUTER / FUNCTIONS_DON_ID (override the network's),
 /// FUNCTIONS_CALLBACK_GAS (300000), SEAL_DELAY_SECONDS (30), RETRY_AFTER_SECONDS (600),
 /// AUTOMATION_FORWARDER (may be set later with setUpkeepForwarder).
 /// Ownership: TIMELOCK_PROPOSER (a multisig on live networks; default the deployer) and TIMELOCK_DELAY (seconds,
-/// default 2 days): the logger and the anchor end up owned by a TimelockController (DeployTimelock.s.sol).
+/// default 2 days): the logger and the anchor end up owned by a TimelockController (DeployTimelock.s.sol). The
+/// CompanyIdentity, InstallerRegistry and DeviceRegistry have no owner or admin: nothing to hand over.
 /// `NETWORK=sepolia npx forge script contracts/script/Deploy.s.sol --rpc-url <url> --broadcast --private-key <key>`
 contract Deploy is
     DeployKeystoneForwarder,
+    DeployCompanyIdentity,
+    DeployInstallerRegistry,
     DeployDeviceRegistry,
     DeployDataLogger,
     DeployWindowChallenger,
@@ -41,6 +50,8 @@ contract Deploy is
         uint256 chainId;
         string network;
         address forwarder;
+        address companyIdentity;
+        address installerRegistry;
         address deviceRegistry;
         address dataLogger;
         address windowChallenger;
@@ -101,7 +112,11 @@ contract Deploy is
         vm.startBroadcast();
         (, address deployer,) = vm.readCallers();
         d.forwarder = forwarder == address(0) ? _deployLocalForwarder() : forwarder;
-        DeviceRegistry registry = _deployDeviceRegistry(deployer, vm.envOr("REGISTRAR", address(0)));
+        CompanyIdentity identities = _deployCompanyIdentity();
+        InstallerRegistry installers = _deployInstallerRegistry();
+        d.companyIdentity = address(identities);
+        d.installerRegistry = address(installers);
+        DeviceRegistry registry = _deployDeviceRegistry(installers, identities);
         DataLogger logger = _deployLogger(deployer, d.forwarder, d.windowSeconds);
         d.deviceRegistry = address(registry);
         d.dataLogger = address(logger);
@@ -214,6 +229,8 @@ contract Deploy is
         vm.serializeUint(key, "chainId", d.chainId);
         vm.serializeString(key, "network", d.network);
         vm.serializeAddress(key, "forwarder", d.forwarder);
+        vm.serializeAddress(key, "companyIdentity", d.companyIdentity);
+        vm.serializeAddress(key, "installerRegistry", d.installerRegistry);
         vm.serializeAddress(key, "deviceRegistry", d.deviceRegistry);
         vm.serializeAddress(key, "dataLogger", d.dataLogger);
         vm.serializeAddress(key, "windowChallenger", d.windowChallenger);

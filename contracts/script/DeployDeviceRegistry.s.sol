@@ -3,12 +3,17 @@ pragma solidity 0.8.34;
 
 import {Script} from "forge-std/Script.sol";
 import {DeviceRegistry} from "../src/DeviceRegistry.sol";
+import {ICompanyIdentity} from "../src/interfaces/ICompanyIdentity.sol";
+import {IInstallerRegistry} from "../src/interfaces/IInstallerRegistry.sol";
 
-/// @notice Deploys the DeviceRegistry.
+/// @notice Deploys the DeviceRegistry on top of the InstallerRegistry (who certifies and revokes) and the
+/// CompanyIdentity (who may own a meter). It has no owner: nothing to hand over.
 abstract contract DeployDeviceRegistry is Script {
-    /// @dev MUST run inside a broadcast whose sender is `admin`, so it can grant the extra registrar.
-    function _deployDeviceRegistry(address admin, address extraRegistrar) internal returns (DeviceRegistry registry) {
-        registry = new DeviceRegistry(admin);
-        if (extraRegistrar != address(0)) registry.grantRole(registry.REGISTRAR_ROLE(), extraRegistrar);
+    /// @dev MUST run inside a broadcast.
+    function _deployDeviceRegistry(IInstallerRegistry installers, ICompanyIdentity identities)
+        internal
+        returns (DeviceRegistry registry)
+    {
+        registry = new DeviceRegistry(installers, identities);
     }
 }

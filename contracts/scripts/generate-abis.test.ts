@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  companyIdentityAbi,
   dataLoggerAbi,
   deviceRegistryAbi,
   functionsWindowAnchorAbi,
+  installerRegistryAbi,
   keystoneForwarderAbi,
   timelockControllerAbi,
   windowChallengerAbi,
@@ -22,7 +24,36 @@ describe('generated ABI module', () => {
   it('exports the functions the other packages call', () => {
     const names = (abi: readonly { type: string; name?: string }[]) => abi.filter((x) => x.type === 'function').map((x) => x.name);
     expect(names(deviceRegistryAbi)).toEqual(
-      expect.arrayContaining(['registerDevice', 'revokeDevice', 'getDevice', 'getDevices', 'isActive', 'deviceCount', 'deviceIdAt']),
+      expect.arrayContaining([
+        'certifyDevice',
+        'revokeDevice',
+        'getDevice',
+        'getDevices',
+        'isActive',
+        'isValidAt',
+        'isKnownSector',
+        'deviceCount',
+        'deviceIdAt',
+      ]),
+    );
+    expect(names(companyIdentityAbi)).toEqual(
+      expect.arrayContaining(['register', 'updateProfile', 'burn', 'identityOf', 'hasIdentity', 'holderOf', 'profileCid', 'uri', 'locked', 'lockedBatch']),
+    );
+    expect(names(installerRegistryAbi)).toEqual(
+      expect.arrayContaining([
+        'createOrganisation',
+        'addAdmin',
+        'removeAdmin',
+        'addElectrician',
+        'removeElectrician',
+        'publishMemberList',
+        'trust',
+        'distrust',
+        'getOrganisation',
+        'isAdmin',
+        'isElectrician',
+        'trustedOrganisations',
+      ]),
     );
     expect(names(dataLoggerAbi)).toEqual(
       expect.arrayContaining(['onReport', 'getWindow', 'getCommitment', 'isCommitted', 'isRecorded', 'verifyDeviceSummary', 'verifyReading']),

@@ -11,6 +11,8 @@ export const modulePath = resolve(here, '../../protocol/src/generated/contracts.
 
 /** Export name → Foundry artifact (`<file>.sol/<contract>.json`). */
 const contracts = {
+  companyIdentityAbi: 'CompanyIdentity.sol/CompanyIdentity.json',
+  installerRegistryAbi: 'InstallerRegistry.sol/InstallerRegistry.json',
   deviceRegistryAbi: 'DeviceRegistry.sol/DeviceRegistry.json',
   dataLoggerAbi: 'DataLogger.sol/DataLogger.json',
   keystoneForwarderAbi: 'KeystoneForwarder.sol/KeystoneForwarder.json',

@@ -30,6 +30,7 @@ contract WindowChallenger is IWindowChallenger {
     uint8 public constant REASON_BATCH_MISMATCH = 13;
     uint8 public constant REASON_TOTALS_MISMATCH = 14;
     uint8 public constant REASON_READING_INVALID = 15;
+    uint8 public constant REASON_READING_AFTER_REVOCATION = 16;
 
     /// @dev Matches DeviceRegistry.KEY_TYPE_P256.
     uint8 private constant _KEY_TYPE_P256 = 1;
@@ -98,6 +99,8 @@ contract WindowChallenger is IWindowChallenger {
                 || (r.counter == s.firstCounter && s.baselineLeaf == bytes32(0) && r.energyWh != s.energyStartWh)
         ) {
             _freeze(windowStart, device, REASON_ENERGY_OUTSIDE_SUMMARY, leaf);
+        } else if (_isAfterRevocation(s.deviceId, r.timestamp)) {
+            _freeze(windowStart, device, REASON_READING_AFTER_REVOCATION, leaf);
         } else {
             revert WindowChallengerChallengeRejected(windowStart, leaf, 0);
         }
@@ -187,7 +190,7 @@ contract WindowChallenger is IWindowChallenger {
             || b.energyWh != s.energyStartWh;
         if (!broken) {
             (bool known, bytes memory publicKey) = _keyAtRecord(windowStart, s.deviceId);
-            // An unregistered device is reason 6, proven by challengeSignature with any of its readings.
+            // An uncertified device is reason 6, proven by challengeSignature with any of its readings.
             broken = known && !_p256Verifies(baseline, publicKey);
         }
         if (broken) return _freeze(windowStart, device, REASON_BASELINE_INVALID, revealed);
@@ -323,19 +326,30 @@ contract WindowChallenger is IWindowChallenger {
         }
     }
 
-    /// @dev Whether the device was registered when the window was recorded, and its key. Ids are never removed or
-    /// reused, so "unknown now" or "registered later" means unknown at record time. Reverts for Ed25519 keys.
+    /// @dev Whether the device was certified when the window was recorded, and its key. Ids are never removed or
+    /// reused, so "unknown now" or "certified later" means unknown at record time. Reverts for Ed25519 keys.
     function _keyAtRecord(uint64 windowStart, bytes9 deviceId) private view returns (bool, bytes memory) {
         uint64 recordedAt = _logger.getWindow(windowStart).recordedAt;
+        IDeviceRegistry.Device memory certified = _deviceOrZero(deviceId);
+        if (certified.keyType == 0 || certified.certifiedAt > recordedAt) return (false, "");
+        if (certified.keyType != _KEY_TYPE_P256) {
+            revert WindowChallengerUnsupportedKeyType(certified.deviceId, certified.keyType);
+        }
+        return (true, certified.publicKey);
+    }
+
+    /// @dev Whether the device's revocation (if any) came at or before `timestamp`: the reading does not count.
+    /// Revocation is final and its time never changes, so this holds whenever it is asked.
+    function _isAfterRevocation(bytes9 deviceId, uint64 timestamp) private view returns (bool) {
+        uint64 revokedAt = _deviceOrZero(deviceId).revokedAt;
+        return revokedAt != 0 && timestamp >= revokedAt;
+    }
+
+    /// @dev getDevices, not getDevice: an unknown id is evidence here, not an error (a zeroed entry).
+    function _deviceOrZero(bytes9 deviceId) private view returns (IDeviceRegistry.Device memory) {
         bytes9[] memory ids = new bytes9[](1);
         ids[0] = deviceId;
-        // getDevices, not getDevice: an unknown id is evidence here, not an error.
-        IDeviceRegistry.Device memory registered = _registry.getDevices(ids)[0];
-        if (registered.keyType == 0 || registered.registeredAt > recordedAt) return (false, "");
-        if (registered.keyType != _KEY_TYPE_P256) {
-            revert WindowChallengerUnsupportedKeyType(registered.deviceId, registered.keyType);
-        }
-        return (true, registered.publicKey);
+        return _registry.getDevices(ids)[0];
     }
 
     /// @dev Given two valid proofs of `leaf` to one root: the leaf sits in the tree twice when the proofs differ (two

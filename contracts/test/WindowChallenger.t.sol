@@ -28,9 +28,9 @@ contract WindowChallengerTest is WindowFixture {
         _challenger = new WindowChallenger(_logger, _registry);
         vm.prank(_admin);
         _logger.setChallenger(address(_challenger));
-        _registerP256(SOLAR, SOLAR_KEY);
-        _registerP256(WIND, WIND_KEY);
-        _registerEd25519(HYDRO);
+        _certifyP256(SOLAR, SOLAR_KEY);
+        _certifyP256(WIND, WIND_KEY);
+        _certifyEd25519(HYDRO);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -298,16 +298,16 @@ contract WindowChallengerTest is WindowFixture {
         assertEq(_logger.deviceFrozenReason(WINDOW_START, ghost), 6);
     }
 
-    function test_challengeSignature_freezesForDeviceRegisteredAfterRecording() public {
-        bytes9 late = "LATE_0010";
+    function test_challengeSignature_freezesForDeviceCertifiedAfterRecording() public {
+        bytes9 late = "AGRI_0010";
         uint256 lateKey = 0x1A7E;
         ReadingSpec[] memory readings = new ReadingSpec[](1);
         readings[0] = _spec(1, 0, 1, lateKey);
         _addDevice(late, readings);
         _recordWindow();
-        // Registered one second after the window was recorded: the DON could not have known its key.
+        // Certified one second after the window was recorded: the DON could not have known its key.
         vm.warp(block.timestamp + 1);
-        _registerP256(late, lateKey);
+        _certifyP256(late, lateKey);
         _expectFrozen(0, 6, _leaf(_signed[0][0]));
         _challengeSignature(0, 0);
     }
@@ -765,7 +765,7 @@ contract WindowChallengerTest is WindowFixture {
         ];
         bytes9 third = "SOLR_0004";
         bytes9[3] memory ids = [SOLAR, WIND, third];
-        _registerP256(ids[2], SOLAR_KEY);
+        _certifyP256(ids[2], SOLAR_KEY);
         for (uint256 i; i < 3; ++i) {
             ReadingSpec[] memory readings = new ReadingSpec[](2);
             readings[0] = _spec(12, 60, 165, i == 1 ? WIND_KEY : SOLAR_KEY);

@@ -11,12 +11,12 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// reason, the challenger and the leaf), or the window's totals (WindowTotalsFrozen). A challenge that proves
 /// nothing reverts, changing nothing.
 /// @dev Reason codes:
-///  1 a P-256 signature does not verify against the device's registered key (high-S counts: the protocol is low-S);
+///  1 a P-256 signature does not verify against the device's certified key (high-S counts: the protocol is low-S);
 ///  2 a reading's timestamp is outside [windowStart, windowStart + windowSeconds);
 ///  3 a reading's counter is outside [summary.firstCounter, summary.lastCounter];
 ///  4 two distinct readings of one device share a counter;
 ///  5 a reading with a higher counter has less cumulative energy;
-///  6 the device was not registered when the window was recorded;
+///  6 the device was not certified when the window was recorded (certifiedAt after the record, or unknown);
 ///  7 the summary contradicts itself (no readings, first counter above last, energy start above end, more readings
 ///    than counters in its range);
 ///  8 a reading's energy is outside [energyStartWh, energyEndWh], or the reading at lastCounter does not carry
@@ -31,7 +31,9 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 ///    counter;
 /// 14 the window's totals are not the sums of its summaries (deviceCount, readingCount, energyWh);
 /// 15 a reading's bytes are not a valid v1 signed reading (length, version, device id, status), or carry another
-///    device's id than its summary.
+///    device's id than its summary;
+/// 16 a reading is timestamped at or after its device's revocation (`timestamp >= revokedAt`, revokedAt != 0 in the
+///    DeviceRegistry): a revoked meter's readings from its revocation on do not count.
 interface IWindowChallenger {
     /// @notice A reading and its proof up to its device's `readingsRoot`.
     struct ReadingInclusion {
@@ -99,13 +101,14 @@ interface IWindowChallenger {
     /// @notice Thrown when the constructor gets a zero address.
     error WindowChallengerZeroAddress();
 
-    /// @notice Reasons 1 and 6: a signature its device's registered P-256 key did not make, or a device not
-    /// registered when the window was recorded.
+    /// @notice Reasons 1 and 6: a signature its device's certified P-256 key did not make, or a device not
+    /// certified when the window was recorded.
     function challengeSignature(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
         external;
 
-    /// @notice Reasons 2, 3, 8 and 15: a reading outside the window, outside its summary's counters, whose energy
-    /// contradicts the summary's, or that is not a valid reading of the summary's device.
+    /// @notice Reasons 2, 3, 8, 15 and 16: a reading outside the window, outside its summary's counters, whose energy
+    /// contradicts the summary's, that is not a valid reading of the summary's device, or that is timestamped at or
+    /// after its device's revocation. The first rule broken, in that order, is the reason.
     function challengeReading(uint64 windowStart, ReadingInclusion calldata reading, SummaryInclusion calldata device)
         external;
 

@@ -18,8 +18,8 @@ contract DataLoggerInvariants is WindowFixture {
         WindowChallenger challenger = new WindowChallenger(_logger, _registry);
         vm.prank(_admin);
         _logger.setChallenger(address(challenger));
-        _registerP256("SOLR_0001", 0x5011A2);
-        _registerP256("WIND_0002", 0x3140D);
+        _certifyP256("SOLR_0001", 0x5011A2);
+        _certifyP256("WIND_0002", 0x3140D);
         _handler = new DataLoggerHandler(_forwarder, _logger, _registry, challenger);
         // Half of the starts the handler uses have closed; `advance` closes the rest as the run goes.
         vm.warp(WINDOW_START + _handler.STARTS() * WINDOW_SECONDS / 2);

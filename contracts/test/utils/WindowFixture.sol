@@ -3,7 +3,9 @@ pragma solidity 0.8.34;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IDataLogger} from "../../src/interfaces/IDataLogger.sol";
+import {CompanyIdentity} from "../../src/CompanyIdentity.sol";
 import {DeviceRegistry} from "../../src/DeviceRegistry.sol";
+import {InstallerRegistry} from "../../src/InstallerRegistry.sol";
 import {KeystoneFixture} from "./KeystoneFixture.sol";
 import {MerkleBuilder} from "./MerkleBuilder.sol";
 
@@ -26,7 +28,14 @@ abstract contract WindowFixture is KeystoneFixture {
         bool highS;
     }
 
+    CompanyIdentity internal _identities;
+    InstallerRegistry internal _installers;
     DeviceRegistry internal _registry;
+    /// @notice The installer organisation whose electrician certifies every fixture device, for `_meterOwner`.
+    uint256 internal _organisationId;
+    address internal _installerAdmin = makeAddr("installer admin");
+    address internal _electrician = makeAddr("electrician");
+    address internal _meterOwner = makeAddr("meter owner");
 
     /// @notice The start of the window under construction.
     uint64 internal _windowStart = WINDOW_START;
@@ -36,19 +45,37 @@ abstract contract WindowFixture is KeystoneFixture {
     bytes[][] internal _signed;
     bytes32[][][] internal _readingProofs;
 
+    /// @notice The registries as deployed (identities, installers, devices), an organisation with one electrician,
+    /// and a meter owner holding an identity.
     function _setUpRegistry() internal {
-        _registry = new DeviceRegistry(_admin);
+        _identities = new CompanyIdentity();
+        _installers = new InstallerRegistry();
+        _registry = new DeviceRegistry(_installers, _identities);
+        vm.prank(_meterOwner);
+        _identities.register("bafkreimeterowner");
+        vm.startPrank(_installerAdmin);
+        _organisationId = _installers.createOrganisation("Fixture Installers", "bafkreimembers1");
+        _installers.addElectrician(_organisationId, _electrician, "bafkreimembers2");
+        vm.stopPrank();
     }
 
-    function _registerP256(bytes9 deviceId, uint256 key) internal {
+    function _certifyP256(bytes9 deviceId, uint256 key) internal {
         (uint256 x, uint256 y) = vm.publicKeyP256(key);
-        vm.prank(_admin);
-        _registry.registerDevice(deviceId, 1, abi.encodePacked(x, y), makeAddr("meter owner"));
+        vm.prank(_electrician);
+        _registry.certifyDevice(_organisationId, deviceId, 1, abi.encodePacked(x, y), _meterOwner, 1, 5000);
     }
 
-    function _registerEd25519(bytes9 deviceId) internal {
-        vm.prank(_admin);
-        _registry.registerDevice(deviceId, 2, abi.encodePacked(keccak256("ed25519 key")), makeAddr("meter owner"));
+    function _certifyEd25519(bytes9 deviceId) internal {
+        vm.prank(_electrician);
+        _registry.certifyDevice(
+            _organisationId, deviceId, 2, abi.encodePacked(keccak256("ed25519 key")), _meterOwner, 1, 5000
+        );
+    }
+
+    /// @notice The organisation's admin revokes the device now (reason 1, seal broken).
+    function _revoke(bytes9 deviceId) internal {
+        vm.prank(_installerAdmin);
+        _registry.revokeDevice(deviceId, 1);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -15,8 +15,6 @@ export interface DeployParameters {
   deployerKey: Hex;
   /** The DON the new forwarder accepts and the workflow the DataLogger accepts (default: `localDon()`). */
   don?: Pick<DonConfig, 'nodeKeys' | 'f' | 'donId' | 'configVersion' | 'identity'>;
-  /** An extra account granted REGISTRAR_ROLE on the DeviceRegistry (the deployer always is one). */
-  registrar?: Address;
   /** Window length in seconds, fixed for good in the DataLogger (Deploy.s.sol `WINDOW_SECONDS`, default 300): pass the length the API seals and the DON reports, or every report is refused. */
   windowSeconds?: number;
   /**
@@ -64,7 +62,6 @@ export async function deployContracts(p: DeployParameters): Promise<Deployment> 
       WORKFLOW_OWNER: don.identity.workflowOwner,
       WORKFLOW_NAME: don.identity.workflowName,
       WORKFLOW_ID: don.identity.workflowId,
-      ...(p.registrar ? { REGISTRAR: p.registrar } : {}),
       ...(p.windowSeconds !== undefined ? { WINDOW_SECONDS: String(p.windowSeconds) } : {}),
       TIMELOCK_DELAY: String(p.timelockDelaySeconds ?? 0),
     },

@@ -6,4 +6,5 @@ export * from './dappServer.js';
 export * from './deploy.js';
 export * from './devKeys.js';
 export * from './forwarder.js';
+export * from './installers.js';
 export * from './ports.js';

@@ -7,8 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, createTestClient, createWalletClient, http, keccak256, toHex, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
-import { dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
-import { ANVIL_KEYS, anchorKeystoneReport, deployContracts, localDon, revertReason, startAnvil, type AnvilHandle, type Deployment } from '../src/index.js';
+import { DeviceRole, RevocationReason, dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
+import {
+  ANVIL_KEYS,
+  anchorKeystoneReport,
+  deployContracts,
+  localDon,
+  revertReason,
+  startAnvil,
+  testInstallers,
+  type AnvilHandle,
+  type Deployment,
+} from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = JSON.parse(readFileSync(resolve(root, 'protocol/test-vectors/window.json'), 'utf8'));
@@ -23,8 +33,6 @@ const workflow = {
 };
 // The local DON, carrying this test's own workflow identity.
 const don = { ...localDon(), identity: workflow };
-// Not the deployer: proves REGISTRAR reaches the registry.
-const registrar = privateKeyToAddress(keccak256(toHex('gridproof deploy test registrar')));
 
 let anvil: AnvilHandle;
 
@@ -56,17 +64,18 @@ describe('Deploy.s.sol against anvil', () => {
       chainId,
       deployerKey: ANVIL_KEYS.deployer,
       don,
-      registrar,
       windowSeconds: vectors.windowSeconds,
     });
     expect(existsSync(deploymentFile)).toBe(true);
     const deployment = JSON.parse(readFileSync(deploymentFile, 'utf8'));
     expect(Object.keys(deployment).sort()).toEqual([
       'chainId',
+      'companyIdentity',
       'dataLogger',
       'deviceRegistry',
       'forwarder',
       'functionsAnchor',
+      'installerRegistry',
       'network',
       'startBlock',
       'timelock',
@@ -97,9 +106,35 @@ describe('Deploy.s.sol against anvil', () => {
     expect(await pub.readContract({ address: deployment.windowChallenger, abi: windowChallengerAbi, functionName: 'deviceRegistry' })).toBe(
       deployment.deviceRegistry,
     );
-    const role = await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'REGISTRAR_ROLE' });
-    expect(role).toBe(keccak256(toHex('REGISTRAR_ROLE')));
-    expect(await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'hasRole', args: [role, registrar] })).toBe(true);
+    // The registry certifies through this deployment's installer organisations, for owners holding its identities.
+    expect(await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'installerRegistry' })).toBe(
+      deployment.installerRegistry,
+    );
+    expect(await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'companyIdentity' })).toBe(
+      deployment.companyIdentity,
+    );
+    const installers = await testInstallers({ rpcUrl: anvil.rpcUrl, contracts: deployment });
+    const publicKey = new Uint8Array(32).fill(7);
+    await installers.certify([{ deviceId: 'WIND_0002', keyType: 2, publicKey, role: DeviceRole.PRODUCTION, ratedCapacityW: 2_000_000 }]);
+    const certified = await pub.readContract({
+      address: deployment.deviceRegistry,
+      abi: deviceRegistryAbi,
+      functionName: 'getDevice',
+      args: [toHex('WIND_0002')],
+    });
+    expect(certified).toMatchObject({
+      certifier: privateKeyToAddress(ANVIL_KEYS.deployer),
+      organisationId: installers.organisationId,
+      revokedAt: 0n,
+      ratedCapacityW: 2_000_000,
+    });
+    const { revokedAt } = await installers.revoke('WIND_0002', RevocationReason.SEAL_BROKEN);
+    expect(
+      await pub.readContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'getDevice', args: [toHex('WIND_0002')] }),
+    ).toMatchObject({
+      revokedAt: BigInt(revokedAt),
+      revocationReason: RevocationReason.SEAL_BROKEN,
+    });
 
     // The window of the test vectors must have closed on chain (on a machine whose clock is earlier, move it on).
     const closedAt = BigInt(vectors.windowStart + vectors.windowSeconds);

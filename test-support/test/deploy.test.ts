@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublicClient, createTestClient, createWalletClient, http, keccak256, toHex, type Hex } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, http, toHex, type Hex } from 'viem';
 import { privateKeyToAccount, privateKeyToAddress } from 'viem/accounts';
 import { DeviceRole, RevocationReason, dataLoggerAbi, deviceRegistryAbi, windowChallengerAbi } from '@gridproof/protocol';
 import {

@@ -10,17 +10,16 @@ import { decodeFunctionData, encodeFunctionResult } from 'viem';
 import {
   KeyType,
   buildWindowDocument,
-  deviceIdToBytes,
   deviceRegistryAbi,
   encodeReading,
   encodeSignedReading,
   encodeWindowDocument,
   fromHex,
   publicKeyOf,
-  toHex,
   type Hex,
 } from '@gridproof/protocol';
 import { buildFunctionsSource } from '../src/functions/build.js';
+import { registryDevice } from '../src/testing/windowFixture.js';
 
 process.env.PATH = `${join(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.bin')}:${process.env.PATH}`;
 const START = 1767225600;
@@ -65,14 +64,7 @@ const server = createServer((req, res) => {
     const result = encodeFunctionResult({
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
-      result: ids.map((i) => ({
-        deviceId: toHex(deviceIdToBytes(i)),
-        keyType: 1,
-        owner: '0x0000000000000000000000000000000000000001',
-        active: true,
-        registeredAt: 1n,
-        publicKey: toHex(pubs[Number(i.slice(5))]),
-      })),
+      result: ids.map((i) => registryDevice(i, { keyType: 1, publicKey: pubs[Number(i.slice(5))], revokedAt: 0, active: true })),
     } as never);
     res.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));
   });

@@ -11,7 +11,7 @@ function buildBench(keyType: KeyType, deviceCount: number, readingsPerDevice: nu
   const devices = Array.from({ length: deviceCount }, (_, d) => {
     const deviceId = `BNCH_${String(d).padStart(4, '0')}`;
     const priv = sha256(new TextEncoder().encode(`bench ${keyType} ${d}`));
-    deviceKeys[deviceId] = { keyType, publicKey: publicKeyOf(keyType, priv), active: true };
+    deviceKeys[deviceId] = { keyType, publicKey: publicKeyOf(keyType, priv), revokedAt: 0, active: true };
     const readings = Array.from({ length: readingsPerDevice }, (_, k) => {
       const bytes = encodeReading({
         deviceId,

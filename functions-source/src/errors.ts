@@ -17,13 +17,18 @@ export const WindowVerificationCode = {
   /** Device batches are not strictly ascending by device id (also catches duplicates). */
   DEVICES_NOT_SORTED: 'WINDOW_DEVICES_NOT_SORTED',
   DEVICE_UNKNOWN: 'WINDOW_DEVICE_UNKNOWN',
-  DEVICE_REVOKED: 'WINDOW_DEVICE_REVOKED',
   /** The 107 signed bytes do not decode as a v1 reading. */
   READING_MALFORMED: 'WINDOW_READING_MALFORMED',
   /** The reading carries another device's id than the batch it sits in. */
   READING_DEVICE_MISMATCH: 'WINDOW_READING_DEVICE_MISMATCH',
   /** Timestamp outside [windowStart, windowStart + windowSeconds). */
   READING_OUTSIDE_WINDOW: 'WINDOW_READING_OUTSIDE_WINDOW',
+  /**
+   * A reading is timestamped at or after its device's revocation (`timestamp >= revokedAt`, revokedAt ≠ 0 in the
+   * registry). Readings before it stay valid; this one is provable on chain (WindowChallenger.challengeReading,
+   * reason 16), so a window holding it is never anchored. `location`: deviceId, counter, position, timestamp, revokedAt.
+   */
+  READING_AFTER_REVOCATION: 'WINDOW_READING_AFTER_REVOCATION',
   COUNTER_NOT_INCREASING: 'WINDOW_COUNTER_NOT_INCREASING',
   ENERGY_DECREASING: 'WINDOW_ENERGY_DECREASING',
   /** Signature does not verify under the registered key, or is malformed (incl. P-256 high-S). */

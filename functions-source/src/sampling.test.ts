@@ -11,6 +11,7 @@ import {
   encode,
   forgedWindow,
   reading,
+  revokedKey,
   signed,
   vectorBytes,
   vectorDocument,
@@ -101,6 +102,25 @@ describe('verifyWindow with sampling', () => {
     );
   });
 
+  it('refuses a reading at or after its revocation that is not in the sample (the check needs no signature)', () => {
+    const seed = seedWhere(false);
+    const sample = sampleOf(seed);
+    // The forged reading (17) is outside this sample; revoke SOLR_0001 at the timestamp of an unsampled reading after it.
+    const k = Array.from({ length: N - FORGED - 1 }, (_, i) => FORGED + 1 + i).find((i) => !sample.includes(i))!;
+    expect(sample).not.toContain(k);
+    const sampling = { threshold: 10, sampleSize: 8, seed };
+    const revokedAt = (at: number) => ({ ...vectorKeys(), SOLR_0001: revokedKey(vectorKeys().SOLR_0001!, at) });
+    expect(() => verifyWindow({ ...base, deviceKeys: revokedAt(WINDOW_START + k), sampling })).toThrow(
+      expect.objectContaining({
+        code: Code.READING_AFTER_REVOCATION,
+        location: { deviceId: 'SOLR_0001', counter: 10 + k, position: `devices[0].readings[${k}]`, timestamp: WINDOW_START + k, revokedAt: WINDOW_START + k },
+      }),
+    );
+    // Revoked after its last reading (WINDOW_START + 39): the same sample, and the window passes.
+    const r = verifyWindow({ ...base, deviceKeys: revokedAt(WINDOW_START + N), sampling });
+    expect(r.sample).toEqual(sample);
+  });
+
   it('refuses malformed sampling arguments', () => {
     for (const sampling of [
       { threshold: -1, sampleSize: 8, seed: seedOf(0) },
@@ -141,7 +161,7 @@ describe('Ed25519 readings are never sampled', () => {
       expect((err as WindowVerificationError).code).toBe(Code.SIGNATURE_INVALID);
       expect((err as WindowVerificationError).message).toContain(`INDU_0042#24 at devices[0].readings[${FORGED_ED}]`);
     }
-  });
+  }, 30_000); // ~2.5 s alone; past vitest's 5 s default when the shared cores run other suites
 
   it('draws the sample among the P-256 readings only and checks every Ed25519 signature', () => {
     const honest = buildWindow([

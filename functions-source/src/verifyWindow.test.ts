@@ -29,6 +29,7 @@ import {
   vector,
   vectorBytes,
   vectorDocument,
+  revokedKey,
   vectorKeys,
   verifyParams,
 } from './testing/windowFixture.js';
@@ -95,8 +96,21 @@ describe('verifyWindow on the protocol test vector', () => {
     expect(out.report).toMatchObject({ deviceCount: 2, readingCount: 3, energyWh: 6n });
   });
 
+  it("verifies a window holding a revoked device whose readings all precede revokedAt (boundary: the last at revokedAt − 1), with the honest devices' totals", () => {
+    // SOLR_0001's last reading is at T + 180; INDU_0042 and SOLR_0002 are its honest neighbours in the same window.
+    for (const revokedAt of [T + 181, T + 3600]) {
+      const keys = { ...vectorKeys(), SOLR_0001: revokedKey(vectorKeys().SOLR_0001!, revokedAt) };
+      const out = verifyWindow(params(vectorBytes(), { deviceKeys: keys }));
+      expect(out.payload).toBe(vector.report);
+      expect(out.report).toMatchObject({ deviceCount: 3, readingCount: 12, energyWh: 235n });
+    }
+    // Every device revoked after its last reading: still the vector's report.
+    const all = Object.fromEntries(Object.entries(vectorKeys()).map(([id, k]) => [id, revokedKey(k, T + 243)]));
+    expect(verifyWindow(params(vectorBytes(), { deviceKeys: all })).payload).toBe(vector.report);
+  });
+
   it('ignores registry entries of devices not in the window', () => {
-    const keys = { ...vectorKeys(), ZZZZ_9999: { keyType: 1 as const, publicKey: new Uint8Array(64), active: false } };
+    const keys = { ...vectorKeys(), ZZZZ_9999: { keyType: 1 as const, publicKey: new Uint8Array(64), revokedAt: 1, active: false } };
     expect(verifyWindow(params(vectorBytes(), { deviceKeys: keys })).payload).toBe(vector.report);
   });
 });
@@ -168,14 +182,39 @@ describe('verifyWindow rejects', () => {
     rejection(params(mutated((d) => (d.devices[2] = d.devices[1]))), Code.DEVICES_NOT_SORTED, 'devices[2]');
   });
 
-  it('an unknown device and a revoked device', () => {
+  it('an unknown device', () => {
     const keys = vectorKeys();
     delete keys.SOLR_0002;
     rejection(params(vectorBytes(), { deviceKeys: keys }), Code.DEVICE_UNKNOWN, 'SOLR_0002', 'devices[2]');
     rejection(params(vectorBytes(), { deviceKeys: { ...vectorKeys(), INDU_0042: undefined } }), Code.DEVICE_UNKNOWN, 'INDU_0042');
-    const revoked = vectorKeys();
-    revoked.SOLR_0001 = { ...revoked.SOLR_0001, active: false };
-    rejection(params(vectorBytes(), { deviceKeys: revoked }), Code.DEVICE_REVOKED, 'SOLR_0001', 'devices[1]');
+  });
+
+  it.each([
+    // SOLR_0001 (devices[1]) reads at T, T+60, T+120, T+180 (counters 10-13).
+    ['at its last reading', T + 180, 3, 13],
+    ['between two readings', T + 100, 2, 12],
+    ['at the window start', T, 0, 10],
+    ['before the window', T - 3600, 0, 10],
+  ])('a reading of a device revoked %s, with READING_AFTER_REVOCATION naming the first one at or after revokedAt', (_, revokedAt, j, counter) => {
+    const timestamp = T + 60 * j;
+    const err = rejection(
+      params(vectorBytes(), { deviceKeys: { ...vectorKeys(), SOLR_0001: revokedKey(vectorKeys().SOLR_0001!, revokedAt) } }),
+      Code.READING_AFTER_REVOCATION,
+      `SOLR_0001#${counter}`,
+      `devices[1].readings[${j}]`,
+      `timestamp ${timestamp}`,
+      `revocation at ${revokedAt}`,
+    );
+    expect(err.location).toEqual({ deviceId: 'SOLR_0001', counter, position: `devices[1].readings[${j}]`, timestamp, revokedAt });
+  });
+  // The window of a device revoked after its last reading is in "verifyWindow on the protocol test vector".
+
+  it('a reading at or after revocation before its signature: it needs none, and a forged one is named for its timestamp', () => {
+    const forged = signed(reading('SOLR_0001', 2, T + 20, 11), 'SOLR_0002');
+    const bytes = buildWindow([{ deviceId: 'SOLR_0001', readings: [signed(reading('SOLR_0001', 1, T + 10, 10)), forged] }]);
+    const keys = { ...vectorKeys(), SOLR_0001: revokedKey(vectorKeys().SOLR_0001!, T + 20) };
+    rejection(params(bytes, { deviceKeys: keys }), Code.READING_AFTER_REVOCATION, 'SOLR_0001#2', 'devices[0].readings[1]');
+    rejection(params(bytes), Code.SIGNATURE_INVALID, 'SOLR_0001#2');
   });
 
   it('a reading that is not 107 bytes of hex', () => {

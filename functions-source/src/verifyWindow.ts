@@ -10,6 +10,7 @@ import {
   deviceSummaryLeaf,
   encodeWindowReport,
   fromHex,
+  isValidAtRevocation,
   outOfRangeMessage,
   windowTotalOutOfRange,
   readingCounter,
@@ -294,7 +295,8 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
     if (!key || (key.keyType !== KeyType.P256 && key.keyType !== KeyType.ED25519)) {
       throw new WindowVerificationError(Code.DEVICE_UNKNOWN, `Device ${deviceId} at ${at} is not registered.`, where);
     }
-    if (!key.active) throw new WindowVerificationError(Code.DEVICE_REVOKED, `Device ${deviceId} at ${at} is revoked.`, where);
+    // A revoked device's readings before its revocation are valid; one at or after it refuses the window (below).
+    const { revokedAt } = key;
 
     const rawReadings = batch.readings;
     if (rawReadings.length === 0) {
@@ -325,6 +327,15 @@ function* verifyReadingsBatch(doc: WindowDocument, context: BatchVerifierContext
           Code.READING_OUTSIDE_WINDOW,
           `${name} has timestamp ${reading.timestamp}, outside window [${windowStart}, ${windowEnd}).`,
           { ...loc, timestamp: reading.timestamp },
+        );
+      }
+      // Needs no signature, so it holds for every reading, sampled or not. Provable on chain (challengeReading,
+      // reason 16): a window holding such a reading would be anchored only to be frozen, so it is refused instead.
+      if (!isValidAtRevocation(revokedAt, reading.timestamp)) {
+        throw new WindowVerificationError(
+          Code.READING_AFTER_REVOCATION,
+          `${name} has timestamp ${reading.timestamp}, at or after the device's revocation at ${revokedAt}.`,
+          { ...loc, timestamp: reading.timestamp, revokedAt },
         );
       }
       const previous = readings[j - 1];

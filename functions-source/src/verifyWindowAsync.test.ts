@@ -73,6 +73,18 @@ describe('verifyWindowAsync (WebCrypto P-256) agrees with verifyWindow (noble)',
     });
   }
 
+  it.each([
+    ['at its last reading (refused)', WINDOW_START + 180, 'WINDOW_READING_AFTER_REVOCATION'],
+    ['one second after it (verified)', WINDOW_START + 181, undefined],
+  ])('a device revoked %s', async (_, revokedAt, code) => {
+    const p = { ...params(vectorBytes()), deviceKeys: { ...vectorKeys(), SOLR_0001: fixture.revokedKey(vectorKeys().SOLR_0001!, revokedAt) } };
+    const sync = await outcome(() => verifyWindow(p));
+    expect(await outcome(() => verifyWindowAsync({ ...p, verifier: webCryptoVerifier(crypto.subtle) }))).toEqual(sync);
+    expect(await outcome(() => verifyWindowAsync({ ...p, verifier: nobleVerifier }))).toEqual(sync);
+    if (code) expect(sync.code).toBe(code);
+    else expect((sync.ok as { payload: string }).payload).toBe(vector.report);
+  });
+
   it('a key that is not a curve point verifies nothing (false, as noble answers)', async () => {
     const keys = vectorKeys();
     keys.SOLR_0001 = { ...keys.SOLR_0001!, publicKey: new Uint8Array(64).fill(7) };
@@ -121,7 +133,7 @@ describe('one signature policy in both DON paths', () => {
     const checks = projectSignatureVectors().map((v) => ({
       readingBytes: fromHex(v.reading),
       signature: fromHex(v.signature),
-      key: { keyType: v.keyType as 1 | 2, publicKey: fromHex(v.publicKey), active: true },
+      key: { keyType: v.keyType as 1 | 2, publicKey: fromHex(v.publicKey), revokedAt: 0, active: true },
     }));
     const kind = (x: unknown) => (x instanceof Error ? 'format' : x ? 'valid' : 'invalid');
     const web = (await webCryptoVerifier(crypto.subtle)(checks)).map(kind);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFunctionData, encodeFunctionResult, toFunctionSelector } from 'viem';
-import { deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { decodeFunctionData, decodeFunctionResult, encodeFunctionResult, toFunctionSelector } from 'viem';
+import { decodeRegistryEntry, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
 import { GET_DEVICES_SELECTOR, decodeGetDevices, encodeGetDevices } from './registry.js';
-import { registryDevice, vectorKeys } from '../testing/windowFixture.js';
+import { registryDevice, revokedKey, vectorKeys } from '../testing/windowFixture.js';
 import { FunctionsSourceError } from '../errors.js';
 
 const zero = registryDevice('NONE_0000');
@@ -16,7 +16,7 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
     expect(args).toEqual([ids.map((id) => toHex(deviceIdToBytes(id)))]);
   });
 
-  it('decodes registered (P-256, Ed25519), revoked and unknown devices', () => {
+  it('decodes certified (P-256, Ed25519), revoked and unknown devices, revokedAt from the new Device struct', () => {
     const keys = vectorKeys();
     const ids = ['INDU_0042', 'SOLR_0001', 'SOLR_0002', 'NONE_0000'];
     const result = encodeFunctionResult({
@@ -25,17 +25,35 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
       result: [
         registryDevice(ids[0], keys.INDU_0042, 5n),
         registryDevice(ids[1], keys.SOLR_0001, 6n),
-        registryDevice(ids[2], { ...keys.SOLR_0002!, active: false }, 7n),
+        registryDevice(ids[2], revokedKey(keys.SOLR_0002!, 1_767_225_780), 7n),
         zero,
       ],
     } as never);
     const decoded = decodeGetDevices(result, ids);
     expect(decoded).toEqual({
-      INDU_0042: { keyType: 2, active: true, publicKey: keys.INDU_0042!.publicKey },
-      SOLR_0001: { keyType: 1, active: true, publicKey: keys.SOLR_0001!.publicKey },
-      SOLR_0002: { keyType: 1, active: false, publicKey: keys.SOLR_0002!.publicKey },
+      INDU_0042: { keyType: 2, revokedAt: 0, active: true, publicKey: keys.INDU_0042!.publicKey },
+      SOLR_0001: { keyType: 1, revokedAt: 0, active: true, publicKey: keys.SOLR_0001!.publicKey },
+      SOLR_0002: { keyType: 1, revokedAt: 1_767_225_780, active: false, publicKey: keys.SOLR_0002!.publicKey },
       NONE_0000: undefined,
     });
+    // The same entries through viem and protocol's decodeRegistryEntry: the hand codec reads the words viem does.
+    const viaViem = decodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', data: result });
+    expect(Object.fromEntries(ids.map((id, i) => [id, decodeRegistryEntry(viaViem[i])]))).toEqual(decoded);
+  });
+
+  it('reads revokedAt and the key, not a neighbouring word, whatever the other fields hold', () => {
+    const key = revokedKey(vectorKeys().SOLR_0001!, 2 ** 40 + 3);
+    const device = {
+      ...registryDevice('SOLR_0001', key, 2n ** 63n),
+      role: 3,
+      ratedCapacityW: 2 ** 32 - 1,
+      revocationReason: 5,
+      organisationId: 2n ** 256n - 1n,
+      certifier: `0x${'ff'.repeat(20)}` as const,
+      owner: `0x${'ee'.repeat(20)}` as const,
+    };
+    const result = encodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', result: [device] } as never);
+    expect(decodeGetDevices(result, ['SOLR_0001'])).toEqual({ SOLR_0001: { keyType: 1, revokedAt: 2 ** 40 + 3, active: false, publicKey: key.publicKey } });
   });
 
   it('refuses a truncated result and a count that does not match the ids', () => {
@@ -58,8 +76,9 @@ describe('getDevices codec (pinned against viem and the generated ABI)', () => {
           ...zero,
           deviceId: toHex(deviceIdToBytes('SOLR_0001')),
           owner: '0x00000000000000000000000000000000000000aa',
-          active: true,
-          registeredAt: 1n,
+          role: 1,
+          ratedCapacityW: 5000,
+          certifiedAt: 1n,
           ...entry,
         },
       ],

@@ -16,9 +16,16 @@ export function encodeGetDevices(deviceIds: string[]): Hex {
 }
 
 /**
- * Decodes the `Device[]` returned by `getDevices` (deviceId, keyType, owner, active, registeredAt,
- * bytes publicKey) into the verifier's key map. Unknown devices come back zeroed (keyType 0) and map
- * to `undefined`; each entry then goes through protocol's `decodeRegistryEntry` (key type, key length).
+ * Head words of one `IDeviceRegistry.Device` tuple (it holds `bytes`, so it is encoded at an offset): deviceId,
+ * keyType, role, owner, ratedCapacityW, certifiedAt, revokedAt, revocationReason, certifier, organisationId, then the
+ * offset of publicKey. Only the words the verifier needs are read (pinned against viem in registry.test.ts).
+ */
+const DEVICE_WORD = { keyType: 1, revokedAt: 6, publicKey: 10 } as const;
+
+/**
+ * Decodes the `Device[]` returned by `getDevices` into the verifier's key map (key type, public key, `revokedAt`:
+ * 0 while active, else the revocation's block timestamp). Unknown devices come back zeroed (keyType 0) and map to
+ * `undefined`; each entry then goes through protocol's `decodeRegistryEntry` (key type, key length).
  * Every offset and length is bounds-checked: this is data from an RPC node. Throws
  * {@link FunctionsSourceError} `REGISTRY_RESULT_MALFORMED`.
  */
@@ -39,18 +46,17 @@ export function decodeGetDevices(result: Hex, deviceIds: string[]): Record<strin
   const keys: Record<string, RegisteredDeviceKey | undefined> = {};
   for (const [i, id] of deviceIds.entries()) {
     const tuple = head + u(head + 32 * i);
-    const keyType = u(tuple + 32);
-    const active = u(tuple + 96);
+    const keyType = u(tuple + 32 * DEVICE_WORD.keyType);
     if (keyType === 0) {
       keys[id] = undefined;
       continue;
     }
-    if (active > 1) throw malformed(`getDevices: device ${id} has a malformed active flag`);
-    const bytesAt = tuple + u(tuple + 160);
+    const revokedAt = u(tuple + 32 * DEVICE_WORD.revokedAt);
+    const bytesAt = tuple + u(tuple + 32 * DEVICE_WORD.publicKey);
     const len = u(bytesAt);
     if (bytesAt + 32 + len > data.length) throw malformed(`getDevices: device ${id} public key runs past the result`);
     try {
-      keys[id] = decodeRegistryEntry({ keyType, active: active === 1, publicKey: toHex(data.subarray(bytesAt + 32, bytesAt + 32 + len)) });
+      keys[id] = decodeRegistryEntry({ keyType, revokedAt, publicKey: toHex(data.subarray(bytesAt + 32, bytesAt + 32 + len)) });
     } catch (err) {
       if (err instanceof ProtocolError) throw malformed(`getDevices: device ${id}: ${err.shortMessage}`, err);
       throw err;

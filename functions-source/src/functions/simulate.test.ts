@@ -9,7 +9,7 @@ import { decodeFunctionData, encodeAbiParameters, encodeFunctionResult } from 'v
 import { deviceRegistryAbi, encodeCommitReport, fromHex, toHex, windowDocumentDigest, type Hex } from '@gridproof/protocol';
 import { buildFunctionsSource } from './build.js';
 import { GET_COMMITMENT_SELECTOR } from './source.js';
-import { WINDOW_SECONDS, WINDOW_START, encode, registryDevice, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, encode, registryDevice, revokedKey, vector, vectorBytes, vectorDocument, vectorKeys } from '../testing/windowFixture.js';
 
 // The simulator spawns `deno` from PATH: the npm package's binary.
 const bin = join(dirname(fileURLToPath(import.meta.url)), '../../../node_modules/.bin');
@@ -23,6 +23,8 @@ let base = '';
 const keys = vectorKeys();
 /** The block tag of every getDevices eth_call the source made (the `registryBlock` it read at). */
 const registryTags: string[] = [];
+/** Revocations the mocked registry answers, by device id (unix seconds). */
+const revokedAt: Record<string, number> = {};
 /** The DataLogger addresses getCommitment was asked of, and the digest the mocked logger holds. */
 const commitmentCalls: string[] = [];
 let committed: Hex = `0x${'00'.repeat(32)}`;
@@ -55,7 +57,8 @@ beforeAll(async () => {
           abi: deviceRegistryAbi,
           functionName: 'getDevices',
           result: ids.map((id) => {
-            return registryDevice(id, keys[id], 1n, REGISTRY);
+            const key = keys[id];
+            return registryDevice(id, key && revokedKey(key, revokedAt[id] ?? 0), 1n, REGISTRY);
           }),
         } as never);
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result }));
@@ -107,6 +110,23 @@ describe('Functions source under the toolkit simulator (Deno)', () => {
     expect(r.errorString).toMatch(/^WINDOW_SIGNATURE_INVALID: Reading SOLR_0001#12 at devices\[1\]\.readings\[2\]/);
     expect(new TextEncoder().encode(r.errorString).length).toBeLessThanOrEqual(256);
   }, 60_000);
+
+  it('a revoked device (the new Device struct, hand-decoded in Deno): readings before revokedAt are recorded, one at it refused by name', async () => {
+    // SOLR_0002 (devices[2]) reads at WINDOW_START + 1, + 61 and + 121.
+    try {
+      revokedAt.SOLR_0002 = WINDOW_START + 122;
+      const before = await simulate('revokedafter', vectorBytes());
+      expect(before.errorString, before.capturedTerminalOutput).toBeUndefined();
+      expect(before.responseBytesHexstring).toBe(vector.report);
+      revokedAt.SOLR_0002 = WINDOW_START + 121;
+      const at = await simulate('revokedat', vectorBytes());
+      expect(at.responseBytesHexstring).toBeUndefined();
+      expect(at.errorString).toMatch(/^WINDOW_READING_AFTER_REVOCATION: /);
+      expect(at.errorString).toContain(`Reading SOLR_0002#12 at devices[2].readings[2] has timestamp ${WINDOW_START + 121}, at or after`);
+    } finally {
+      delete revokedAt.SOLR_0002;
+    }
+  }, 90_000);
 
   it('a missing window and a code bundle that is not the pinned one are refused by name', async () => {
     const missing = await simulateScript({

@@ -37,7 +37,7 @@ export type FixtureDeviceId = keyof typeof fixtureDevices;
 export function vectorKeys(): Record<string, RegisteredDeviceKey> {
   const keys: Record<string, RegisteredDeviceKey> = {};
   for (const [deviceId, d] of Object.entries(fixtureDevices)) {
-    keys[deviceId] = { keyType: d.keyType, publicKey: publicKeyOf(d.keyType, d.privateKey), active: true };
+    keys[deviceId] = { keyType: d.keyType, publicKey: publicKeyOf(d.keyType, d.privateKey), revokedAt: 0, active: true };
   }
   return keys;
 }
@@ -77,21 +77,43 @@ export function forgedWindow(): { bytes: Uint8Array; digest: Hex; n: number; for
   return { bytes, digest: windowDocumentDigest(bytes), n, forged };
 }
 
+/** `key` revoked at `revokedAt` (unix seconds; 0 puts it back to active), as `decodeRegistryEntry` gives it. */
+export const revokedKey = (key: RegisteredDeviceKey, revokedAt: number): RegisteredDeviceKey => ({ ...key, revokedAt, active: revokedAt === 0 });
+
 /**
  * A DeviceRegistry `Device` struct as `getDevices` returns it (the input of viem's encodeFunctionResult):
- * registered with `key`, or, without one, the all-zero struct the registry returns for an unknown id.
+ * certified with `key` (revoked at `key.revokedAt` when not 0, reason 2, key compromised), or, without one, the
+ * all-zero struct the registry returns for an unknown id.
  */
-export function registryDevice(deviceId: string, key?: RegisteredDeviceKey, registeredAt = 1n, owner: Hex = `0x${'00'.repeat(19)}aa`) {
+export function registryDevice(deviceId: string, key?: RegisteredDeviceKey, certifiedAt = 1n, owner: Hex = `0x${'00'.repeat(19)}aa`) {
+  const zeroAddress = `0x${'00'.repeat(20)}` as Hex;
   if (!key)
     return {
       deviceId: `0x${'00'.repeat(9)}` as Hex,
       keyType: 0,
-      owner: `0x${'00'.repeat(20)}` as Hex,
-      active: false,
-      registeredAt: 0n,
+      role: 0,
+      owner: zeroAddress,
+      ratedCapacityW: 0,
+      certifiedAt: 0n,
+      revokedAt: 0n,
+      revocationReason: 0,
+      certifier: zeroAddress,
+      organisationId: 0n,
       publicKey: '0x' as Hex,
     };
-  return { deviceId: toHex(deviceIdToBytes(deviceId)), keyType: key.keyType, owner, active: key.active, registeredAt, publicKey: toHex(key.publicKey) };
+  return {
+    deviceId: toHex(deviceIdToBytes(deviceId)),
+    keyType: key.keyType,
+    role: 1,
+    owner,
+    ratedCapacityW: 5000,
+    certifiedAt,
+    revokedAt: BigInt(key.revokedAt),
+    revocationReason: key.revokedAt === 0 ? 0 : 2,
+    certifier: `0x${'00'.repeat(19)}ce` as Hex,
+    organisationId: 7n,
+    publicKey: toHex(key.publicKey),
+  };
 }
 
 /** verifyWindow's parameters for `documentBytes` in the vector window, under the fixture keys, with `over` applied. */

@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bigintToProtoBigInt, type CronPayload } from '@chainlink/cre-sdk';
 import { dataLoggerAbi, deviceRegistryAbi, fromHex, toHex, type Hex } from '@gridproof/protocol';
 import { parseWorkflowConfig, type WorkflowConfig } from '../workflow/config.js';
-import { WINDOW_SECONDS, WINDOW_START, vectorKeys } from './windowFixture.js';
+import { WINDOW_SECONDS, WINDOW_START, registryDevice, revokedKey, vectorKeys } from './windowFixture.js';
 
 export const REGISTRY = '0x1111111111111111111111111111111111111111' as const;
 export const LOGGER = '0x2222222222222222222222222222222222222222' as const;
@@ -55,7 +55,8 @@ export const documentUrlOf = (windowStart: number) => `${API}/v1/windows/${windo
 export interface SetUpOptions {
   /** The due window (WINDOW_START) is recorded. */
   recorded?: boolean;
-  revoked?: string[];
+  /** Devices revoked in the registry, with their revokedAt (unix seconds; readings from then on are invalid). */
+  revokedAt?: Record<string, number>;
   /** Commitments already on chain, by window start. */
   committed?: Record<number, { cidDigest: Hex; commitBlock: bigint }>;
   /** The latest block (default 100). */
@@ -97,15 +98,7 @@ export function setUp(http: HttpAnswer, opts: SetUpOptions = {}): Chain {
     return hexIds.map((hexId) => {
       const id = new TextDecoder().decode(fromHex(hexId));
       const k = keys[id];
-      if (!k) return { deviceId: hexId, keyType: 0, owner: '0x0000000000000000000000000000000000000000', active: false, registeredAt: 0n, publicKey: '0x' };
-      return {
-        deviceId: hexId,
-        keyType: k.keyType,
-        owner: '0x3333333333333333333333333333333333333333',
-        active: !opts.revoked?.includes(id),
-        registeredAt: 1n,
-        publicKey: toHex(k.publicKey),
-      };
+      return registryDevice(id, k && revokedKey(k, opts.revokedAt?.[id] ?? 0), 1n, '0x3333333333333333333333333333333333333333');
     });
   };
   evm.headerByNumber = (req) => {

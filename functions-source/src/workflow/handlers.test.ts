@@ -151,21 +151,30 @@ describe('GridProof CRE workflow: commit, then draw', () => {
     expect(line).toContain('devices[1].readings[2]');
   });
 
-  test('revoked device: no record, refused with the device named', () => {
-    const chain = setUp({ status: 200, body: vectorBytes() }, { revoked: ['SOLR_0002'], ...drawn() });
+  // SOLR_0002 (devices[2]) reads at WINDOW_START + 1, + 61 and + 121 (counters 10-12).
+  test('a device revoked after its last reading in the window: recorded, the vector payload (its readings and its neighbours count)', () => {
+    const chain = setUp({ status: 200, body: vectorBytes() }, { revokedAt: { SOLR_0002: WINDOW_START + 122 }, ...drawn() });
+    const outcome = onCronTrigger(runtimeFor(), tick());
+    expect(outcome.status).toBe('recorded');
+    expect(payloadOf(chain, 0)).toBe(vector.report);
+  });
+
+  test('a reading at its device revokedAt: no record, refused WINDOW_READING_AFTER_REVOCATION with the reading named', () => {
+    const chain = setUp({ status: 200, body: vectorBytes() }, { revokedAt: { SOLR_0002: WINDOW_START + 121 }, ...drawn() });
     const outcome = onCronTrigger(runtimeFor(), tick());
     expect(outcome.status).toBe('refused');
-    expect(outcome.detail).toContain('WINDOW_DEVICE_REVOKED');
-    expect(outcome.detail).toContain('SOLR_0002');
+    expect(outcome.detail).toContain('WINDOW_READING_AFTER_REVOCATION');
+    expect(outcome.detail).toContain('SOLR_0002#12 at devices[2].readings[2]');
+    expect(outcome.detail).toContain(`revocation at ${WINDOW_START + 121}`);
     expect(outcome.detail).toContain('registry read at the finalized block');
     expect(chain.writes).toHaveLength(0);
   });
 
   test('registryBlock "latest" (the reorg-unsafe opt-in): a registry refusal says the keys were read at the latest block', () => {
-    setUp({ status: 200, body: vectorBytes() }, { revoked: ['SOLR_0002'], ...drawn() });
+    setUp({ status: 200, body: vectorBytes() }, { revokedAt: { SOLR_0002: WINDOW_START }, ...drawn() });
     const outcome = onCronTrigger(runtimeFor({ ...config, registryBlock: 'latest' }), tick());
     expect(outcome.status).toBe('refused');
-    expect(outcome.detail).toContain('WINDOW_DEVICE_REVOKED');
+    expect(outcome.detail).toContain('WINDOW_READING_AFTER_REVOCATION');
     expect(outcome.detail).toContain('registry read at the latest block');
   });
 

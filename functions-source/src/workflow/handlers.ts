@@ -18,11 +18,11 @@ import { oracleApiPaths } from '@gridproof/oracle-api/client';
 import { decodeFunctionResult, encodeFunctionData, zeroAddress, type Hex } from 'viem';
 import {
   dataLoggerAbi,
+  decodeRegistryEntry,
   decodeWindowReport,
   deviceIdToBytes,
   deviceRegistryAbi,
   encodeCommitReport,
-  fromHex,
   toHex,
   windowDocumentDigest,
 } from '@gridproof/protocol';
@@ -75,7 +75,7 @@ type DocumentObservation =
 type Verdict = { status: 'verified'; payload: string; cid: string; signaturesVerified: number } | { status: 'refused'; code: string; message: string };
 
 /** Registry keys in a form that crosses into node mode unchanged. */
-type KeyTable = Record<string, { keyType: number; publicKey: string; active: boolean } | null>;
+type KeyTable = Record<string, { keyType: number; publicKey: string; revokedAt: number } | null>;
 
 type Evm = InstanceType<typeof cre.capabilities.EVMClient>;
 type BlockNumber = typeof LATEST_BLOCK_NUMBER | ReturnType<typeof bigintToProtoBigInt>;
@@ -294,14 +294,21 @@ function readPrevious(
 }
 
 /**
- * For a refusal by the registry (unknown or revoked device): which block the keys were read at. At `finalized` a
- * registration that is not final yet is not used, so the window is refused until a tick (while it is due) finds it final.
+ * For a refusal by the registry (an unknown device, or a reading at or after its device's revocation): which block the
+ * keys were read at. At `finalized` a certification that is not final yet is not used, so the window is refused until
+ * a tick (while it is due) finds it final; a revocation is final for good (readings from it on never count).
  */
 function registryNote(config: WorkflowConfig, code: string): string {
-  if (code !== WindowVerificationCode.DEVICE_UNKNOWN && code !== WindowVerificationCode.DEVICE_REVOKED) return '';
-  return config.registryBlock === 'finalized'
-    ? ' (registry read at the finalized block: a registration that is not final yet is not used; a later tick retries)'
-    : ' (registry read at the latest block)';
+  const latest = config.registryBlock !== 'finalized';
+  if (code === WindowVerificationCode.DEVICE_UNKNOWN) {
+    return latest
+      ? ' (registry read at the latest block)'
+      : ' (registry read at the finalized block: a certification that is not final yet is not used; a later tick retries)';
+  }
+  if (code === WindowVerificationCode.READING_AFTER_REVOCATION) {
+    return ` (registry read at the ${latest ? 'latest' : 'finalized'} block; the oracle API must exclude such readings at sealing)`;
+  }
+  return '';
 }
 
 /** Node mode: GET the document; 404/409 are answers, anything else non-2xx is an error. */
@@ -369,16 +376,13 @@ function readDeviceKeys(runtime: Runtime<WorkflowConfig>, evm: InstanceType<type
       blockNumber: runtime.config.registryBlock === 'latest' ? LATEST_BLOCK_NUMBER : LAST_FINALIZED_BLOCK_NUMBER,
     })
     .result();
-  const devices = decodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', data: bytesToHex(reply.data) }) as readonly {
-    keyType: number;
-    active: boolean;
-    publicKey: Hex;
-  }[];
+  const devices = decodeFunctionResult({ abi: deviceRegistryAbi, functionName: 'getDevices', data: bytesToHex(reply.data) });
   if (devices.length !== deviceIds.length) throw new Error(`getDevices returned ${devices.length} entries for ${deviceIds.length} ids.`);
   const table: KeyTable = {};
   deviceIds.forEach((id, i) => {
     const d = devices[i];
-    table[id] = d.keyType === 0 ? null : { keyType: d.keyType, publicKey: d.publicKey, active: d.active };
+    // revokedAt is a uint64 block timestamp (0 while active): a number, so the table crosses into node mode as is.
+    table[id] = d.keyType === 0 ? null : { keyType: d.keyType, publicKey: d.publicKey, revokedAt: Number(d.revokedAt) };
   });
   return table;
 }
@@ -410,11 +414,10 @@ function verifyFetched(
   previousRoot: string,
 ): Verdict {
   if (!bytes) throw new Error('No document was fetched on this node.');
-  const deviceKeys: Record<string, RegisteredDeviceKey | undefined> = {};
-  for (const [id, entry] of Object.entries(table)) {
-    deviceKeys[id] = entry ? { keyType: entry.keyType as 1 | 2, publicKey: fromHex(entry.publicKey), active: entry.active } : undefined;
-  }
   try {
+    // protocol's one registry entry decoder (key type and length; revokedAt), as on the Functions path.
+    const deviceKeys: Record<string, RegisteredDeviceKey | undefined> = {};
+    for (const [id, entry] of Object.entries(table)) deviceKeys[id] = entry ? decodeRegistryEntry(entry) : undefined;
     let previous: PreviousWindow | undefined;
     if (previousRoot) {
       if (!previousBytes) throw new Error('No previous document was fetched on this node.');

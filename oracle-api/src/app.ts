@@ -1,4 +1,4 @@
-import { cors } from 'hono/cors';
+import { apiCors } from './auth/cors.js';
 import type { ServiceContext } from './context.js';
 import { ApiError } from './lib/errors.js';
 import { createRouter } from './lib/router.js';
@@ -10,6 +10,8 @@ import { createDocsRouter } from './routes/docs/docs.index.js';
 import { createHealthRouter } from './routes/health/health.index.js';
 import { createIpfsRouter } from './routes/ipfs/ipfs.index.js';
 import { createLiveRouter } from './routes/live/live.index.js';
+import { createAuthRouter } from './routes/auth/auth.index.js';
+import { createPinsRouter } from './routes/pins/pins.index.js';
 import { createReadingsRouter } from './routes/readings/readings.index.js';
 import { createRootRouter } from './routes/root/root.index.js';
 import { createWindowsRouter } from './routes/windows/windows.index.js';
@@ -40,10 +42,12 @@ export function createApp(ctx: ServiceContext) {
     .route('/', createLiveRouter())
     .route('/', createWindowsRouter())
     .route('/', createDevicesRouter())
-    .route('/', createIpfsRouter());
+    .route('/', createIpfsRouter())
+    .route('/', createAuthRouter())
+    .route('/', createPinsRouter());
   const app = createRouter();
-  // Reads are public: the dApp is served from another origin (any IPFS gateway).
-  app.use(cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['x-ipfs-cid', 'x-ipfs-path', 'x-ipfs-roots', 'etag'] }));
+  // Reads are public: the dApp is served from another origin (any IPFS gateway). Session routes: ALLOWED_ORIGINS, with credentials.
+  app.use(apiCors({ allowedOrigins: ctx.auth.allowedOrigins }));
   app.use(serviceContext({ ctx }));
   const routed = app.route('/', api).route(
     '/',

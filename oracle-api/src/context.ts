@@ -1,11 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import type { CID } from 'multiformats/cid';
+import type { AuthContext } from './auth/config.js';
 import type { NewReadingRow } from './db/schema/index.js';
 import type { Database } from './db/client.js';
 import type { DeviceDirectory } from './devices/deviceDirectory.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { Mutex } from './lib/mutex.js';
+import type { RemotePinner } from './services/pinning.js';
 import type { VerifyPool } from './services/verifyPool.js';
 
 /** The rules the service enforces; all in seconds unless said otherwise. */
@@ -47,6 +49,10 @@ export interface ServiceContext {
   anchoring: 'watched' | 'unknown';
   /** Liveness of the parts /health reports; filled in as they start. */
   status: ServiceStatus;
+  /** Sign-In with Ethereum and session cookie settings. */
+  auth: AuthContext;
+  /** Where POST /v1/pins also pins (Storacha in production); none by default. */
+  remotePinner?: RemotePinner;
 }
 
 export interface ServiceEvents {

@@ -8,6 +8,7 @@ import { FsBlockstore } from 'blockstore-fs';
 import { ne } from 'drizzle-orm';
 import type { Address } from 'viem';
 import { createApp, type App } from './app.js';
+import { type AuthConfig, resolveAuth } from './auth/config.js';
 import type { BlockStore, OracleApiRules, ServiceContext, ServiceEvents } from './context.js';
 import { openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
@@ -19,6 +20,7 @@ import { jsonLogger, type Logger } from './lib/logger.js';
 import { createMutex } from './lib/mutex.js';
 import { createSealer, type Sealer } from './services/sealWindows.js';
 import { createAnchorWatcher, type AnchorWatcher } from './services/anchorWatcher.js';
+import type { RemotePinner } from './services/pinning.js';
 import { createVerifyPool } from './services/verifyPool.js';
 import { createPublicClient, http } from 'viem';
 import { MAX_BATCH } from './routes/paths.js';
@@ -54,6 +56,10 @@ export interface OracleApiConfig {
   logger?: Logger;
   /** Worker threads for P-256 verification of large batches; default cores − 1 (at least 1); 0 = verify on the main thread. */
   verifyThreads?: number;
+  /** Sign-In with Ethereum and sessions (SIWE_DOMAIN, SIWE_URI, CHAIN_ID, SESSION_SECRET, ALLOWED_ORIGINS); signatures and the chain id go through `rpcUrl`. */
+  auth?: AuthConfig;
+  /** Also pin POST /v1/pins bytes there (e.g. Storacha). */
+  remotePinner?: RemotePinner;
 }
 
 export interface CreateOracleApiReturnType {
@@ -118,6 +124,12 @@ export async function createOracleApi(config: OracleApiConfig = {}): Promise<Cre
     verifier: createVerifyPool(config.verifyThreads ?? Math.max(1, availableParallelism() - 1)),
     events: new EventEmitter<ServiceEvents>(),
     anchoring: 'unknown',
+    auth: resolveAuth(
+      config.auth,
+      config.rpcUrl ? createPublicClient({ transport: http(config.rpcUrl, { timeout: 5000 }) }) : undefined,
+      rules.maxClockSkewSeconds,
+    ),
+    remotePinner: config.remotePinner,
     status: {
       async database() {
         try {

@@ -30,6 +30,30 @@ export const envSchema = z.object({
   SEAL_GRACE_SECONDS: uint.default(5),
   MAX_CLOCK_SKEW_SECONDS: uint.default(30),
   MAX_BATCH: uint.positive().default(MAX_BATCH),
+  /** Sign-In with Ethereum: the domain messages must name (default: the request's Host). */
+  SIWE_DOMAIN: z.string().min(1).optional(),
+  /** The origin a message's URI must have (default: on SIWE_DOMAIN / the Host). */
+  SIWE_URI: z.url().optional(),
+  /** The chain messages must name (default: read once from RPC_URL). */
+  CHAIN_ID: uint.positive().optional(),
+  /** HMAC key of the session cookie, ≥ 32 bytes; default random per process: set it when replicas share sessions. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 bytes').optional(),
+  /** Strict (default) when dApp and API share a site; None (implies Secure, needs https) when they do not. */
+  SESSION_SAMESITE: z.enum(['Strict', 'Lax', 'None']).default('Strict'),
+  /** Comma-separated origins that may call /v1/auth/* and /v1/pins with the cookie (e.g. http://127.0.0.1:5173). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      const origins = (v ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const o of origins) {
+        if (!URL.canParse(o) || new URL(o).origin !== o) c.addIssue({ code: 'custom', message: `${o} is not an origin (scheme://host[:port])` });
+      }
+      return origins;
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;

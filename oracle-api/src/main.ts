@@ -15,6 +15,14 @@ const api = await startOracleApi({
   maxClockSkewSeconds: env.MAX_CLOCK_SKEW_SECONDS,
   maxBatch: env.MAX_BATCH,
   dataLoggerAddress: env.DATA_LOGGER_ADDRESS,
+  auth: {
+    siweDomain: env.SIWE_DOMAIN,
+    siweUri: env.SIWE_URI,
+    chainId: env.CHAIN_ID,
+    sessionSecret: env.SESSION_SECRET,
+    sessionSameSite: env.SESSION_SAMESITE,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+  },
   mqtt: env.MQTT_URL ? { url: env.MQTT_URL } : env.MQTT_PORT === 'off' ? false : { port: env.MQTT_PORT },
 });
 

@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { alice, bob, siweMessage } from './auth/signInForTests.js';
 import { frozenDevices, windows } from './db/schema/index.js';
 import type { StartOracleApiReturnType } from './startOracleApi.js';
 import { hexOf, meters, signed, startTestServer, T0, testClock, testDevices } from './test/fixtures.js';
@@ -61,7 +62,7 @@ const post = (readings: unknown, headers: Record<string, string> = { 'content-ty
   call('post', '/v1/readings', '/v1/readings', { headers, body: typeof readings === 'string' ? readings : JSON.stringify({ readings }) });
 
 beforeAll(async () => {
-  api = await startTestServer({ devices, clock });
+  api = await startTestServer({ devices, clock, auth: { chainId: 31337 } });
   const res = await fetch(`${api.url}/openapi.json`);
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;
@@ -236,6 +237,55 @@ describe('every route answers what /openapi.json declares', () => {
     } finally {
       api.ctx.status.database = database;
     }
+  });
+
+  it('sign-in (domain = the Host header) and pins: 200s and each refusal', async () => {
+    const host = new URL(api.url).host;
+    const json = { 'content-type': 'application/json' };
+    const nonce = async () => (await call('post', '/v1/auth/nonce', '/v1/auth/nonce')).json.nonce as string;
+    const signIn = async (message: string, signature?: `0x${string}`) =>
+      call('post', '/v1/auth/verify', '/v1/auth/verify', {
+        headers: json,
+        body: JSON.stringify({ message, signature: signature ?? (await alice.signMessage({ message })) }),
+      });
+    const fields = { domain: host, uri: `${api.url}/` };
+    const message = siweMessage(alice, await nonce(), clock.t, fields);
+    expect((await signIn(message, await bob.signMessage({ message }))).json.error.code).toBe('SIWE_BAD_SIGNATURE');
+    expect((await signIn('hello')).json.error.code).toBe('SIWE_MALFORMED');
+    const chainId = api.ctx.auth.chainId;
+    api.ctx.auth.chainId = async () => undefined;
+    try {
+      expect((await signIn(message)).json.error.code).toBe('CHAIN_UNAVAILABLE');
+    } finally {
+      api.ctx.auth.chainId = chainId;
+    }
+    const ok = await signIn(message);
+    expect(ok.json).toMatchObject({ address: alice.address.toLowerCase(), chainId: 31337 });
+    const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0];
+    expect((await call('get', '/v1/auth/session', '/v1/auth/session', { headers: { cookie } })).json.address).toBe(alice.address.toLowerCase());
+    expect((await call('get', '/v1/auth/session', '/v1/auth/session')).json.error.code).toBe('UNAUTHENTICATED');
+
+    const pin = (body: BodyInit, headers: Record<string, string> = { cookie, 'content-type': 'application/vnd.ipld.dag-json' }) =>
+      call('post', '/v1/pins', '/v1/pins', { headers, body });
+    const doc = new TextEncoder().encode('{"a":1}');
+    expect((await pin(doc)).status).toBe(201);
+    expect((await pin(doc)).status).toBe(200);
+    expect((await pin(doc, { 'content-type': 'application/vnd.ipld.dag-json' })).json.error.code).toBe('UNAUTHENTICATED');
+    expect((await pin('{"a": 1}')).json.error.code).toBe('PIN_NOT_DAG_JSON');
+    expect((await pin(doc, { cookie, 'content-type': 'text/plain' })).json.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await pin(`{"a":"${'x'.repeat(65_536)}"}`)).json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    api.ctx.remotePinner = {
+      name: 'down',
+      pin: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    try {
+      expect((await pin(doc)).json.error.code).toBe('PIN_REMOTE_FAILED');
+    } finally {
+      api.ctx.remotePinner = undefined;
+    }
+    expect((await call('post', '/v1/auth/logout', '/v1/auth/logout', { headers: { cookie } })).headers.get('set-cookie')).toMatch(/^gp_session=;/);
   });
 
   it('every declared path, method and status was produced above (a new route or response needs a test here)', () => {

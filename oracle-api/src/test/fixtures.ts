@@ -68,7 +68,7 @@ export function testDevices() {
 }
 
 /** A real HTTP server on 127.0.0.1 (free port, in-memory PGlite, no broker, no sealing timer, verification inline). */
-export function startTestServer(options: Pick<StartOracleApiParameters, 'devices' | 'clock'>): Promise<StartOracleApiReturnType> {
+export function startTestServer(options: Pick<StartOracleApiParameters, 'devices' | 'clock' | 'auth'>): Promise<StartOracleApiReturnType> {
   return startOracleApi({ port: 0, host: '127.0.0.1', dataDir: 'memory', sealIntervalMs: 0, mqtt: false, logger: silentLogger, verifyThreads: 0, ...options });
 }
 

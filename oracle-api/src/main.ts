@@ -1,4 +1,5 @@
 import { loadEnv } from './env.js';
+import { createStorachaPinner } from './services/pinningStoracha.js';
 import { startOracleApi } from './startOracleApi.js';
 
 const env = loadEnv();
@@ -23,6 +24,15 @@ const api = await startOracleApi({
     sessionSameSite: env.SESSION_SAMESITE,
     allowedOrigins: env.ALLOWED_ORIGINS,
   },
+  remotePinner:
+    env.STORACHA_KEY && env.STORACHA_PROOF
+      ? await createStorachaPinner({
+          key: env.STORACHA_KEY,
+          proof: env.STORACHA_PROOF,
+          serviceUrl: env.STORACHA_SERVICE_URL ? new URL(env.STORACHA_SERVICE_URL) : undefined,
+          serviceDid: env.STORACHA_SERVICE_DID,
+        })
+      : undefined,
   mqtt: env.MQTT_URL ? { url: env.MQTT_URL } : env.MQTT_PORT === 'off' ? false : { port: env.MQTT_PORT },
 });
 

@@ -21,6 +21,11 @@ describe('auth settings', () => {
     expect(() => parseEnv({ ...chainEnv, SESSION_SECRET: 'short' })).toThrow(/32/);
     expect(() => parseEnv({ ...chainEnv, ALLOWED_ORIGINS: 'https://app.example/path' })).toThrow(/not an origin/);
     expect(() => parseEnv({ ...chainEnv, SESSION_SAMESITE: 'strict' })).toThrow();
+    expect(() => parseEnv({ ...chainEnv, STORACHA_KEY: 'MgCY…' })).toThrow(/both STORACHA_KEY and STORACHA_PROOF/);
+    expect(parseEnv({ ...chainEnv, STORACHA_KEY: 'k', STORACHA_PROOF: 'p', STORACHA_SERVICE_URL: 'http://127.0.0.1:9000' })).toMatchObject({
+      STORACHA_KEY: 'k',
+      STORACHA_PROOF: 'p',
+    });
   });
 
   it('resolveAuth: a short secret is refused; without one each process gets its own random secret', async () => {

@@ -76,7 +76,10 @@ contract DeviceRegistry is IDeviceRegistry {
             revert DeviceRegistryNotElectrician(organisationId, msg.sender);
         }
         if (!ReadingCodec.isValidDeviceId(deviceId)) revert DeviceRegistryInvalidDeviceId(deviceId);
-        if (!isKnownSector(bytes4(deviceId))) revert DeviceRegistryUnknownSector(bytes4(deviceId));
+        // The sector is the id's first four bytes: truncating to them is the point.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        bytes4 sector = bytes4(deviceId);
+        if (!isKnownSector(sector)) revert DeviceRegistryUnknownSector(sector);
         (bytes32 key0, bytes32 key1) = _checkKey(keyType, publicKey);
         if (role == 0 || role > MAX_ROLE) revert DeviceRegistryInvalidRole(role);
         if (ratedCapacityW == 0) revert DeviceRegistryInvalidCapacity(ratedCapacityW);
@@ -188,6 +191,8 @@ contract DeviceRegistry is IDeviceRegistry {
             key1 = bytes32(publicKey[32:64]);
             if (!P256.isValidPublicKey(key0, key1)) revert DeviceRegistryInvalidP256Point(key0, key1);
         } else if (keyType == KEY_TYPE_ED25519 && publicKey.length == 32) {
+            // Exactly 32 bytes (checked just above): nothing is cut.
+            // forge-lint: disable-next-line(unsafe-typecast)
             key0 = bytes32(publicKey);
         } else {
             revert DeviceRegistryInvalidKey(keyType, publicKey.length);

@@ -440,6 +440,76 @@ contract WindowChallengerTest is WindowFixture {
     }
 
     /*//////////////////////////////////////////////////////////////
+                 READINGS AFTER REVOCATION (REASON 16)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice SOLAR is revoked 60 s into a window that closes and is recorded afterwards, with SOLAR's readings at
+    /// 0, 59, 60 and 120 s (an honest DON leaves the last two out). The reading at 59 s counts (rejected challenge),
+    /// the one at exactly revokedAt does not (frozen, reason 16); WIND, never revoked, stays provable.
+    function _plantRevokedMidWindow() internal returns (uint64 start, uint64 revokedAt) {
+        start = uint64(block.timestamp) + WINDOW_SECONDS - uint64(block.timestamp) % WINDOW_SECONDS;
+        revokedAt = start + 60;
+        _startWindow(start);
+        ReadingSpec[] memory solar = new ReadingSpec[](4);
+        solar[0] = _spec(10, 0, 1000, SOLAR_KEY);
+        solar[1] = _spec(11, 59, 1010, SOLAR_KEY);
+        solar[2] = _spec(12, 60, 1020, SOLAR_KEY);
+        solar[3] = _spec(13, 120, 1030, SOLAR_KEY);
+        _addDevice(SOLAR, solar);
+        ReadingSpec[] memory wind = new ReadingSpec[](2);
+        wind[0] = _spec(20, 30, 500, WIND_KEY);
+        wind[1] = _spec(21, 90, 600, WIND_KEY);
+        _addDevice(WIND, wind);
+        vm.warp(revokedAt);
+        _revoke(SOLAR);
+        vm.warp(start + 3600);
+        _recordWindow();
+    }
+
+    function test_challengeReading_freezesReadingAtOrAfterRevocation() public {
+        (uint64 start, uint64 revokedAt) = _plantRevokedMidWindow();
+        assertEq(_registry.getDevice(SOLAR).revokedAt, revokedAt);
+        // Timestamped one second before the revocation: a valid reading, nothing to prove.
+        _expectRejectedAt(start, _leaf(_signed[0][1]), 0);
+        _challengeReading(0, 1);
+        _assertNothingFrozen();
+        // Timestamped at revokedAt exactly: the device no longer counts.
+        _expectFrozen(0, _challenger.REASON_READING_AFTER_REVOCATION(), _leaf(_signed[0][2]));
+        _challengeReading(0, 2);
+        vm.snapshotGasLastCall("WindowChallenger", "challengeReading (reason 16)");
+        _assertOnlyFrozen(0, 16);
+        _expectDeviceFrozenRevert(start, SOLAR, 16);
+        _challengeReading(0, 3);
+    }
+
+    function test_RevertWhen_challengeReadingBeforeRevocation() public {
+        (uint64 start,) = _plantRevokedMidWindow();
+        for (uint256 i; i < 2; ++i) {
+            _expectRejectedAt(start, _leaf(_signed[0][i]), 0);
+            _challengeReading(0, i);
+        }
+        // WIND was never revoked: its readings prove nothing either.
+        for (uint256 i; i < 2; ++i) {
+            _expectRejectedAt(start, _leaf(_signed[1][i]), 0);
+            _challengeReading(1, i);
+        }
+        _assertNothingFrozen();
+    }
+
+    /// @notice A revocation after the window was recorded cannot reach back: every reading of the window is
+    /// timestamped before it.
+    function test_RevertWhen_revocationComesAfterTheWindow() public {
+        _plantForgedWindow();
+        vm.warp(block.timestamp + 1);
+        _revoke(SOLAR);
+        for (uint256 i; i < 3; ++i) {
+            _expectRejected(_leaf(_signed[0][i]), 0);
+            _challengeReading(0, i);
+        }
+        _assertNothingFrozen();
+    }
+
+    /*//////////////////////////////////////////////////////////////
                     INVALID READINGS (REASON 15)
     //////////////////////////////////////////////////////////////*/
 

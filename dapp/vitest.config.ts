@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // The acceptance test starts devnet in process: @chainlink/cre-sdk's dist uses extensionless ESM imports (it
+    // targets bun), which vite resolves when inlined (as devnet's own vitest config does).
+    server: { deps: { inline: [/@chainlink\/cre-sdk/] } },
   },
 });

@@ -2,8 +2,8 @@
  * A contract's refusal reaches the person as one sentence naming its custom error and arguments:
  * real reverts from a real anvil, through viem, walked by describeError.
  */
-import { deviceRegistryAbi, GridProofError } from '@gridproof/protocol';
-import { createPublicClient, http, type Hex } from 'viem';
+import { companyIdentityAbi, deviceRegistryAbi, GridProofError, installerRegistryAbi } from '@gridproof/protocol';
+import { createPublicClient, http, UserRejectedRequestError, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError, GatewayFetchError, InvalidAppConfigError } from '../src/lib/errors.js';
@@ -28,17 +28,18 @@ async function refusal(call: () => Promise<unknown>): Promise<unknown> {
 describe('describeError', () => {
   it('names a custom error with its named arguments and the refused function', async () => {
     const client = createPublicClient({ transport: http(chain.rpcUrl) });
-    const unknown = '0x4142434400000004d2' as Hex;
+    const unknown = '0x414243445f31323334' as Hex; // 'ABCD_1234'
     const error = await refusal(() =>
       client.simulateContract({
         address: chain.deployment.deviceRegistry,
         abi: deviceRegistryAbi,
         functionName: 'revokeDevice',
-        args: [unknown],
+        args: [unknown, 1],
         account: privateKeyToAddress(ANVIL_KEYS.deployer),
       }),
     );
-    expect(describeError(error)).toBe(`The contract refused revokeDevice: DeviceRegistryUnknownDevice(deviceId: ${unknown}).`);
+    // An issue-9 registry error reads as a sentence, the device id decoded, the error's name kept.
+    expect(describeError(error)).toBe('The contract refused revokeDevice: device ABCD_1234 was never certified (DeviceRegistryUnknownDevice).');
   });
 
   it('names every argument of a multi-argument error', async () => {
@@ -48,6 +49,41 @@ describe('describeError', () => {
       client.readContract({ address: chain.deployment.deviceRegistry, abi: deviceRegistryAbi, functionName: 'deviceIdAt', args: [99n] }),
     );
     expect(describeError(error)).toBe(`The contract refused deviceIdAt: DeviceRegistryIndexOutOfBounds(index: 99, count: ${count}).`);
+  });
+
+  it('identity and installer errors read as sentences with their values and the error name', async () => {
+    const client = createPublicClient({ transport: http(chain.rpcUrl) });
+    const account = privateKeyToAddress(ANVIL_KEYS.deployer);
+    const notElectrician = await refusal(() =>
+      client.simulateContract({
+        address: chain.deployment.deviceRegistry,
+        abi: deviceRegistryAbi,
+        functionName: 'certifyDevice',
+        args: [5n, '0x534f4c525f30313031', 1, `0x${'11'.repeat(64)}`, account, 1, 5000],
+        account,
+      }),
+    );
+    expect(describeError(notElectrician)).toBe(
+      `The contract refused certifyDevice: ${account} is not an electrician of organisation #5 (DeviceRegistryNotElectrician).`,
+    );
+    const unknownOrg = await refusal(() =>
+      client.readContract({ address: chain.deployment.installerRegistry, abi: installerRegistryAbi, functionName: 'getOrganisation', args: [42n] }),
+    );
+    expect(describeError(unknownOrg)).toBe(
+      'The contract refused getOrganisation: no installer organisation #42 exists (InstallerRegistryUnknownOrganisation).',
+    );
+    const noIdentity = await refusal(() =>
+      client.simulateContract({ address: chain.deployment.companyIdentity, abi: companyIdentityAbi, functionName: 'updateProfile', args: ['bafy'], account }),
+    );
+    expect(describeError(noIdentity)).toBe(
+      `The contract refused updateProfile: account ${account} holds no company identity; register the company first (CompanyIdentityNotRegistered).`,
+    );
+  });
+
+  it('a request rejected in the wallet says so', () => {
+    expect(describeError(new Error('wrapped', { cause: new UserRejectedRequestError(new Error('User denied')) }))).toBe(
+      'You rejected the request in your wallet.',
+    );
   });
 
   it("the dApp's own errors are GridProofErrors with a stable code, shown by their short message", () => {

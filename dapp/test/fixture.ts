@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type Hex } from 'viem';
+import { createPublicClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
   ANVIL_KEYS,
@@ -14,18 +14,10 @@ import {
   startAnvil,
   freezeAsChallenger,
   submitKeystoneReport,
+  testInstallers,
   type Deployment,
 } from '@gridproof/test-support';
-import {
-  dataLoggerAbi,
-  deviceIdToBytes,
-  deviceRegistryAbi,
-  encodeCommitReport,
-  encodeWindowReport,
-  fromHex,
-  toHex,
-  windowDocumentCid,
-} from '@gridproof/protocol';
+import { dataLoggerAbi, deviceIdToBytes, encodeCommitReport, encodeWindowReport, fromHex, toHex, type KeyType, windowDocumentCid } from '@gridproof/protocol';
 
 export type { Deployment };
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,26 +73,14 @@ export async function startChain(): Promise<Stoppable & { rpcUrl: string; chainI
 }
 
 /**
- * Registers the vector devices and records the vector window through the forwarder, the way
+ * Certifies the vector devices and records the vector window through the forwarder, the way
  * the DON does: Keystone envelope around the report payload, f+1 node signatures.
  */
 export async function anchorVectorWindow(rpcUrl: string, deployment: Deployment): Promise<Hex> {
-  const transport = http(rpcUrl);
-  const publicClient = createPublicClient({ transport });
-  // The deploy script makes the deployer the registry's registrar.
-  const registrar = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS.deployer), transport });
-
-  for (const d of windowVector.devices) {
-    const hash = await registrar.writeContract({
-      address: deployment.deviceRegistry,
-      abi: deviceRegistryAbi,
-      functionName: 'registerDevice',
-      args: [toHex(deviceIdToBytes(d.deviceId)), d.keyType, d.publicKey, registrar.account.address],
-      chain: null,
-    });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new Error(`registerDevice(${d.deviceId}) reverted`);
-  }
+  const publicClient = createPublicClient({ transport: http(rpcUrl) });
+  // The deployer as company (it owns the meters), installer admin and electrician: test-support's installers.
+  const installers = await testInstallers({ rpcUrl, contracts: deployment });
+  await installers.certify(windowVector.devices.map((d) => ({ deviceId: d.deviceId, keyType: d.keyType as KeyType, publicKey: fromHex(d.publicKey) })));
 
   // The logger refuses windows that have not closed yet at block time.
   const windowEnd = windowVector.windowStart + windowVector.windowSeconds;

@@ -1,11 +1,20 @@
 import { oracleApiPaths, RAW_BLOCK_TYPE } from '@gridproof/oracle-api/client';
-import { createRpcIndexer, type DeviceRecord, type FrozenDevice, type Indexer, type Page, type TotalsFreeze, type WindowCommitment } from '@gridproof/chain';
+import {
+  createRpcIndexer,
+  type DeviceRecord,
+  type FrozenDevice,
+  type Indexer,
+  type OrganisationRecord,
+  type Page,
+  type TotalsFreeze,
+  type WindowCommitment,
+} from '@gridproof/chain';
 import { getPublicClient, readContract, type Config } from '@wagmi/core';
 import { deviceIdToBytes, toHex, type ReadingProof } from '@gridproof/protocol';
-import { hexToString, type PublicClient } from 'viem';
+import { hexToString, type Address, type PublicClient } from 'viem';
 import type { AppConfig } from './config.js';
-import { GatewayFetchError } from './errors.js';
-import { dataLoggerAbi, deviceRegistryAbi } from './contracts.js';
+import { ChainNotIndexedError, GatewayFetchError, InvalidAppConfigError } from './errors.js';
+import { companyIdentityAbi, dataLoggerAbi, deviceRegistryAbi, installerRegistryAbi } from './contracts.js';
 import type { DeviceFreeze, OnChainDevice, OnChainWindow } from './verify.js';
 
 /** A recorded window as the list shows it. */
@@ -23,6 +32,22 @@ export interface ListQuery {
   limit: number;
 }
 
+/** An account's company identity as the CompanyIdentity holds it. */
+export interface CompanyIdentity {
+  id: bigint;
+  profileCid: string;
+}
+
+/** `InstallerRegistry.getOrganisation`. */
+export interface Organisation {
+  organisationId: bigint;
+  name: string;
+  memberListCid: string;
+  createdAt: number;
+  adminCount: number;
+  electricianCount: number;
+}
+
 /**
  * Reads the chain through the app's wagmi config, no wallet. Lists come from events through the
  * `@gridproof/chain` indexer (one eth_getLogs per page, only new blocks on a refresh); one window,
@@ -38,10 +63,25 @@ export interface ChainReader {
   listFrozenDevices(windowStart: number): Promise<FrozenDevice[]>;
   /** DataLogger.deviceFrozenReason and correctionOf: a direct view, what verification trusts. */
   readDeviceFreeze(windowStart: number, deviceId: string): Promise<DeviceFreeze>;
-  /** Registered devices (revoked ones with `active: false`), newest first. */
-  listDevices(query: ListQuery): Promise<Page<DeviceRecord>>;
+  /** Certified devices (revoked ones with `active: false`), newest first; `organisationIds` keeps those certified under them. */
+  listDevices(query: ListQuery & { organisationIds?: readonly bigint[] }): Promise<Page<DeviceRecord>>;
+  /** One device's full record (`getDevice`): certifier, organisation, role, capacity, revocation. */
   readDevice(deviceId: string): Promise<OnChainDevice>;
   verifyOnChain(windowStart: number, proof: ReadingProof): Promise<boolean>;
+  /** `identityOf` then `profileCid`: the account's identity, or null when it holds none. */
+  readIdentity(account: Address): Promise<CompanyIdentity | null>;
+  readOrganisation(organisationId: bigint): Promise<Organisation>;
+  /** `organisationCount`: ids count from 1, so the next organisation gets this + 1. */
+  readOrganisationCount(): Promise<bigint>;
+  /** `trustedOrganisations(account)`, sorted by id. */
+  readTrustedOrganisations(account: Address): Promise<bigint[]>;
+  /** Organisations with their current members (events), oldest first; `member` keeps those the account belongs to. */
+  listOrganisations(query: ListQuery & { member?: Address }): Promise<Page<OrganisationRecord>>;
+  /**
+   * One organisation's current members from the events, indexed at least up to `minBlock` (the block of the
+   * caller's last change, so a member list is never built from a view older than it). Waits up to ~15 s for it.
+   */
+  readOrganisationMembers(organisationId: bigint, minBlock?: bigint): Promise<OrganisationRecord>;
 }
 
 /**
@@ -93,7 +133,7 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
       ]);
       return { reason: Number(reason), correctedLeaf: /^0x0*$/.test(correctedLeaf) ? null : correctedLeaf };
     },
-    listDevices: ({ offset = 0, limit }) => indexer.devices({ order: 'desc', offset, limit }),
+    listDevices: ({ offset = 0, limit, organisationIds }) => indexer.devices({ order: 'desc', offset, limit, organisationIds }),
     async readDevice(deviceId) {
       const d = await readContract(wagmi, {
         address: app.deviceRegistry,
@@ -101,7 +141,19 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
         functionName: 'getDevice',
         args: [toHex(deviceIdToBytes(deviceId))],
       });
-      return { deviceId: hexToString(d.deviceId), keyType: d.keyType, publicKey: d.publicKey, owner: d.owner, active: d.active };
+      return {
+        deviceId: hexToString(d.deviceId),
+        keyType: d.keyType,
+        publicKey: d.publicKey,
+        owner: d.owner,
+        role: d.role,
+        ratedCapacityW: d.ratedCapacityW,
+        certifier: d.certifier,
+        organisationId: d.organisationId,
+        certifiedAt: Number(d.certifiedAt),
+        revokedAt: Number(d.revokedAt),
+        revocationReason: d.revocationReason,
+      };
     },
     async verifyOnChain(windowStart, proof) {
       const s = proof.summary;
@@ -127,14 +179,82 @@ export function createChainReader(wagmi: Config, app: AppConfig, indexer: Indexe
         ],
       });
     },
+    async readIdentity(account) {
+      const address = contract(app, 'companyIdentity');
+      const id = await readContract(wagmi, { address, abi: companyIdentityAbi, functionName: 'identityOf', args: [account] });
+      if (id === 0n) return null;
+      return { id, profileCid: await readContract(wagmi, { address, abi: companyIdentityAbi, functionName: 'profileCid', args: [id] }) };
+    },
+    async readOrganisation(organisationId) {
+      const o = await readContract(wagmi, {
+        address: contract(app, 'installerRegistry'),
+        abi: installerRegistryAbi,
+        functionName: 'getOrganisation',
+        args: [organisationId],
+      });
+      return {
+        organisationId,
+        name: o.name,
+        memberListCid: o.memberListCid,
+        createdAt: Number(o.createdAt),
+        adminCount: Number(o.adminCount),
+        electricianCount: Number(o.electricianCount),
+      };
+    },
+    readOrganisationCount: () =>
+      readContract(wagmi, { address: contract(app, 'installerRegistry'), abi: installerRegistryAbi, functionName: 'organisationCount' }),
+    async readTrustedOrganisations(account) {
+      const ids = await readContract(wagmi, {
+        address: contract(app, 'installerRegistry'),
+        abi: installerRegistryAbi,
+        functionName: 'trustedOrganisations',
+        args: [account],
+      });
+      return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    },
+    listOrganisations: ({ offset = 0, limit, member }) => {
+      contract(app, 'installerRegistry');
+      return indexer.organisations({ order: 'asc', offset, limit, member });
+    },
+    async readOrganisationMembers(organisationId, minBlock = 0n) {
+      contract(app, 'installerRegistry');
+      for (let attempt = 0; ; attempt++) {
+        const page = await indexer.organisations({ organisationIds: [organisationId], limit: 1 });
+        if (page.syncedTo >= minBlock && page.items[0]) return page.items[0];
+        if (attempt >= 50) {
+          throw new ChainNotIndexedError(
+            `Organisation #${organisationId} is not in the InstallerRegistry's events up to block ${minBlock} (indexed to ${page.syncedTo}).`,
+            {
+              details: { organisationId: organisationId.toString(), minBlock: minBlock.toString(), syncedTo: page.syncedTo.toString() },
+            },
+          );
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    },
   };
 }
 
-/** The app's indexer: the DataLogger's and DeviceRegistry's events from the deployment's start block, through the wagmi client. */
+/** A contract only some pages need: its address from config.json, or a sentence saying it is missing. */
+export function contract(app: AppConfig, key: 'companyIdentity' | 'installerRegistry'): Address {
+  const address = app[key];
+  if (!address) throw new InvalidAppConfigError(`config.json has no ${key} address: this page needs the deployment's ${key}.`, { details: { key } });
+  return address;
+}
+
+/**
+ * The app's indexer: the DataLogger's, DeviceRegistry's and (when configured) InstallerRegistry's and
+ * CompanyIdentity's events from the deployment's start block, through the wagmi client.
+ */
 export function createAppIndexer(wagmi: Config, app: AppConfig): Indexer {
   return createRpcIndexer({
     client: getPublicClient(wagmi) as unknown as PublicClient,
-    contracts: { dataLogger: app.dataLogger, deviceRegistry: app.deviceRegistry },
+    contracts: {
+      dataLogger: app.dataLogger,
+      deviceRegistry: app.deviceRegistry,
+      ...(app.installerRegistry ? { installerRegistry: app.installerRegistry } : {}),
+      ...(app.companyIdentity ? { companyIdentity: app.companyIdentity } : {}),
+    },
     startBlock: app.startBlock,
   });
 }

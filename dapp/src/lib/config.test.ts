@@ -46,11 +46,21 @@ describe('loadAppConfig', () => {
     [{ ...file, deviceRegistry: '0x0000000000000000000000000000000000000000' }, /deviceRegistry is not set/],
     [{ ...file, startBlock: -1 }, /startBlock must be a non-negative integer/],
     [{ ...file, startBlock: '12' }, /startBlock must be a non-negative integer/],
+    [{ ...file, companyIdentity: '0x12' }, /companyIdentity must be a non-zero address/],
+    [{ ...file, installerRegistry: `0x${'0'.repeat(40)}` }, /installerRegistry must be a non-zero address/],
   ])('rejects a bad config.json with the field named (%#)', async (body, message) => {
     const { fetchFn } = serving(body);
     const load = loadAppConfig({ location: new URL('http://app.example/'), fetch: fetchFn });
     await expect(load).rejects.toThrow(InvalidAppConfigError);
     await expect(load).rejects.toThrow(message);
+  });
+
+  it('takes the identity and installer contracts when given (the Company and Installers pages need them)', async () => {
+    const extra = { companyIdentity: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', installerRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' };
+    const { fetchFn } = serving({ ...file, ...extra });
+    expect(await loadAppConfig({ location: new URL('http://app.example/'), fetch: fetchFn })).toMatchObject(extra);
+    const without = await loadAppConfig({ location: new URL('http://app.example/'), fetch: serving(file).fetchFn });
+    expect('companyIdentity' in without || 'installerRegistry' in without).toBe(false);
   });
 
   it('takes the deployment start block when given', async () => {

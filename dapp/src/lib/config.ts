@@ -9,6 +9,10 @@ export interface AppConfig {
   gatewayUrl: string;
   deviceRegistry: Address;
   dataLogger: Address;
+  /** CompanyIdentity (deployment key `companyIdentity`): the Company page needs it; the verification pages do not. */
+  companyIdentity?: Address;
+  /** InstallerRegistry (deployment key `installerRegistry`): the Company (trust list) and Installers pages need it. */
+  installerRegistry?: Address;
   /** The deployment's first block (contracts/deployments/<chainId>.json `startBlock`), where the lists' events start; omitted, it is found on chain once. */
   startBlock?: number;
 }
@@ -45,6 +49,8 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
     gatewayUrl: override('gateway') ?? raw.gatewayUrl,
     deviceRegistry: raw.deviceRegistry,
     dataLogger: raw.dataLogger,
+    companyIdentity: raw.companyIdentity,
+    installerRegistry: raw.installerRegistry,
     startBlock: raw.startBlock,
   };
   if (!Number.isSafeInteger(config.chainId) || config.chainId <= 0) throw new InvalidAppConfigError(`config.json: chainId must be a positive integer.`);
@@ -61,6 +67,11 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
       throw new InvalidAppConfigError(`config.json: ${key} is not set (zero address); write the deployment's addresses into config.json.`);
     }
   }
+  for (const key of ['companyIdentity', 'installerRegistry'] as const) {
+    if (config[key] !== undefined && (typeof config[key] !== 'string' || !isAddress(config[key] as string) || /^0x0{40}$/.test(config[key] as string))) {
+      throw new InvalidAppConfigError(`config.json: ${key} must be a non-zero address when given.`, { details: { [key]: config[key] } });
+    }
+  }
   if (config.startBlock !== undefined && !(Number.isSafeInteger(config.startBlock) && (config.startBlock as number) >= 0)) {
     throw new InvalidAppConfigError(`config.json: startBlock must be a non-negative integer when given.`, { details: { startBlock: config.startBlock } });
   }
@@ -71,6 +82,8 @@ export async function loadAppConfig({ location, fetch: fetchFn = fetch }: LoadAp
     gatewayUrl: trimSlash(config.gatewayUrl as string),
     deviceRegistry: config.deviceRegistry as Address,
     dataLogger: config.dataLogger as Address,
+    ...(config.companyIdentity === undefined ? {} : { companyIdentity: config.companyIdentity as Address }),
+    ...(config.installerRegistry === undefined ? {} : { installerRegistry: config.installerRegistry as Address }),
     ...(config.startBlock === undefined ? {} : { startBlock: config.startBlock as number }),
   };
 }

@@ -20,3 +20,8 @@ export function formatTime(unixSeconds: number): string {
 export function shortHex(hex: string, keep = 8): string {
   return hex.length > 2 + keep * 2 ? `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}` : hex;
 }
+
+/** `2026-01-01 00:05:00 UTC`. */
+export function formatUtc(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -19,7 +19,7 @@ import {
 import { nobleSignatureVerifier } from '@gridproof/protocol';
 import { projectSignatureVectors } from '@gridproof/protocol/verifiers/test-vectors';
 import { windowVector } from '../../test/vectors.js';
-import { verifyReading, verifySignature, type OnChainWindow, type StepId, type StepStatus, type VerificationSources } from './verify.js';
+import { verifyReading, verifySignature, type OnChainDevice, type OnChainWindow, type StepId, type StepStatus, type VerificationSources } from './verify.js';
 
 const vector = windowVector;
 const vectorBytes = fromHex(vector.document);
@@ -52,8 +52,8 @@ function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSo
     readDevice: async (deviceId) => {
       const d = vector.devices.find((v) => v.deviceId === deviceId);
       // getDevices-style zeroed entry: keyType 0 means unknown.
-      if (!d) return { deviceId, keyType: 0, publicKey: '0x', owner: `0x${'00'.repeat(20)}`, active: false };
-      return { deviceId, keyType: d.keyType, publicKey: d.publicKey, owner: `0x${'11'.repeat(20)}`, active: true };
+      if (!d) return device(deviceId, 0, '0x');
+      return device(deviceId, d.keyType, d.publicKey);
     },
     readDeviceFreeze: async () => ({ reason: 0, correctedLeaf: null }),
     // What DataLogger.verifyReading computes: both proofs up to the recorded root.
@@ -66,7 +66,10 @@ function sourcesFor(documentBytes: Uint8Array, overrides: Partial<VerificationSo
 
 const statuses = (steps: { id: StepId; status: StepStatus }[]) => Object.fromEntries(steps.map((s) => [s.id, s.status]));
 const allReadings = vector.devices.flatMap((d) =>
-  d.readings.map((r) => ({ deviceId: d.deviceId, keyType: d.keyType, counter: decodeSignedReading(fromHex(r.signed)).reading.counter })),
+  d.readings.map((r) => {
+    const { counter, timestamp } = decodeSignedReading(fromHex(r.signed)).reading;
+    return { deviceId: d.deviceId, keyType: d.keyType, counter, timestamp };
+  }),
 );
 
 /** The document with one hex digit of one reading's signature changed (same length, still canonical DAG-JSON). */
@@ -94,6 +97,21 @@ function rebuild(doc: WindowDocument): Uint8Array {
     }),
   );
 }
+
+/** A getDevice answer: certified, active unless `revokedAt` is set; keyType 0 = a zeroed (unknown) entry. */
+const device = (deviceId: string, keyType: number, publicKey: Hex, revokedAt = 0): OnChainDevice => ({
+  deviceId,
+  keyType,
+  publicKey,
+  owner: keyType === 0 ? `0x${'00'.repeat(20)}` : `0x${'11'.repeat(20)}`,
+  role: keyType === 0 ? 0 : 1,
+  ratedCapacityW: keyType === 0 ? 0 : 5000,
+  certifier: keyType === 0 ? `0x${'00'.repeat(20)}` : `0x${'22'.repeat(20)}`,
+  organisationId: keyType === 0 ? 0n : 1n,
+  certifiedAt: keyType === 0 ? 0 : 1_767_225_000,
+  revokedAt,
+  revocationReason: revokedAt === 0 ? 0 : 2,
+});
 
 describe('verifyReading', () => {
   it('the vector covers both key types', () => {
@@ -192,7 +210,7 @@ describe('verifyReading', () => {
   it('unregistered device: device fails, signature skipped, proofs still pass', async () => {
     const r = allReadings[0];
     const { sources } = sourcesFor(vectorBytes, {
-      readDevice: async (deviceId) => ({ deviceId, keyType: 0, publicKey: '0x', owner: `0x${'00'.repeat(20)}`, active: false }),
+      readDevice: async (deviceId) => device(deviceId, 0, '0x'),
     });
     const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
     const s = statuses(result.steps);
@@ -200,19 +218,27 @@ describe('verifyReading', () => {
     expect(result.steps.find((x) => x.id === 'device')!.reason).toContain('not registered');
   });
 
-  it('revoked device: device fails', async () => {
+  it('device revoked at or before the reading: device fails; revoked after it: the reading stays valid', async () => {
     const r = allReadings[0];
     const base = sourcesFor(vectorBytes).sources;
-    const { sources } = sourcesFor(vectorBytes, { readDevice: async (id) => ({ ...(await base.readDevice(id)), active: false }) });
-    const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
-    expect(result.steps.find((x) => x.id === 'device')).toMatchObject({ status: 'fail', reason: expect.stringContaining('revoked') });
+    const revokedAt = (at: number) =>
+      sourcesFor(vectorBytes, { readDevice: async (id) => ({ ...(await base.readDevice(id)), revokedAt: at, revocationReason: 2 }) }).sources;
+    const verify = (sources: VerificationSources) => verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
+    for (const at of [r.timestamp, r.timestamp - 1]) {
+      const result = await verify(revokedAt(at));
+      expect(result.steps.find((x) => x.id === 'device')).toMatchObject({ status: 'fail', reason: expect.stringContaining('revoked') });
+      expect(result.verified).toBe(false);
+    }
+    const later = await verify(revokedAt(r.timestamp + 1));
+    expect(later.steps.find((x) => x.id === 'device')!.status).toBe('pass');
+    expect(later.verified).toBe(true);
   });
 
   it('registry holds another key: signature fails', async () => {
     const r = allReadings.find((x) => x.keyType === 1)!;
     const otherP256 = vector.devices.find((d) => d.keyType === 1 && d.deviceId !== r.deviceId)!;
     const { sources } = sourcesFor(vectorBytes, {
-      readDevice: async (deviceId) => ({ deviceId, keyType: 1, publicKey: otherP256.publicKey, owner: `0x${'11'.repeat(20)}`, active: true }),
+      readDevice: async (deviceId) => device(deviceId, 1, otherP256.publicKey),
     });
     const result = await verifyReading({ windowStart: vector.windowStart, deviceId: r.deviceId, counter: r.counter, sources });
     expect(result.steps.filter((x) => x.status !== 'pass').map((x) => x.id)).toEqual(['signature']);

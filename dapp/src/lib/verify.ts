@@ -5,6 +5,7 @@ import {
   decodeSignedReading,
   decodeWindowDocument,
   fromHex,
+  isValidAtRevocation,
   merkleProofPath,
   readingProofOf,
   toHex,
@@ -22,13 +23,21 @@ export interface OnChainWindow extends WindowReport {
   recordedAt: number;
 }
 
-/** What DeviceRegistry.getDevice returns. */
+/** What DeviceRegistry.getDevice returns (times in unix seconds; `revokedAt` and `revocationReason` 0 while active). */
 export interface OnChainDevice {
   deviceId: string;
   keyType: number;
   publicKey: Hex;
   owner: Hex;
-  active: boolean;
+  /** protocol `DeviceRole`. */
+  role: number;
+  ratedCapacityW: number;
+  /** The electrician who certified it, under `organisationId`. */
+  certifier: Hex;
+  organisationId: bigint;
+  certifiedAt: number;
+  revokedAt: number;
+  revocationReason: number;
 }
 
 /** DataLogger.deviceFrozenReason and correctionOf for one device in one window. */
@@ -102,7 +111,7 @@ export const VERIFICATION_STEPS: readonly { id: StepId; title: string; needs: re
   { id: 'document', title: 'Window document fetched from the gateway', needs: [] },
   { id: 'cid', title: 'SHA-256 of the document equals the on-chain CID digest', needs: ['document'] },
   { id: 'reading', title: 'Reading found in the document and decoded', needs: ['document'] },
-  { id: 'device', title: 'Device key read from the on-chain registry, device active', needs: [] },
+  { id: 'device', title: 'Device key read from the on-chain registry, not revoked at the reading', needs: [] },
   { id: 'frozen', title: 'Device not frozen in this window by a fraud proof', needs: [] },
   { id: 'signature', title: 'Hardware signature verifies (WebCrypto)', needs: ['reading', 'device'] },
   { id: 'reading-proof', title: 'Merkle proof: reading leaf → device readings root', needs: ['reading'] },
@@ -235,12 +244,19 @@ export async function verifyReading(params: VerifyReadingParameters): Promise<Ve
     const values = [
       { label: 'key type', value: keyTypeName(device.keyType) },
       { label: 'public key', value: device.publicKey },
-      { label: 'active', value: String(device.active) },
+      { label: 'revoked at', value: device.revokedAt === 0 ? 'never (active)' : new Date(device.revokedAt * 1000).toISOString() },
     ];
     if (device.keyType !== KeyType.P256 && device.keyType !== KeyType.ED25519) {
       return { ok: false, reason: `Device ${deviceId} is not registered (key type ${device.keyType}).`, values };
     }
-    return { ok: device.active, reason: `Device ${deviceId} is registered but revoked.`, values };
+    // The registry's isValidAt: a revoked device's readings from before its revocation stay valid.
+    const at = signed?.reading.timestamp;
+    const ok = at === undefined ? device.revokedAt === 0 : isValidAtRevocation(device.revokedAt, at);
+    return {
+      ok,
+      reason: `Device ${deviceId} was revoked at ${new Date(device.revokedAt * 1000).toISOString()}${at === undefined ? '' : `, not after this reading's ${new Date(at * 1000).toISOString()}`}: its readings from then on are invalid.`,
+      values,
+    };
   });
 
   await run('frozen', async () => {

@@ -1,10 +1,12 @@
-import { createConfig, http, type Config } from '@wagmi/core';
+import { createConfig, http, injected, type Config } from '@wagmi/core';
 import { defineChain, type Transport } from 'viem';
 import type { AppConfig } from './config.js';
 
 /**
  * The app's one wagmi config. The chain is only known at run time (config.json), so it is
- * built once from the loaded configuration. No connectors: reading and verifying need no wallet.
+ * built once from the loaded configuration. Reads go through `transport` (the RPC of config.json, never the
+ * wallet's); the one connector is the injected EIP-1193 wallet (`window.ethereum`), used only for signing
+ * (Company and Installers pages): reading and verifying need no wallet.
  * `transport` replaces the default batched HTTP one (tests count requests through it).
  * @example const wagmi = createWagmiConfig(appConfig); await readContract(wagmi, {...});
  */
@@ -17,7 +19,7 @@ export function createWagmiConfig(app: AppConfig, transport: Transport = http(ap
   });
   return createConfig({
     chains: [chain],
-    connectors: [],
+    connectors: [injected({ shimDisconnect: true })],
     multiInjectedProviderDiscovery: false,
     transports: { [chain.id]: transport },
   });

@@ -1,8 +1,8 @@
-import { dataLoggerAbi, deviceRegistryAbi } from '@gridproof/protocol';
+import { companyIdentityAbi, dataLoggerAbi, deviceRegistryAbi, installerRegistryAbi } from '@gridproof/protocol';
 import { getAbiItem, type AbiEvent, type Log } from 'viem';
 
 /** The contracts an indexer can follow, by their name in contracts/deployments/<chainId>.json. */
-export type ContractKey = 'dataLogger' | 'deviceRegistry';
+export type ContractKey = 'dataLogger' | 'deviceRegistry' | 'installerRegistry' | 'companyIdentity';
 
 /**
  * Every event list the indexer keeps, by name: which contract emits it and its ABI event (from
@@ -21,8 +21,23 @@ export const EVENT_LISTS = {
   deviceCorrected: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'DeviceCorrected' }) },
   /** The WindowChallenger proved a window's totals wrong (its device summaries stay provable). */
   windowTotalsFrozen: { contract: 'dataLogger', event: getAbiItem({ abi: dataLoggerAbi, name: 'WindowTotalsFrozen' }) },
-  deviceRegistered: { contract: 'deviceRegistry', event: getAbiItem({ abi: deviceRegistryAbi, name: 'DeviceRegistered' }) },
+  /** An electrician certified a device under its organisation (key, owner, role, capacity). */
+  deviceCertified: { contract: 'deviceRegistry', event: getAbiItem({ abi: deviceRegistryAbi, name: 'DeviceCertified' }) },
+  /** An admin of the certifying organisation revoked a device: readings timestamped from `revokedAt` on are invalid. */
   deviceRevoked: { contract: 'deviceRegistry', event: getAbiItem({ abi: deviceRegistryAbi, name: 'DeviceRevoked' }) },
+  organisationCreated: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'OrganisationCreated' }) },
+  adminAdded: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'AdminAdded' }) },
+  adminRemoved: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'AdminRemoved' }) },
+  electricianAdded: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'ElectricianAdded' }) },
+  electricianRemoved: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'ElectricianRemoved' }) },
+  /** Emitted with every member change: the CID of the organisation's current member-list document. */
+  memberListPublished: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'MemberListPublished' }) },
+  organisationTrusted: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'OrganisationTrusted' }) },
+  organisationDistrusted: { contract: 'installerRegistry', event: getAbiItem({ abi: installerRegistryAbi, name: 'OrganisationDistrusted' }) },
+  /** A company minted its soulbound identity. */
+  companyRegistered: { contract: 'companyIdentity', event: getAbiItem({ abi: companyIdentityAbi, name: 'CompanyRegistered' }) },
+  profileUpdated: { contract: 'companyIdentity', event: getAbiItem({ abi: companyIdentityAbi, name: 'ProfileUpdated' }) },
+  identityBurned: { contract: 'companyIdentity', event: getAbiItem({ abi: companyIdentityAbi, name: 'IdentityBurned' }) },
 } as const satisfies Record<string, { contract: ContractKey; event: AbiEvent }>;
 
 export type EventListName = keyof typeof EVENT_LISTS;

@@ -73,16 +73,64 @@ export interface TotalsFreeze extends ChainPosition {
   frozenAt: number;
 }
 
-/** A device as the DeviceRegistry's `DeviceRegistered` / `DeviceRevoked` events describe it. */
+/**
+ * A device as the DeviceRegistry's `DeviceCertified` / `DeviceRevoked` events describe it (= `getDevice`). A reading
+ * of it counts iff `revokedAt === null || timestamp < revokedAt` (protocol's `isValidAtRevocation`).
+ */
 export interface DeviceRecord extends ChainPosition {
   deviceId: string;
+  /** 1 P-256, 2 Ed25519. */
   keyType: number;
   publicKey: Hex;
   owner: Address;
-  active: boolean;
-  /** Block timestamp of the registration (= `Device.registeredAt`). */
-  registeredAt: number;
+  /** protocol `DeviceRole`: 1 production, 2 consumption, 3 grid status. */
+  role: number;
+  ratedCapacityW: number;
+  /** The electrician who certified it. */
+  certifier: Address;
+  /** The installer organisation it was certified under. */
+  organisationId: bigint;
+  /** Block timestamp of the certification (= `Device.certifiedAt`). */
+  certifiedAt: number;
+  /** `Device.revokedAt` (unix seconds) once revoked, else null. */
   revokedAt: number | null;
+  /** protocol `RevocationReason` (1 seal broken … 5 other) once revoked, else null. */
+  revocationReason: number | null;
+  /** The admin who revoked it, or null. */
+  revokedBy: Address | null;
+  /** `revokedAt === null`. */
+  active: boolean;
+}
+
+/** An installer organisation, from the InstallerRegistry's events (= `getOrganisation`, `isAdmin`, `isElectrician`). */
+export interface OrganisationRecord extends ChainPosition {
+  organisationId: bigint;
+  name: string;
+  /** Block timestamp of `OrganisationCreated`. */
+  createdAt: number;
+  /** Current admins, in the order they were added (never empty). */
+  admins: Address[];
+  /** Current electricians, in the order they were added. */
+  electricians: Address[];
+  /** CID of the current member-list document (the last `MemberListPublished`). */
+  memberListCid: string;
+}
+
+/** The organisations one account trusts (= `trustedOrganisations`, here in the order trusted). */
+export interface TrustList {
+  account: Address;
+  organisationIds: bigint[];
+}
+
+/** A soulbound company identity, from the CompanyIdentity's events (= `holderOf`, `profileCid`). */
+export interface CompanyIdentityRecord extends ChainPosition {
+  id: bigint;
+  holder: Address;
+  /** CID of the encrypted profile (the last `ProfileUpdated`, else the registration's). */
+  profileCid: string;
+  registeredAt: number;
+  /** Block timestamp of the burn, or null while held. */
+  burnedAt: number | null;
 }
 
 export interface ListQuery {
@@ -106,6 +154,26 @@ export interface FrozenDeviceQuery extends WindowQuery {
 
 export interface DeviceQuery extends ListQuery {
   deviceIds?: readonly string[];
+  /** Only devices certified under these organisations. */
+  organisationIds?: readonly bigint[];
+}
+
+export interface OrganisationQuery extends ListQuery {
+  organisationIds?: readonly bigint[];
+  /** Only organisations this account is an admin or electrician of. */
+  member?: Address;
+}
+
+export interface TrustListQuery extends ListQuery {
+  /** Only these accounts (an account that trusts nothing gets an empty list). */
+  accounts?: readonly Address[];
+}
+
+export interface CompanyIdentityQuery extends ListQuery {
+  ids?: readonly bigint[];
+  holders?: readonly Address[];
+  /** true: only burned ones; false: only held ones. */
+  burned?: boolean;
 }
 
 /** One page of a list, and how far the chain was indexed when it was read. */
@@ -136,8 +204,14 @@ export interface Indexer {
   unrecordedCommits(query?: WindowQuery): Promise<Page<WindowCommitment>>;
   /** Device freezes over all windows, in chain order (each also in its window's `frozenDevices`). */
   frozenDevices(query?: FrozenDeviceQuery): Promise<Page<FrozenDevice>>;
-  /** Registered devices, revoked ones included (`active: false`), in registration order. */
+  /** Certified devices, revoked ones included (`active: false`), in certification order. */
   devices(query?: DeviceQuery): Promise<Page<DeviceRecord>>;
+  /** Installer organisations with their current admins, electricians and member-list CID, in creation order. */
+  organisations(query?: OrganisationQuery): Promise<Page<OrganisationRecord>>;
+  /** Per account, the organisations it trusts now; accounts in the order they first trusted one. */
+  trustLists(query?: TrustListQuery): Promise<Page<TrustList>>;
+  /** Company identities (burned ones included, `burnedAt` set), in mint order. */
+  companyIdentities(query?: CompanyIdentityQuery): Promise<Page<CompanyIdentityRecord>>;
   status(): IndexerStatus;
 }
 
@@ -194,7 +268,12 @@ const position = (l: Pick<IndexedLog, 'blockNumber' | 'transactionHash'>): Chain
 export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
   const maxAgeMs = params.maxAgeMs ?? 1000;
   const nowMs = params.nowMs ?? Date.now;
-  const contracts: IndexerContracts = { dataLogger: params.contracts.dataLogger, deviceRegistry: params.contracts.deviceRegistry };
+  const contracts: IndexerContracts = {
+    dataLogger: params.contracts.dataLogger,
+    deviceRegistry: params.contracts.deviceRegistry,
+    installerRegistry: params.contracts.installerRegistry,
+    companyIdentity: params.contracts.companyIdentity,
+  };
   let cache: LogCache | undefined;
   let cacheReady: Promise<LogCache> | undefined;
   let syncedAt: number | null = null;
@@ -232,7 +311,18 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
   }
 
   // Projections, recomputed only when the cache changed.
-  let memo: { version: number; windows: RecordedWindow[]; unrecorded: WindowCommitment[]; frozen: FrozenDevice[]; devices: DeviceRecord[] } | undefined;
+  let memo:
+    | {
+        version: number;
+        windows: RecordedWindow[];
+        unrecorded: WindowCommitment[];
+        frozen: FrozenDevice[];
+        devices: DeviceRecord[];
+        organisations: OrganisationRecord[];
+        trustLists: TrustList[];
+        identities: CompanyIdentityRecord[];
+      }
+    | undefined;
   function project(c: LogCache) {
     if (memo?.version === c.version) return memo;
     const has = (l: string) => c.lists().includes(l as never);
@@ -310,33 +400,123 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
       : [];
     const unrecorded = [...commits.values()].filter((w) => !recorded.has(w.windowStart));
     const devicesById = new Map<string, DeviceRecord>();
-    if (has('deviceRegistered')) {
-      // Registrations and revocations in chain order: the last event about a device decides its state.
-      const events: AnyIndexedLog[] = [...c.logs('deviceRegistered'), ...c.logs('deviceRevoked')];
+    if (has('deviceCertified')) {
+      // Certifications and revocations in chain order: ids are never reused, a revocation is final.
+      const events: AnyIndexedLog[] = [...c.logs('deviceCertified'), ...c.logs('deviceRevoked')];
       events.sort(chainOrder);
       for (const l of events) {
-        if (l.list !== 'deviceRegistered' && l.list !== 'deviceRevoked') continue;
+        if (l.list !== 'deviceCertified' && l.list !== 'deviceRevoked') continue;
         const deviceId = deviceIdFromBytes(fromHex(l.args.deviceId));
-        if (l.list === 'deviceRegistered') {
+        if (l.list === 'deviceCertified') {
           const a = l.args;
-          devicesById.delete(deviceId);
           devicesById.set(deviceId, {
             ...position(l),
             deviceId,
             keyType: a.keyType,
             publicKey: a.publicKey,
             owner: a.owner,
-            active: true,
-            registeredAt: l.blockTimestamp,
+            role: a.role,
+            ratedCapacityW: a.ratedCapacityW,
+            certifier: a.certifier,
+            organisationId: a.organisationId,
+            certifiedAt: l.blockTimestamp,
             revokedAt: null,
+            revocationReason: null,
+            revokedBy: null,
+            active: true,
           });
         } else {
           const d = devicesById.get(deviceId);
-          if (d) devicesById.set(deviceId, { ...d, active: false, revokedAt: l.blockTimestamp });
+          if (d) devicesById.set(deviceId, { ...d, active: false, revokedAt: Number(l.args.revokedAt), revocationReason: l.args.reason, revokedBy: l.args.by });
         }
       }
     }
-    memo = { version: c.version, windows, unrecorded, frozen, devices: [...devicesById.values()] };
+    const organisations = new Map<bigint, OrganisationRecord>();
+    const trust = new Map<string, TrustList>();
+    if (has('organisationCreated')) {
+      const events: AnyIndexedLog[] = [
+        'organisationCreated',
+        'adminAdded',
+        'adminRemoved',
+        'electricianAdded',
+        'electricianRemoved',
+        'memberListPublished',
+        'organisationTrusted',
+        'organisationDistrusted',
+      ].flatMap((n) => c.logs(n as 'organisationCreated') as AnyIndexedLog[]);
+      events.sort(chainOrder);
+      const without = (list: Address[], account: Address) => list.filter((a) => a.toLowerCase() !== account.toLowerCase());
+      for (const l of events) {
+        if (l.list === 'organisationTrusted' || l.list === 'organisationDistrusted') {
+          const key = l.args.account.toLowerCase();
+          const t = trust.get(key) ?? { account: l.args.account, organisationIds: [] };
+          t.organisationIds = t.organisationIds.filter((id) => id !== l.args.organisationId);
+          if (l.list === 'organisationTrusted') t.organisationIds.push(l.args.organisationId);
+          trust.set(key, t);
+          continue;
+        }
+        if (l.list === 'organisationCreated') {
+          organisations.set(l.args.organisationId, {
+            ...position(l),
+            organisationId: l.args.organisationId,
+            name: l.args.name,
+            createdAt: l.blockTimestamp,
+            admins: [l.args.admin],
+            electricians: [],
+            memberListCid: '',
+          });
+          continue;
+        }
+        if (
+          l.list !== 'adminAdded' &&
+          l.list !== 'adminRemoved' &&
+          l.list !== 'electricianAdded' &&
+          l.list !== 'electricianRemoved' &&
+          l.list !== 'memberListPublished'
+        )
+          continue;
+        const o = organisations.get(l.args.organisationId);
+        if (!o) continue; // created before the start block
+        if (l.list === 'memberListPublished') o.memberListCid = l.args.cid;
+        else if (l.list === 'adminAdded') o.admins = [...without(o.admins, l.args.account), l.args.account];
+        else if (l.list === 'adminRemoved') o.admins = without(o.admins, l.args.account);
+        else if (l.list === 'electricianAdded') o.electricians = [...without(o.electricians, l.args.account), l.args.account];
+        else o.electricians = without(o.electricians, l.args.account);
+      }
+    }
+    const identities = new Map<bigint, CompanyIdentityRecord>();
+    if (has('companyRegistered')) {
+      const events: AnyIndexedLog[] = [...c.logs('companyRegistered'), ...c.logs('profileUpdated'), ...c.logs('identityBurned')];
+      events.sort(chainOrder);
+      for (const l of events) {
+        if (l.list === 'companyRegistered') {
+          identities.set(l.args.id, {
+            ...position(l),
+            id: l.args.id,
+            holder: l.args.holder,
+            profileCid: l.args.profileCid,
+            registeredAt: l.blockTimestamp,
+            burnedAt: null,
+          });
+        } else if (l.list === 'profileUpdated') {
+          const i = identities.get(l.args.id);
+          if (i) i.profileCid = l.args.profileCid;
+        } else if (l.list === 'identityBurned') {
+          const i = identities.get(l.args.id);
+          if (i) i.burnedAt = l.blockTimestamp;
+        }
+      }
+    }
+    memo = {
+      version: c.version,
+      windows,
+      unrecorded,
+      frozen,
+      devices: [...devicesById.values()],
+      organisations: [...organisations.values()],
+      trustLists: [...trust.values()],
+      identities: [...identities.values()],
+    };
     return memo;
   }
 
@@ -374,9 +554,48 @@ export function createRpcIndexer(params: CreateRpcIndexerParameters): Indexer {
     },
     async devices(q = {}) {
       const c = await fresh();
-      c.logs('deviceRegistered');
+      c.logs('deviceCertified');
       return page(
-        among(project(c).devices, (d) => d.deviceId, q.deviceIds),
+        among(
+          among(project(c).devices, (d) => d.deviceId, q.deviceIds),
+          (d) => d.organisationId,
+          q.organisationIds,
+        ),
+        q,
+        syncedTo(),
+      );
+    },
+    async organisations(q = {}) {
+      const c = await fresh();
+      c.logs('organisationCreated');
+      const member = q.member?.toLowerCase();
+      const isMember = (o: OrganisationRecord) => [...o.admins, ...o.electricians].some((a) => a.toLowerCase() === member);
+      return page(
+        among(project(c).organisations, (o) => o.organisationId, q.organisationIds).filter((o) => member === undefined || isMember(o)),
+        q,
+        syncedTo(),
+      );
+    },
+    async trustLists(q = {}) {
+      const c = await fresh();
+      c.logs('organisationTrusted');
+      const lists = project(c).trustLists;
+      if (!q.accounts) return page(lists, q, syncedTo());
+      const byAccount = new Map(lists.map((t) => [t.account.toLowerCase(), t]));
+      return page(
+        q.accounts.map((account) => byAccount.get(account.toLowerCase()) ?? { account, organisationIds: [] }),
+        q,
+        syncedTo(),
+      );
+    },
+    async companyIdentities(q = {}) {
+      const c = await fresh();
+      c.logs('companyRegistered');
+      const holders = q.holders && new Set(q.holders.map((h) => h.toLowerCase()));
+      return page(
+        among(project(c).identities, (i) => i.id, q.ids).filter(
+          (i) => (!holders || holders.has(i.holder.toLowerCase())) && (q.burned === undefined || q.burned === (i.burnedAt !== null)),
+        ),
         q,
         syncedTo(),
       );

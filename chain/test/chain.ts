@@ -9,9 +9,11 @@ import {
   startAnvil,
   freezeAsChallenger,
   submitKeystoneReport,
+  testInstallers,
   type Deployment,
+  type TestInstallers,
 } from '@gridproof/test-support';
-import { deviceIdToBytes, deviceRegistryAbi, encodeCommitReport, encodeCorrectionReport, encodeWindowReport, toHex, type Hex } from '@gridproof/protocol';
+import { deviceIdToBytes, encodeCommitReport, encodeCorrectionReport, encodeWindowReport, fromHex, KeyType, toHex, type Hex } from '@gridproof/protocol';
 import { createPublicClient, createWalletClient, http, keccak256, stringToHex, type PublicClient, type Transport } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
@@ -38,8 +40,14 @@ export interface TestChain {
   freezeTotals(k: number, reason: number): Promise<void>;
   /** Delivers the DON's 128-byte correction of a frozen device through the forwarder. */
   correctDevice(k: number, deviceId: string, summaryLeaf: Hex): Promise<void>;
+  /** The deployer as company, installer admin and electrician of one organisation (made at start). */
+  installers: TestInstallers;
+  /** Certifies an Ed25519 device (key = keccak256 of the seed) as the test organisation's electrician. */
   register(deviceId: string, publicKeySeed?: string): Promise<void>;
-  revoke(deviceId: string): Promise<void>;
+  /** Revokes it as the organisation's admin (reason 3, decommissioned, unless given); resolves the chain's revokedAt. */
+  revoke(deviceId: string, reason?: number): Promise<number>;
+  /** Any write as anvil's account `key` (default the deployer), waiting for its receipt. */
+  write(address: Hex, abi: readonly unknown[], functionName: string, args: readonly unknown[], key?: Hex): Promise<void>;
   mine(blocks: number): Promise<void>;
   blockNumber(): Promise<bigint>;
   snapshot(): Promise<Hex>;
@@ -67,10 +75,13 @@ export async function startTestChain(): Promise<TestChain> {
     const wallet = createWalletClient({ account: admin, chain, transport: http(anvil.rpcUrl) });
     const reader = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
     const rpc = (method: string, params: unknown[] = []) => reader.request({ method: method as never, params: params as never }) as Promise<unknown>;
-    const send = async (functionName: 'registerDevice' | 'revokeDevice', args: readonly unknown[]) => {
-      const hash = await wallet.writeContract({ address: deployment.deviceRegistry, abi: deviceRegistryAbi, functionName, args } as never);
-      await reader.waitForTransactionReceipt({ hash });
+    const write = async (address: Hex, abi: readonly unknown[], functionName: string, args: readonly unknown[], key: Hex = ANVIL_KEYS.deployer) => {
+      const account = privateKeyToAccount(key);
+      const hash = await wallet.writeContract({ account, address, abi, functionName, args } as never);
+      const receipt = await reader.waitForTransactionReceipt({ hash });
+      if (receipt.status !== 'success') throw new Error(`${functionName} reverted in ${hash}`);
     };
+    const installers = await testInstallers({ rpcUrl: anvil.rpcUrl, contracts: deployment });
     const report = (windowStart: number, energyWh: number | bigint) =>
       encodeWindowReport({
         windowStart,
@@ -117,11 +128,13 @@ export async function startTestChain(): Promise<TestChain> {
         const result = await submitKeystoneReport({ ...delivery, payload, executionSeed: seed++ });
         if (!result.ok) throw new Error(`device ${deviceId} in window ${windowStart} not corrected: ${result.reason}`);
       },
+      installers,
+      write,
       async register(deviceId, publicKeySeed = deviceId) {
         // Ed25519 (key type 2): any 32 bytes are accepted by the registry.
-        await send('registerDevice', [toHex(deviceIdToBytes(deviceId)), 2, keccak256(stringToHex(publicKeySeed)), admin.address]);
+        await installers.certify([{ deviceId, keyType: KeyType.ED25519, publicKey: fromHex(keccak256(stringToHex(publicKeySeed))) }]);
       },
-      revoke: (deviceId) => send('revokeDevice', [toHex(deviceIdToBytes(deviceId))]),
+      revoke: async (deviceId, reason = 3) => (await installers.revoke(deviceId, reason)).revokedAt,
       async mine(blocks) {
         await rpc('anvil_mine', [`0x${blocks.toString(16)}`]);
       },

@@ -1,5 +1,6 @@
-import { dataLoggerAbi, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
-import { freePort } from '@gridproof/test-support';
+import { companyIdentityAbi, dataLoggerAbi, DeviceRole, deviceIdToBytes, deviceRegistryAbi, installerRegistryAbi, toHex } from '@gridproof/protocol';
+import { ANVIL_KEYS, createInstallerOrganisation, freePort, registerCompany, TEST_PLACEHOLDER_CID } from '@gridproof/test-support';
+import { privateKeyToAccount } from 'viem/accounts';
 import { HttpRequestError, http, keccak256, stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainError, countRequests, createRpcIndexer, findDeploymentBlock } from '../src/index.js';
@@ -7,13 +8,14 @@ import { startTestChain, T0, type TestChain } from './chain.js';
 
 describe('RPC indexer against anvil: lists from events', () => {
   let chain: TestChain;
+  let revokedAt: number;
   beforeAll(async () => {
     chain = await startTestChain();
     await chain.register('SOLR_0001');
     await chain.register('WIND_0002');
     await chain.recordWindow(0);
     await chain.recordWindow(1);
-    await chain.revoke('WIND_0002');
+    revokedAt = await chain.revoke('WIND_0002');
     await chain.recordWindow(2);
   });
   afterAll(() => chain?.stop());
@@ -69,16 +71,34 @@ describe('RPC indexer against anvil: lists from events', () => {
         functionName: 'getDevice',
         args: [toHex(deviceIdToBytes(d.deviceId))],
       });
-      expect({ keyType: d.keyType, publicKey: d.publicKey, owner: d.owner, active: d.active, registeredAt: d.registeredAt }).toEqual({
+      expect({
+        keyType: d.keyType,
+        publicKey: d.publicKey,
+        owner: d.owner,
+        role: d.role,
+        ratedCapacityW: d.ratedCapacityW,
+        certifier: d.certifier,
+        organisationId: d.organisationId,
+        certifiedAt: d.certifiedAt,
+        revokedAt: d.revokedAt ?? 0,
+        revocationReason: d.revocationReason ?? 0,
+      }).toEqual({
         keyType: r.keyType,
         publicKey: r.publicKey,
         owner: r.owner,
-        active: r.active,
-        registeredAt: Number(r.registeredAt),
+        role: r.role,
+        ratedCapacityW: r.ratedCapacityW,
+        certifier: r.certifier,
+        organisationId: r.organisationId,
+        certifiedAt: Number(r.certifiedAt),
+        revokedAt: Number(r.revokedAt),
+        revocationReason: r.revocationReason,
       });
     }
     expect(devices.items[0].publicKey).toBe(keccak256(stringToHex('SOLR_0001')));
-    expect(devices.items[1].revokedAt).toBeGreaterThanOrEqual(devices.items[1].registeredAt);
+    expect(devices.items[0]).toMatchObject({ role: DeviceRole.PRODUCTION, ratedCapacityW: 5000, organisationId: chain.installers.organisationId });
+    expect(devices.items[1]).toMatchObject({ active: false, revokedAt: revokedAt, revocationReason: 3 });
+    expect(devices.items[1].revokedAt).toBeGreaterThanOrEqual(devices.items[1].certifiedAt);
   });
 
   it('answers queries: newest first, offset and limit, by window start, by device id', async () => {
@@ -316,7 +336,7 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     await chain.mine(1);
     const sync = await indexer.sync();
     expect(sync.reorgFrom).not.toBeNull();
-    expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceRegistered', 'windowCommitted', 'windowRecorded']);
+    expect(sync.removed.map((l) => l.list).sort()).toEqual(['deviceCertified', 'windowCommitted', 'windowRecorded']);
     expect(sync.added.map((l) => l.list)).toEqual(['windowCommitted', 'windowRecorded', 'windowCommitted', 'windowRecorded']);
     expect((await indexer.recordedWindows({ windowStarts: [T0 + 9000, T0 + 9300] })).items.map((w) => [w.windowStart, w.energyWh])).toEqual([
       [T0 + 9000, 222n],
@@ -349,5 +369,117 @@ describe('RPC indexer against anvil: incremental, confirmations, reorgs', () => 
     const page = await indexer.recordedWindows();
     expect(page.total).toBe(before);
     expect(page.syncedTo).toBe(await chain.blockNumber());
+  });
+});
+
+describe('RPC indexer against anvil: organisations, trust lists, company identities', () => {
+  let chain: TestChain;
+  let orgId: bigint;
+  // anvil's dev accounts 3, 4 and 5 (public test mnemonic): no other writer of this chain uses them.
+  const alice: `0x${string}` = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
+  const bob: `0x${string}` = '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a';
+  const carol: `0x${string}` = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba';
+  const address = (key: `0x${string}`) => privateKeyToAccount(key).address;
+  const cid = (n: number) => `${TEST_PLACEHOLDER_CID.slice(0, -1)}${'abcdefg'[n]}`;
+  beforeAll(async () => {
+    chain = await startTestChain();
+    const { installerRegistry, companyIdentity } = chain.deployment;
+    orgId = await createInstallerOrganisation({
+      rpcUrl: chain.rpcUrl,
+      contracts: chain.deployment,
+      adminKey: alice,
+      name: 'Volt & Sons',
+      electricians: [address(bob), address(carol)],
+      memberListCid: (m) => cid(m.electricians.length),
+    });
+    await chain.write(installerRegistry, installerRegistryAbi, 'addAdmin', [orgId, address(carol), cid(3)], alice);
+    await chain.write(installerRegistry, installerRegistryAbi, 'removeElectrician', [orgId, address(bob), cid(4)], alice);
+    await chain.write(installerRegistry, installerRegistryAbi, 'trust', [orgId], bob);
+    await chain.write(installerRegistry, installerRegistryAbi, 'trust', [chain.installers.organisationId], bob);
+    await chain.write(installerRegistry, installerRegistryAbi, 'trust', [orgId], carol);
+    await chain.write(installerRegistry, installerRegistryAbi, 'distrust', [chain.installers.organisationId], bob);
+    await registerCompany({ rpcUrl: chain.rpcUrl, contracts: chain.deployment, key: bob, profileCid: cid(5) });
+    await chain.write(companyIdentity, companyIdentityAbi, 'updateProfile', [cid(6)], bob);
+    await registerCompany({ rpcUrl: chain.rpcUrl, contracts: chain.deployment, key: carol, profileCid: cid(1) });
+    await chain.write(companyIdentity, companyIdentityAbi, 'burn', [], carol);
+  });
+  afterAll(() => chain?.stop());
+
+  it("lists organisations with their members and member-list CID as the registry's views answer, with no eth_call", async () => {
+    const counter = countRequests(http(chain.rpcUrl));
+    const indexer = createRpcIndexer({ client: chain.client(counter.transport), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const { items } = await indexer.organisations();
+    expect(items.map((o) => o.organisationId)).toEqual([chain.installers.organisationId, orgId]);
+    const org = items[1];
+    expect(org).toMatchObject({ name: 'Volt & Sons', admins: [address(alice), address(carol)], electricians: [address(carol)], memberListCid: cid(4) });
+    expect((await indexer.organisations({ member: address(bob) })).items).toEqual([]);
+    expect((await indexer.organisations({ member: address(carol) })).items.map((o) => o.organisationId)).toEqual([orgId]);
+    expect(counter.counts.eth_call).toBeUndefined();
+    expect(counter.counts.eth_getLogs).toBe(1);
+
+    const reader = chain.client();
+    const view = <F extends 'getOrganisation' | 'isAdmin' | 'isElectrician'>(functionName: F, args: readonly unknown[]) =>
+      reader.readContract({ address: chain.deployment.installerRegistry, abi: installerRegistryAbi, functionName, args } as never) as Promise<unknown>;
+    const stored = (await view('getOrganisation', [orgId])) as {
+      name: string;
+      memberListCid: string;
+      createdAt: bigint;
+      adminCount: number;
+      electricianCount: number;
+    };
+    expect({
+      name: org.name,
+      memberListCid: org.memberListCid,
+      createdAt: org.createdAt,
+      admins: org.admins.length,
+      electricians: org.electricians.length,
+    }).toEqual({
+      name: stored.name,
+      memberListCid: stored.memberListCid,
+      createdAt: Number(stored.createdAt),
+      admins: stored.adminCount,
+      electricians: stored.electricianCount,
+    });
+    for (const key of [alice, bob, carol]) {
+      expect(await view('isAdmin', [orgId, address(key)])).toBe(org.admins.includes(address(key)));
+      expect(await view('isElectrician', [orgId, address(key)])).toBe(org.electricians.includes(address(key)));
+    }
+  });
+
+  it("keeps each account's trust list as trustedOrganisations answers it", async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const { items } = await indexer.trustLists({ accounts: [address(bob), address(carol), address(alice)] });
+    expect(items.map((t) => [t.account, t.organisationIds])).toEqual([
+      [address(bob), [orgId]],
+      [address(carol), [orgId]],
+      [address(alice), []],
+    ]);
+    for (const t of items) {
+      const onChain = await chain.client().readContract({
+        address: chain.deployment.installerRegistry,
+        abi: installerRegistryAbi,
+        functionName: 'trustedOrganisations',
+        args: [t.account],
+      });
+      expect([...onChain].sort()).toEqual([...t.organisationIds].sort());
+    }
+  });
+
+  it('lists company identities with their current profile CID; a burned one has burnedAt', async () => {
+    const indexer = createRpcIndexer({ client: chain.client(), contracts: chain.deployment, startBlock: chain.deployment.startBlock });
+    const all = (await indexer.companyIdentities()).items;
+    expect(all.map((i) => [i.holder, i.burnedAt === null])).toEqual([
+      [address(ANVIL_KEYS.deployer), true],
+      [address(bob), true],
+      [address(carol), false],
+    ]);
+    const [held] = (await indexer.companyIdentities({ holders: [address(bob)] })).items;
+    expect(held.profileCid).toBe(cid(6));
+    const reader = chain.client();
+    const at = { address: chain.deployment.companyIdentity, abi: companyIdentityAbi } as const;
+    expect(await reader.readContract({ ...at, functionName: 'profileCid', args: [held.id] })).toBe(held.profileCid);
+    expect(await reader.readContract({ ...at, functionName: 'holderOf', args: [held.id] })).toBe(held.holder);
+    expect(await reader.readContract({ ...at, functionName: 'hasIdentity', args: [address(carol)] })).toBe(false);
+    expect((await indexer.companyIdentities({ burned: false })).total).toBe(2);
   });
 });

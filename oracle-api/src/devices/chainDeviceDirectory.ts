@@ -1,5 +1,5 @@
-import { createRpcIndexer, type Indexer } from '@gridproof/chain';
-import { decodeRegistryEntry, deviceIdToBytes, deviceRegistryAbi, toHex } from '@gridproof/protocol';
+import { createRpcIndexer, type DeviceRecord, type Indexer } from '@gridproof/chain';
+import { decodeRegistryEntry, type DeviceRole } from '@gridproof/protocol';
 import { createPublicClient, http, type Address, type PublicClient } from 'viem';
 import type { DeviceDirectory, DeviceEntry, DeviceListing } from './deviceDirectory.js';
 
@@ -9,114 +9,135 @@ export interface CreateChainDeviceDirectoryParameters {
   /** A viem public client; or `rpcUrl` to make one. */
   client?: PublicClient;
   rpcUrl?: string;
-  /** How long a registered device's key and active flag are trusted before re-reading (revocations show up within this). */
-  knownTtlMs?: number;
-  /** How long "not registered" is remembered: a flood of unknown ids costs at most one lookup per id per this period. */
-  unknownTtlMs?: number;
-  /** Most remembered ids; the oldest are forgotten first, so random ids cannot grow memory without bound. */
-  maxEntries?: number;
+  /** The deployment's `startBlock`; omitted, the registry's deployment block is found once. */
+  startBlock?: bigint | number;
+  /**
+   * A check answers from a view whose sync began at most this long ago (default 1,000 ms), else it waits for a new
+   * one: a revocation is seen within this bound plus one sync. Readings accepted in that gap are excluded at sealing.
+   */
+  maxStalenessMs?: number;
+  /** Blocks below the head left unindexed (default 0: a revocation counts from the block that carries it). */
+  confirmations?: number;
   /** Milliseconds clock, injectable for tests. */
   nowMs?: () => number;
-  /** Where `list()` reads the registry's events; default an indexer over `client` made here. */
-  indexer?: Indexer;
-  /** The deployment's `startBlock` for that indexer; omitted, it finds the registry's deployment block once. */
-  startBlock?: bigint | number;
 }
 
 export interface ChainDeviceDirectory extends DeviceDirectory {
-  /** Number of `getDevices` calls made so far (exposed for tests and /health). */
-  readonly rpcCalls: number;
+  /** Syncs of the registry's events made so far (tests, /health). */
+  readonly syncs: number;
+  /** The indexer this directory owns and syncs (it must be synced only through the directory). */
+  readonly indexer: Indexer;
 }
 
-interface CacheEntry {
-  entry: DeviceEntry | undefined;
-  fetchedAt: number;
+function entryOf(d: DeviceRecord): DeviceEntry {
+  const key = decodeRegistryEntry({ keyType: d.keyType, publicKey: d.publicKey, revokedAt: d.revokedAt ?? 0 });
+  if (!key) throw new Error(`Device ${d.deviceId} has key type 0 in a DeviceCertified event.`);
+  return {
+    keyType: key.keyType,
+    publicKey: key.publicKey,
+    active: d.active,
+    revokedAt: d.revokedAt,
+    revocationReason: d.revocationReason,
+    role: d.role as DeviceRole,
+  };
 }
 
 /**
- * A device directory backed by the chain's DeviceRegistry. Lookups that miss the cache in the
- * same tick are coalesced into one `getDevices(bytes9[])` call (unknown ids come back zeroed,
- * keyType 0), concurrent lookups of one id share a promise, and answers are cached: known
- * devices for `knownTtlMs`, unknown ids for `unknownTtlMs`. When the RPC fails a stale known
- * entry is served rather than rejecting a device that exists. Keys are always this direct view
- * read (security-critical: ingestion trusts them). `list()` is not: it comes from the registry's
- * `DeviceRegistered`/`DeviceRevoked` events through the `@gridproof/chain` indexer (one
- * eth_getLogs for the new blocks, no view call per device).
+ * A device directory over the DeviceRegistry's `DeviceCertified` / `DeviceRevoked` events, read through the
+ * `@gridproof/chain` indexer (paged eth_getLogs, reorg-safe, incremental): no TTL cache of view calls.
+ * - A check uses a view whose sync began at most `maxStalenessMs` ago; one sync serves every concurrent check.
+ * - An id not in the view waits for a sync that began after the check arrived (shared by every check waiting), so a
+ *   device streams from the block that certifies it, and "unknown" is never remembered past a new block.
+ * - `settled()` is such a sync too: the sealer's view after a window's end.
+ * - When a sync fails, a device in the last view is still answered from it (sealing re-checks with a fresh view);
+ *   an id not in it rejects (503, never "unknown").
  * @example const devices = createChainDeviceDirectory({ rpcUrl: 'http://127.0.0.1:8545', address: '0x…' })
  */
 export function createChainDeviceDirectory(params: CreateChainDeviceDirectoryParameters): ChainDeviceDirectory {
   const client = params.client ?? (createPublicClient({ transport: http(params.rpcUrl) }) as PublicClient);
-  const indexer = params.indexer ?? createRpcIndexer({ client, contracts: { deviceRegistry: params.address }, startBlock: params.startBlock, maxAgeMs: 0 });
-  const knownTtlMs = params.knownTtlMs ?? 10_000;
-  const unknownTtlMs = params.unknownTtlMs ?? 5_000;
-  const maxEntries = params.maxEntries ?? 100_000;
+  // The directory decides when to sync; the indexer's own age check never fires after the first sync.
+  const indexer = createRpcIndexer({
+    client,
+    contracts: { deviceRegistry: params.address },
+    startBlock: params.startBlock,
+    confirmations: params.confirmations,
+    maxAgeMs: Number.POSITIVE_INFINITY,
+  });
+  const maxStalenessMs = params.maxStalenessMs ?? 1000;
   const nowMs = params.nowMs ?? Date.now;
-  const cache = new Map<string, CacheEntry>();
-  const inflight = new Map<string, Promise<DeviceEntry | undefined>>();
-  let queue: { deviceId: string; resolve(e: DeviceEntry | undefined): void; reject(err: unknown): void }[] = [];
-  let rpcCalls = 0;
+  let view: { startedAt: number; records: DeviceRecord[]; byId: Map<string, DeviceRecord> } | undefined;
+  let running: { startedAt: number; done: Promise<void> } | undefined;
+  let queued: Promise<void> | undefined;
+  let syncs = 0;
 
-  function remember(deviceId: string, entry: DeviceEntry | undefined): void {
-    cache.delete(deviceId);
-    cache.set(deviceId, { entry, fetchedAt: nowMs() });
-    if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+  function start(): Promise<void> {
+    const startedAt = nowMs();
+    const done = (async () => {
+      syncs++;
+      await indexer.sync();
+      const { items } = await indexer.devices();
+      view = { startedAt, records: items, byId: new Map(items.map((d) => [d.deviceId, d])) };
+    })().finally(() => {
+      if (running?.done === done) running = undefined;
+    });
+    running = { startedAt, done };
+    return done;
   }
 
-  async function flush(): Promise<void> {
-    const batch = queue;
-    queue = [];
-    rpcCalls++;
+  /** A sync that began at or after `since`: the running one if it did, else one shared next sync. */
+  function syncBegunAfter(since: number): Promise<void> {
+    if (running && running.startedAt >= since) return running.done;
+    if (!running) return start();
+    queued ??= running.done
+      .catch(() => {})
+      .then(() => {
+        queued = undefined;
+        return running && running.startedAt >= since ? running.done : start();
+      });
+    return queued;
+  }
+
+  /** A view at most maxStalenessMs old; on a failed sync, the last view if there is one. */
+  async function current(): Promise<NonNullable<typeof view>> {
+    const now = nowMs();
+    if (view && now - view.startedAt <= maxStalenessMs) return view;
     try {
-      const devices = await client.readContract({
-        address: params.address,
-        abi: deviceRegistryAbi,
-        functionName: 'getDevices',
-        args: [batch.map((q) => toHex(deviceIdToBytes(q.deviceId)))],
-      });
-      batch.forEach((q, i) => {
-        const entry: DeviceEntry | undefined = devices[i] ? decodeRegistryEntry(devices[i]) : undefined;
-        remember(q.deviceId, entry);
-        q.resolve(entry);
-      });
+      await syncBegunAfter(now - maxStalenessMs);
     } catch (err) {
-      for (const q of batch) {
-        const stale = cache.get(q.deviceId);
-        if (stale?.entry) q.resolve(stale.entry);
-        else q.reject(err);
-      }
+      if (!view) throw err;
     }
-  }
-
-  let listing: { at: number; devices: Promise<DeviceListing[]> } | undefined;
-  async function readAll(): Promise<DeviceListing[]> {
-    const { items } = await indexer.devices();
-    return items.map((d) => ({ deviceId: d.deviceId, ...decodeRegistryEntry(d)!, registeredAt: d.registeredAt }));
+    return view!;
   }
 
   return {
-    get rpcCalls() {
-      return rpcCalls;
+    indexer,
+    get syncs() {
+      return syncs;
     },
-    list() {
-      // One registry read per knownTtlMs however many callers ask.
-      if (!listing || nowMs() - listing.at >= knownTtlMs) {
-        const devices = readAll();
-        listing = { at: nowMs(), devices };
-        devices.catch(() => (listing = undefined));
-      }
-      return listing.devices;
+    async get(deviceId) {
+      const arrived = nowMs();
+      const known = (await current()).byId.get(deviceId);
+      if (known) return entryOf(known);
+      // Maybe certified since the view was read: only a sync begun after this check may say "unknown".
+      await syncBegunAfter(arrived);
+      const found = view!.byId.get(deviceId);
+      return found && entryOf(found);
     },
-    get(deviceId) {
-      const cached = cache.get(deviceId);
-      if (cached && nowMs() - cached.fetchedAt < (cached.entry ? knownTtlMs : unknownTtlMs)) return Promise.resolve(cached.entry);
-      const pending = inflight.get(deviceId);
-      if (pending) return pending;
-      const promise = new Promise<DeviceEntry | undefined>((resolve, reject) => {
-        if (queue.length === 0) setImmediate(() => void flush());
-        queue.push({ deviceId, resolve, reject });
-      }).finally(() => inflight.delete(deviceId));
-      inflight.set(deviceId, promise);
-      return promise;
+    async list() {
+      return (await current()).records.map(
+        (d): DeviceListing => ({
+          deviceId: d.deviceId,
+          ...entryOf(d),
+          ratedCapacityW: d.ratedCapacityW,
+          certifier: d.certifier,
+          organisationId: d.organisationId.toString(),
+          certifiedAt: d.certifiedAt,
+        }),
+      );
+    },
+    async settled() {
+      await syncBegunAfter(nowMs());
+      return new Map(view!.records.map((d) => [d.deviceId, entryOf(d)]));
     },
   };
 }

@@ -8,7 +8,7 @@ import type { ApiReading } from '../openapi/schemas.js';
  * owner (company, address, installation) can ever leave through it.
  */
 export function readingOut(
-  r: Pick<NewReadingRow, 'deviceId' | 'counter' | 'timestamp' | 'powerW' | 'energyWh' | 'voltageMv' | 'status' | 'windowStart' | 'signed'>,
+  r: Pick<NewReadingRow, 'deviceId' | 'counter' | 'timestamp' | 'powerW' | 'energyWh' | 'voltageMv' | 'status' | 'windowStart' | 'signed' | 'excludedReason'>,
 ): ApiReading {
   return {
     deviceId: r.deviceId,
@@ -20,5 +20,6 @@ export function readingOut(
     status: r.status === 1 ? 'ON' : 'OFF',
     windowStart: r.windowStart,
     signed: toHex(r.signed),
+    excludedReason: r.excludedReason ?? null,
   };
 }

@@ -60,6 +60,10 @@ export const readingSchema = z
     status: z.enum(['ON', 'OFF']),
     windowStart: int(),
     signed: hex('0x + 107 signed bytes (43-byte reading ‖ 64-byte signature)'),
+    excludedReason: z.enum(['DEVICE_REVOKED', 'UNKNOWN_DEVICE']).nullable().openapi({
+      description:
+        "Set when sealing left the reading out of its window's document: DEVICE_REVOKED (timestamped at or after its device's revocation, accepted before the API saw it) or UNKNOWN_DEVICE (its certification left the chain). The reading stays stored; null: it counts",
+    }),
   })
   .openapi('Reading', {
     example: {
@@ -72,6 +76,7 @@ export const readingSchema = z
       status: 'ON',
       windowStart: T0,
       signed: SIGNED_EXAMPLE,
+      excludedReason: null,
     },
   });
 
@@ -125,6 +130,11 @@ export const frozenDeviceSchema = z
   })
   .openapi('FrozenDevice');
 
+/** `{production, consumption, gridStatus}` of a value per device role (protocol `DeviceRole`), or null. */
+function roleTotalsSchema<S extends z.ZodType>(value: S, description: string) {
+  return z.object({ production: value, consumption: value, gridStatus: value }).nullable().openapi({ description });
+}
+
 /** A window as the API shows it; sealed-only fields are null while it is open. */
 export const windowSummarySchema = z
   .object({
@@ -145,6 +155,18 @@ export const windowSummarySchema = z
           "The window's exact energy total in Wh, as a decimal string (it may pass 2^53−1, where JSON numbers lose digits); ≤ 2^64−1. Null while open",
         example: '18014398509484507',
       }),
+    energyByRole: roleTotalsSchema(
+      z.string().regex(/^(0|[1-9][0-9]*)$/),
+      "energyWh per device role (the registry's role of each device summary), exact decimal strings summing to energyWh. The on-chain report carries only the total. Null while open or for windows sealed before roles were recorded",
+    ),
+    deviceCountByRole: roleTotalsSchema(
+      int().min(0),
+      'Devices with readings in the document per role (sum: deviceCount). Null while open or for windows sealed before roles were recorded',
+    ),
+    excludedReadingCount: int().min(0).nullable().openapi({
+      description:
+        "Stored readings of the window left out of its document because the registry read after the window's end says they do not count (revoked at or before their timestamp, or device unknown); each is marked with its excludedReason. Null while open",
+    }),
     sealedAt: int().nullable(),
     committedAt: int().nullable().openapi({ description: "Unix seconds the service saw the DON's commit of the document digest; null before" }),
     anchoredAt: int().nullable().openapi({ description: 'Unix seconds the service saw the window recorded; null unless anchored' }),
@@ -166,6 +188,9 @@ export const windowSummarySchema = z
       deviceCount: 2,
       readingCount: 3,
       energyWh: '40',
+      energyByRole: { production: '40', consumption: '0', gridStatus: '0' },
+      deviceCountByRole: { production: 2, consumption: 0, gridStatus: 0 },
+      excludedReadingCount: 0,
       sealedAt: T0 + 305,
       committedAt: T0 + 312,
       anchoredAt: T0 + 330,
@@ -205,18 +230,48 @@ export const readingProofSchema = z
   })
   .openapi('ReadingProof');
 
-/** A registered device (the chain registry mirror). */
+/** A certified device (the chain registry's events, read at most ~1 s before the answer). */
 export const deviceSchema = z
   .object({
     deviceId: deviceIdSchema,
     keyType: z.enum(['P256', 'ED25519']),
-    publicKey: hex('Registered public key'),
+    publicKey: hex('Certified public key'),
+    role: z
+      .object({ code: int().min(1).max(3), name: z.enum(['production', 'consumption', 'grid status']) })
+      .openapi({ description: 'The role its readings count under: 1 production, 2 consumption, 3 grid status' }),
+    ratedCapacityW: int().nullable().openapi({ description: 'Rated capacity in watts; null when the device source does not know it' }),
+    certifier: hex('address of the electrician who certified it').nullable(),
+    organisationId: z
+      .string()
+      .regex(/^[1-9][0-9]*$/)
+      .nullable()
+      .openapi({ description: 'The installer organisation it was certified under (uint256, decimal string)' }),
+    certifiedAt: int().nullable().openapi({ description: 'Block timestamp of the certification' }),
+    revokedAt: int()
+      .nullable()
+      .openapi({ description: 'Block timestamp of the revocation: readings timestamped from then on are refused; earlier ones stay valid. Null while active' }),
+    revocationReason: z
+      .enum(['seal broken', 'key compromised', 'decommissioned', 'replaced', 'other'])
+      .nullable()
+      .openapi({ description: 'Why it was revoked; null while active' }),
     active: z.boolean().openapi({ description: 'false once revoked' }),
-    registeredAt: int().nullable(),
     lastSeen: int().nullable().openapi({ description: 'Newest accepted reading timestamp' }),
   })
   .openapi('Device', {
-    example: { deviceId: 'SOLR_0001', keyType: 'P256', publicKey: `0x04${'11'.repeat(64)}`, active: true, registeredAt: T0 - 86_400, lastSeen: T0 + 10 },
+    example: {
+      deviceId: 'SOLR_0001',
+      keyType: 'P256',
+      publicKey: `0x${'11'.repeat(64)}`,
+      role: { code: 1, name: 'production' },
+      ratedCapacityW: 5000,
+      certifier: `0x${'70'.repeat(20)}`,
+      organisationId: '1',
+      certifiedAt: T0 - 86_400,
+      revokedAt: null,
+      revocationReason: null,
+      active: true,
+      lastSeen: T0 + 10,
+    },
   });
 
 /** `GET /v1/devices` answer. */

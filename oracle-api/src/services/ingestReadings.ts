@@ -1,8 +1,18 @@
-import { decodeSignedReading, equalBytes, fromHex, ProtocolError, SIGNED_READING_LENGTH, windowStartOf, type SignedReading } from '@gridproof/protocol';
+import {
+  decodeSignedReading,
+  equalBytes,
+  fromHex,
+  ProtocolError,
+  REVOCATION_REASON_NAMES,
+  SIGNED_READING_LENGTH,
+  windowStartOf,
+  type RevocationReason,
+  type SignedReading,
+} from '@gridproof/protocol';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { readings, windows, type NewReadingRow } from '../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
-import type { DeviceEntry } from '../devices/deviceDirectory.js';
+import { isValidReadingOf, type DeviceEntry } from '../devices/deviceDirectory.js';
 import { ApiError } from '../lib/errors.js';
 
 export interface IngestedReading {
@@ -245,7 +255,11 @@ async function lookUpDevices(ctx: ServiceContext, candidates: Candidate[]): Prom
 
 /** Checks every candidate's device and signature; throws the error of the first (lowest index) that fails, as a one-by-one loop would. */
 async function verifyCandidates(ctx: ServiceContext, candidates: Candidate[], keys: Map<string, DeviceEntry | undefined>): Promise<void> {
-  const usable = candidates.filter((c) => keys.get(c.signed.reading.deviceId)?.active);
+  const countsFor = (c: Candidate) => {
+    const device = keys.get(c.signed.reading.deviceId);
+    return device !== undefined && isValidReadingOf(device, c.signed.reading.timestamp);
+  };
+  const usable = candidates.filter(countsFor);
   const outcomes = new Map(
     (
       await ctx.verifier.verifyMany(
@@ -254,10 +268,22 @@ async function verifyCandidates(ctx: ServiceContext, candidates: Candidate[], ke
     ).map((o, i) => [usable[i], o] as const),
   );
   for (const c of candidates) {
-    const { deviceId, counter } = c.signed.reading;
+    const { deviceId, counter, timestamp } = c.signed.reading;
     const device = keys.get(deviceId);
-    if (!device) throw new ApiError(422, 'UNKNOWN_DEVICE', `Device ${deviceId} is not registered.`, { index: c.index, deviceId });
-    if (!device.active) throw new ApiError(422, 'DEVICE_REVOKED', `Device ${deviceId} has been revoked.`, { index: c.index, deviceId });
+    if (!device) throw new ApiError(422, 'UNKNOWN_DEVICE', `Device ${deviceId} is not certified.`, { index: c.index, deviceId });
+    if (!countsFor(c)) {
+      const revokedAt = device.revokedAt ?? null;
+      const reasonCode = device.revocationReason ?? null;
+      const reason = reasonCode === null ? null : (REVOCATION_REASON_NAMES[reasonCode as RevocationReason] ?? null);
+      throw new ApiError(
+        422,
+        'DEVICE_REVOKED',
+        revokedAt === null
+          ? `Device ${deviceId} has been revoked.`
+          : `Device ${deviceId} was revoked at ${revokedAt}${reason ? ` (${reason})` : ''}; readings timestamped from then on (this one: ${timestamp}) do not count.`,
+        { index: c.index, deviceId, counter, timestamp, revokedAt, reason, reasonCode },
+      );
+    }
     const outcome = outcomes.get(c);
     if (outcome instanceof ProtocolError) {
       throw new ApiError(400, 'INVALID_SIGNATURE_FORMAT', `readings[${c.index}]: ${outcome.shortMessage}`, { index: c.index, deviceId, counter }, outcome);

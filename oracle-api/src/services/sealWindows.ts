@@ -1,5 +1,6 @@
 import {
   batchKindOf,
+  DeviceRole,
   type batchKinds,
   encodeWindowDocument,
   windowDocumentCid,
@@ -7,13 +8,26 @@ import {
   type BatchBuildInput,
   type BatchKind,
 } from '@gridproof/protocol';
-import { and, asc, desc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.js';
+import { isValidReadingOf, roleOf, type DeviceEntry } from '../devices/deviceDirectory.js';
 import { periodicTask } from './periodic.js';
 import { readings, windows, type WindowRow } from '../db/schema/index.js';
 
 /** The transaction a window is sealed in. */
 type SealTransaction = Parameters<Parameters<ServiceContext['db']['transaction']>[0]>[0];
+
+/** The registry as the sealer read it after the window's end: what decides which readings count. */
+export type SealingView = ReadonlyMap<string, DeviceEntry>;
+
+/** Why a stored reading was left out of its window's document (`readings.excluded_reason`). */
+export type ExclusionReason = 'DEVICE_REVOKED' | 'UNKNOWN_DEVICE';
+
+/** A kind's inputs for one window, and how many stored inputs the registry view left out (marked, never deleted). */
+export interface CollectedBatch<K extends BatchKind> {
+  input: BatchInput<K>;
+  excluded: number;
+}
 
 /** The inputs protocol's builder of kind `K` takes (`batchKinds[K].build`). */
 export type BatchInput<K extends BatchKind> = Parameters<(typeof batchKinds)[K]['build']>[0] extends BatchBuildInput<infer I> ? I : never;
@@ -24,13 +38,21 @@ export type BatchInput<K extends BatchKind> = Parameters<(typeof batchKinds)[K][
  * builder there, and the sealing (lock, transaction, blockstore, row) is shared.
  */
 export interface BatchSource<K extends BatchKind> {
-  /** The oldest window start with inputs of this kind whose end + grace is past `now` and that is not sealed yet. */
-  dueWindow(tx: SealTransaction, now: number, windowSeconds: number, graceSeconds: number): Promise<number | undefined>;
-  /** The kind's inputs for the window, read in the sealing transaction (frozen: ingest refuses late inputs). */
-  collect(tx: SealTransaction, windowStart: number): Promise<BatchInput<K>>;
+  /** The oldest window start with counting inputs of this kind whose end + grace is past `now` and that is not sealed yet. */
+  dueWindow(tx: SealTransaction | ServiceContext['db'], now: number, windowSeconds: number, graceSeconds: number): Promise<number | undefined>;
+  /**
+   * The kind's inputs for the window, read in the sealing transaction (frozen: ingest refuses late inputs); inputs
+   * that do not count under `view` are marked excluded in the same transaction and left out.
+   */
+  collect(tx: SealTransaction, windowStart: number, view: SealingView): Promise<CollectedBatch<K>>;
 }
 
-/** Readings: each device's readings of the window and its baseline, its last accepted reading before the window (energy is continuous across windows). */
+/**
+ * Readings: each device's counting readings of the window and its baseline, its last counting reading before the
+ * window (energy is continuous across windows). A reading counts iff its device is in the view and the reading is
+ * timestamped before the device's revocation (`isValidReadingOf`); the others are marked, so the document never holds
+ * a reading the DON would refuse, and a revoked device never holds up another device's readings.
+ */
 export const readingsSource: BatchSource<'readings'> = {
   async dueWindow(tx, now, windowSeconds, graceSeconds) {
     const [due] = await tx
@@ -39,6 +61,7 @@ export const readingsSource: BatchSource<'readings'> = {
       .where(
         and(
           sql`${readings.windowStart} + ${windowSeconds + graceSeconds} <= ${now}`,
+          isNull(readings.excludedReason),
           notExists(tx.select({ one: sql`1` }).from(windows).where(eq(windows.windowStart, readings.windowStart))),
         ),
       )
@@ -46,24 +69,43 @@ export const readingsSource: BatchSource<'readings'> = {
       .limit(1);
     return due?.windowStart;
   },
-  async collect(tx, windowStart) {
+  async collect(tx, windowStart, view) {
     const rows = await tx
-      .select({ deviceId: readings.deviceId, signed: readings.signed })
+      .select({ deviceId: readings.deviceId, counter: readings.counter, timestamp: readings.timestamp, signed: readings.signed })
       .from(readings)
-      .where(eq(readings.windowStart, windowStart))
+      .where(and(eq(readings.windowStart, windowStart), isNull(readings.excludedReason)))
       .orderBy(readings.deviceId, readings.counter);
     const byDevice = new Map<string, Uint8Array[]>();
-    for (const r of rows) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r.signed]);
+    const excluded = new Map<ExclusionReason, { deviceId: string; counter: number }[]>();
+    for (const r of rows) {
+      const device = view.get(r.deviceId);
+      const reason: ExclusionReason | null = !device ? 'UNKNOWN_DEVICE' : isValidReadingOf(device, r.timestamp) ? null : 'DEVICE_REVOKED';
+      if (reason) excluded.set(reason, [...(excluded.get(reason) ?? []), r]);
+      else byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r.signed]);
+    }
+    for (const [reason, keys] of excluded) {
+      await tx
+        .update(readings)
+        .set({ excludedReason: reason })
+        .where(
+          sql`(${readings.deviceId}, ${readings.counter}) in (select d->>0, (d->>1)::bigint from json_array_elements(${JSON.stringify(keys.map((k) => [k.deviceId, k.counter]))}::json) as d)`,
+        );
+    }
     const baselines = new Map(
-      (
-        await tx
-          .selectDistinctOn([readings.deviceId], { deviceId: readings.deviceId, signed: readings.signed })
-          .from(readings)
-          .where(and(inArray(readings.deviceId, [...byDevice.keys()]), lt(readings.windowStart, windowStart)))
-          .orderBy(readings.deviceId, desc(readings.counter))
-      ).map((b) => [b.deviceId, b.signed]),
+      byDevice.size === 0
+        ? []
+        : (
+            await tx
+              .selectDistinctOn([readings.deviceId], { deviceId: readings.deviceId, signed: readings.signed })
+              .from(readings)
+              .where(and(inArray(readings.deviceId, [...byDevice.keys()]), lt(readings.windowStart, windowStart), isNull(readings.excludedReason)))
+              .orderBy(readings.deviceId, desc(readings.counter))
+          ).map((b) => [b.deviceId, b.signed]),
     );
-    return [...byDevice].map(([deviceId, signed]) => ({ deviceId, readings: signed, baseline: baselines.get(deviceId) ?? null }));
+    return {
+      input: [...byDevice].map(([deviceId, signed]) => ({ deviceId, readings: signed, baseline: baselines.get(deviceId) ?? null })),
+      excluded: [...excluded.values()].reduce((n, keys) => n + keys.length, 0),
+    };
   },
 };
 
@@ -92,18 +134,39 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
   const builder = batchKindOf(kind);
   const source = batchSources[builder.kind];
 
-  async function sealNext(): Promise<WindowRow | undefined> {
+  /** Seals the oldest due window: its row, `'excluded'` when none of its readings counted (all marked), or undefined when none is due. */
+  async function sealNext(): Promise<WindowRow | 'excluded' | undefined> {
+    const { windowSeconds, sealGraceSeconds } = ctx.rules;
+    // Cheap check first: the registry is synced (an RPC round trip, outside the lock) only when a window is due.
+    if ((await source.dueWindow(ctx.db, ctx.clock.now(), windowSeconds, sealGraceSeconds)) === undefined) return undefined;
+    // Read after the due window's end + grace: every revocation at or before its readings' timestamps is in it.
+    const view = await ctx.devices.settled();
     return ctx.lock.run(() =>
       ctx.db.transaction(async (tx) => {
         const now = ctx.clock.now();
-        const { windowSeconds, sealGraceSeconds } = ctx.rules;
         const windowStart = await source.dueWindow(tx, now, windowSeconds, sealGraceSeconds);
         if (windowStart === undefined) return undefined;
-        const doc = builder.build({ windowStart, windowSeconds, input: await source.collect(tx, windowStart) });
+        const collected = await source.collect(tx, windowStart, view);
+        if (collected.input.length === 0) {
+          // Nothing counts: no document (a window needs a device); the marks commit and the window is no longer due.
+          ctx.logger.warn('window left unsealed: none of its readings counts', { windowStart, excluded: collected.excluded });
+          return 'excluded' as const;
+        }
+        const doc = builder.build({ windowStart, windowSeconds, input: collected.input });
         const bytes = encodeWindowDocument(doc);
         const cid = windowDocumentCid(bytes);
         // Block first, row second: a row never points at a missing block.
         await ctx.blocks.put(cid, bytes);
+        const byRole = {
+          [DeviceRole.PRODUCTION]: { energyWh: 0n, devices: 0 },
+          [DeviceRole.CONSUMPTION]: { energyWh: 0n, devices: 0 },
+          [DeviceRole.GRID_STATUS]: { energyWh: 0n, devices: 0 },
+        };
+        for (const d of doc.devices) {
+          const role = byRole[roleOf(view.get(d.deviceId)!)];
+          role.energyWh += BigInt(d.energyWh);
+          role.devices++;
+        }
         const row: WindowRow = {
           windowStart,
           windowSeconds,
@@ -113,6 +176,13 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
           deviceCount: doc.deviceCount,
           readingCount: doc.readingCount,
           energyWh: doc.energyWh,
+          energyProductionWh: byRole[DeviceRole.PRODUCTION].energyWh,
+          energyConsumptionWh: byRole[DeviceRole.CONSUMPTION].energyWh,
+          energyGridStatusWh: byRole[DeviceRole.GRID_STATUS].energyWh,
+          productionDevices: byRole[DeviceRole.PRODUCTION].devices,
+          consumptionDevices: byRole[DeviceRole.CONSUMPTION].devices,
+          gridStatusDevices: byRole[DeviceRole.GRID_STATUS].devices,
+          excludedReadingCount: collected.excluded,
           sealedAt: now,
           committedAt: null,
           anchoredAt: null,
@@ -120,7 +190,13 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
           frozenReason: null,
         };
         await tx.insert(windows).values(row);
-        ctx.logger.info('window sealed', { windowStart, cid: row.cid, deviceCount: row.deviceCount, readingCount: row.readingCount });
+        ctx.logger.info('window sealed', {
+          windowStart,
+          cid: row.cid,
+          deviceCount: row.deviceCount,
+          readingCount: row.readingCount,
+          excludedReadings: collected.excluded,
+        });
         return row;
       }),
     );
@@ -129,7 +205,7 @@ export function createSealer(ctx: ServiceContext, kind: BatchKind = 'readings'):
   async function sealDueWindows(): Promise<WindowRow[]> {
     const sealed: WindowRow[] = [];
     // One window per lock hold, so ingest is not stalled behind a long backlog.
-    for (let row = await sealNext(); row; row = await sealNext()) sealed.push(row);
+    for (let row = await sealNext(); row; row = await sealNext()) if (row !== 'excluded') sealed.push(row);
     return sealed;
   }
 

@@ -1,11 +1,18 @@
-/** A real chain for tests: anvil + contracts/script/Deploy.s.sol (forwarder, DeviceRegistry, DataLogger) and a registrar wallet. */
+/** A real chain for tests: anvil + contracts/script/Deploy.s.sol and the deployer as company, installer admin and electrician. */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ANVIL_KEYS, deployContracts, localDon, startAnvil, type AnvilHandle, type Deployment, type DonConfig } from '@gridproof/test-support';
-import { deviceIdToBytes, deviceRegistryAbi, toHex, type KeyType } from '@gridproof/protocol';
-import { createPublicClient, createWalletClient, http } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
+import {
+  ANVIL_KEYS,
+  deployContracts,
+  localDon,
+  startAnvil,
+  testInstallers,
+  type AnvilHandle,
+  type Deployment,
+  type DonConfig,
+  type TestInstallers,
+} from '@gridproof/test-support';
+import type { DeviceRole, KeyType } from '@gridproof/protocol';
 
 export interface TestChain {
   rpcUrl: string;
@@ -13,7 +20,11 @@ export interface TestChain {
   deployment: Deployment;
   /** The DON the deployment was made with (spread it into submitKeystoneReport). */
   don: DonConfig;
-  register(deviceId: string, keyType: KeyType, publicKey: Uint8Array): Promise<void>;
+  installers: TestInstallers;
+  /** Certifies the device (default role production) as the test organisation's electrician. */
+  register(deviceId: string, keyType: KeyType, publicKey: Uint8Array, role?: DeviceRole): Promise<void>;
+  /** Revokes it as the organisation's admin (default reason 2, key compromised); resolves the chain's revokedAt. */
+  revoke(deviceId: string, reason?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -30,24 +41,17 @@ export async function startTestChain(): Promise<TestChain> {
   const deploymentFile = fileURLToPath(new URL(`../../../contracts/deployments/${chainId}.json`, import.meta.url));
   try {
     const deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, don });
-    const chain = { ...foundry, id: chainId };
-    const admin = privateKeyToAccount(ANVIL_KEYS.deployer);
-    const wallet = createWalletClient({ account: admin, chain, transport: http(anvil.rpcUrl) });
-    const reader = createPublicClient({ chain, transport: http(anvil.rpcUrl) });
+    const installers = await testInstallers({ rpcUrl: anvil.rpcUrl, contracts: deployment });
     return {
       rpcUrl: anvil.rpcUrl,
       chainId,
       deployment,
       don,
-      async register(deviceId, keyType, publicKey) {
-        const hash = await wallet.writeContract({
-          address: deployment.deviceRegistry,
-          abi: deviceRegistryAbi,
-          functionName: 'registerDevice',
-          args: [toHex(deviceIdToBytes(deviceId)), keyType, toHex(publicKey), admin.address],
-        });
-        await reader.waitForTransactionReceipt({ hash });
+      installers,
+      async register(deviceId, keyType, publicKey, role) {
+        await installers.certify([{ deviceId, keyType, publicKey, role }]);
       },
+      revoke: async (deviceId, reason = 2) => (await installers.revoke(deviceId, reason)).revokedAt,
       async stop() {
         await anvil.stop();
         await rm(deploymentFile, { force: true });

@@ -1,9 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { toHex } from '@gridproof/protocol';
+import { DEVICE_ROLE_NAMES, REVOCATION_REASON_NAMES, toHex, type RevocationReason } from '@gridproof/protocol';
 import { and, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
 import type { AppEnv, ServiceContext } from '../../context.js';
 import { readings } from '../../db/schema/index.js';
-import type { DeviceListing } from '../../devices/deviceDirectory.js';
+import { roleOf, type DeviceListing } from '../../devices/deviceDirectory.js';
 import { ApiError } from '../../lib/errors.js';
 import { readingOut } from '../../lib/readingOut.js';
 import type { ApiDevice } from '../../openapi/schemas.js';
@@ -22,7 +22,22 @@ const KEY_TYPE_NAME: Record<number, ApiDevice['keyType']> = { 1: 'P256', 2: 'ED2
 function deviceOut(d: DeviceListing, lastSeen: number | null): ApiDevice {
   const keyType = KEY_TYPE_NAME[d.keyType];
   if (!keyType) throw new Error(`Device ${d.deviceId} has key type ${d.keyType}, which this API cannot show.`);
-  return { deviceId: d.deviceId, keyType, publicKey: toHex(d.publicKey), active: d.active, registeredAt: d.registeredAt, lastSeen };
+  const role = roleOf(d);
+  const reason = d.revocationReason ? REVOCATION_REASON_NAMES[d.revocationReason as RevocationReason] : undefined;
+  return {
+    deviceId: d.deviceId,
+    keyType,
+    publicKey: toHex(d.publicKey),
+    role: { code: role, name: DEVICE_ROLE_NAMES[role] as ApiDevice['role']['name'] },
+    ratedCapacityW: d.ratedCapacityW,
+    certifier: d.certifier,
+    organisationId: d.organisationId,
+    certifiedAt: d.certifiedAt,
+    revokedAt: d.revokedAt ?? null,
+    revocationReason: (reason as ApiDevice['revocationReason']) ?? null,
+    active: d.active,
+    lastSeen,
+  };
 }
 
 async function registry(ctx: ServiceContext): Promise<DeviceListing[]> {
@@ -64,7 +79,7 @@ export const get: RouteHandler<typeof getDeviceRoute, AppEnv> = async (c) => {
   const ctx = c.get('ctx');
   const { deviceId } = c.req.valid('param');
   const device = (await registry(ctx)).find((d) => d.deviceId === deviceId);
-  if (!device) throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} is not registered.`, { deviceId });
+  if (!device) throw new ApiError(404, 'DEVICE_NOT_FOUND', `Device ${deviceId} is not certified.`, { deviceId });
   const seen = await lastSeenOf(ctx, [deviceId]);
   return c.json(deviceOut(device, seen.get(deviceId) ?? null), 200);
 };

@@ -89,7 +89,7 @@ export const listDevicesRoute = createRoute({
   method: 'get',
   path: apiPaths.devices,
   tags: ['devices'],
-  summary: 'Registered devices (chain registry mirror, cached 10 s)',
+  summary: 'Certified devices, revoked ones included (the registry events, read at most ~1 s before)',
   request: { query: listDevicesQuerySchema },
   responses: {
     200: jsonResponse('A page of devices', deviceListSchema),
@@ -103,9 +103,9 @@ export const getDeviceRoute = createRoute({
   method: 'get',
   path: apiPaths.device,
   tags: ['devices'],
-  summary: 'One registered device',
+  summary: 'One certified device',
   request: { params: deviceParamSchema },
-  responses: { 200: jsonResponse('The device', deviceSchema), 400: badDevice, 404: errorResponse(['DEVICE_NOT_FOUND'], 'Not registered'), 503: registryDown },
+  responses: { 200: jsonResponse('The device', deviceSchema), 400: badDevice, 404: errorResponse(['DEVICE_NOT_FOUND'], 'Not certified'), 503: registryDown },
 });
 
 /** GET /v1/devices/{deviceId}/readings */

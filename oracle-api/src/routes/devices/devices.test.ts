@@ -22,18 +22,28 @@ describe(`device endpoints (${testBackend})`, () => {
   });
   afterAll(() => api.close());
 
-  it('lists registered devices with key type, key and last seen, never an owner', async () => {
+  it('lists certified devices with key type, key, role, revocation and last seen, never an owner', async () => {
     const body = await json(await api.app.request('/v1/devices'));
     expect(body.total).toBe(3);
     expect(body.devices).toContainEqual({
       deviceId: 'SOLR_0001',
       keyType: 'P256',
       publicKey: expect.stringMatching(/^0x[0-9a-f]{128}$/),
+      role: { code: 1, name: 'production' },
+      ratedCapacityW: null,
+      certifier: null,
+      organisationId: null,
+      certifiedAt: null,
+      revokedAt: null,
+      revocationReason: null,
       active: true,
-      registeredAt: null,
       lastSeen: T0 + 17 * 600,
     });
-    expect(body.devices.find((d: { deviceId: string }) => d.deviceId === 'HOUS_0003')).toMatchObject({ active: false, lastSeen: null });
+    expect(body.devices.find((d: { deviceId: string }) => d.deviceId === 'HOUS_0003')).toMatchObject({
+      active: false,
+      revocationReason: 'other',
+      lastSeen: null,
+    });
     expect(JSON.stringify(body)).not.toMatch(/owner|company/i);
     expect((await json(await api.app.request('/v1/devices?active=true&limit=1'))).devices).toHaveLength(1);
     expect((await json(await api.app.request('/v1/devices/WIND_0002'))).keyType).toBe('ED25519');

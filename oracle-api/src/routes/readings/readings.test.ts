@@ -175,7 +175,7 @@ describe('POST /v1/readings', () => {
 
   it('503 DEVICE_DIRECTORY_UNAVAILABLE when device keys cannot be read, never a false "unknown"', async () => {
     const devices = api.ctx.devices;
-    api.ctx.devices = { get: () => Promise.reject(new Error('connection refused')) };
+    api.ctx.devices = { get: () => Promise.reject(new Error('connection refused')), settled: () => Promise.reject(new Error('connection refused')) };
     try {
       await rejects(signed(meters.solar, 1, T0 + 1), 503, 'DEVICE_DIRECTORY_UNAVAILABLE');
     } finally {
@@ -261,6 +261,7 @@ describe('POST /v1/readings', () => {
       status: 'OFF',
       windowStart: T0,
       signed: toHex(rs[1]),
+      excludedReason: null,
     });
     const older = await (await api.app.request('/v1/devices/SOLR_0001/readings?before=2')).json();
     expect(older.readings.map((r: { counter: number }) => r.counter)).toEqual([1]);

@@ -59,6 +59,15 @@ function sealedSummary(row: WindowRow, frozen: FrozenDevice[]): WindowSummary {
     readingCount: row.readingCount,
     // A decimal string: a JSON number above 2^53−1 loses digits in every JavaScript client.
     energyWh: row.energyWh.toString(),
+    energyByRole:
+      row.energyProductionWh === null || row.energyConsumptionWh === null || row.energyGridStatusWh === null
+        ? null
+        : { production: row.energyProductionWh.toString(), consumption: row.energyConsumptionWh.toString(), gridStatus: row.energyGridStatusWh.toString() },
+    deviceCountByRole:
+      row.productionDevices === null || row.consumptionDevices === null || row.gridStatusDevices === null
+        ? null
+        : { production: row.productionDevices, consumption: row.consumptionDevices, gridStatus: row.gridStatusDevices },
+    excludedReadingCount: row.excludedReadingCount,
     sealedAt: row.sealedAt,
     committedAt: row.committedAt,
     anchoredAt: row.anchoredAt,
@@ -86,6 +95,9 @@ function openSummary(ctx: ServiceContext, w: { windowStart: number; deviceCount:
     deviceCount: w.deviceCount,
     readingCount: w.readingCount,
     energyWh: null,
+    energyByRole: null,
+    deviceCountByRole: null,
+    excludedReadingCount: null,
     sealedAt: null,
     committedAt: null,
     anchoredAt: null,
@@ -102,6 +114,8 @@ async function openWindows(ctx: ServiceContext, limit: number, before?: number) 
     .where(
       and(
         before === undefined ? undefined : lt(readings.windowStart, before),
+        // A window none of whose readings counted is never sealed; it is not open either.
+        isNull(readings.excludedReason),
         notExists(ctx.db.select({ one: sql`1` }).from(windows).where(eq(windows.windowStart, readings.windowStart))),
       ),
     )
@@ -142,7 +156,10 @@ async function sealedWindow(ctx: ServiceContext, windowStart: number): Promise<W
   }
   const [row] = await ctx.db.select().from(windows).where(eq(windows.windowStart, windowStart));
   if (row) return row;
-  const [pending] = await ctx.db.select({ readingCount: count() }).from(readings).where(eq(readings.windowStart, windowStart));
+  const [pending] = await ctx.db
+    .select({ readingCount: count() })
+    .from(readings)
+    .where(and(eq(readings.windowStart, windowStart), isNull(readings.excludedReason)));
   if (pending.readingCount > 0) {
     const sealsAt = windowStart + ctx.rules.windowSeconds + ctx.rules.sealGraceSeconds;
     throw new ApiError(409, 'WINDOW_NOT_SEALED', `Window ${windowStart} is still open; it seals at ${sealsAt}.`, {

@@ -63,6 +63,9 @@ describe('window sealing and /v1/windows', () => {
       deviceCount: 2,
       readingCount: 3,
       energyWh: String(40 + 0),
+      energyByRole: { production: '40', consumption: '0', gridStatus: '0' },
+      deviceCountByRole: { production: 2, consumption: 0, gridStatus: 0 },
+      excludedReadingCount: 0,
       sealedAt: T0 + 305,
       committedAt: null,
       anchoredAt: null,
@@ -263,3 +266,78 @@ describe('window counts at the protocol bound (uint32)', () => {
     expect(await res.json()).toMatchObject({ readingCount: 4294967295, deviceCount: 4294967295, energyWh: '18446744073709551615', frozenDevices: [] });
   });
 });
+
+describe('sealing under revocations (the ingest check held back, the sealer reading the registry after the window)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('leaves gap readings out of the document, keeps them stored and marked; the other devices seal as usual', async () => {
+    const devices = api.devices;
+    const stale = new Map(await devices.settled()); // what ingest keeps answering from
+    api.ctx.devices = { ...devices, get: async (id) => stale.get(id), settled: () => devices.settled() };
+    try {
+      api.clock.t = T0 + 100;
+      const h1 = signed(meters.house, 1, T0 + 50, { energyWh: 500 });
+      const s1 = signed(meters.solar, 1, T0 + 60, { energyWh: 1000 });
+      expect((await api.postReadings(h1, s1)).status).toBe(200);
+      devices.revoke(meters.house.deviceId, T0 + 90, 1); // mined; the held-back view does not show it
+      const gap = [signed(meters.house, 2, T0 + 90, { energyWh: 510 }), signed(meters.house, 3, T0 + 95, { energyWh: 520 })];
+      expect((await api.postReadings(...gap, signed(meters.solar, 2, T0 + 95, { energyWh: 1030 }))).status).toBe(200);
+      devices.set(meters.wind.deviceId, { ...entryOf(await devices.get(meters.wind.deviceId)), role: 2 });
+      expect((await api.postReadings(signed(meters.wind, 1, T0 + 96, { energyWh: 7 }), signed(meters.wind, 2, T0 + 97, { energyWh: 9 }))).status).toBe(200);
+      api.clock.t = T0 + 305;
+      const [row] = await api.sealer.sealDueWindows();
+      expect(row).toMatchObject({ windowStart: T0, deviceCount: 3, readingCount: 5, excludedReadingCount: 2 });
+      const doc = decodeWindowDocument(new Uint8Array(await (await api.app.request(`/v1/windows/${T0}/document`)).arrayBuffer()));
+      expect(doc.devices.map((d) => [d.deviceId, d.readingCount, d.energyWh])).toEqual([
+        ['HOUS_0003', 1, 0],
+        ['SOLR_0001', 2, 30],
+        ['WIND_0002', 2, 2],
+      ]);
+      const summary = await (await api.app.request(`/v1/windows/${T0}`)).json();
+      expect(summary).toMatchObject({
+        energyWh: '32',
+        energyByRole: { production: '30', consumption: '2', gridStatus: '0' },
+        deviceCountByRole: { production: 2, consumption: 1, gridStatus: 0 },
+        excludedReadingCount: 2,
+      });
+      const listed = await (await api.app.request('/v1/devices/HOUS_0003/readings')).json();
+      expect(listed.readings.map((r: { counter: number; excludedReason: string | null }) => [r.counter, r.excludedReason])).toEqual([
+        [3, 'DEVICE_REVOKED'],
+        [2, 'DEVICE_REVOKED'],
+        [1, null],
+      ]);
+      expect(await api.readingCount()).toBe(7);
+    } finally {
+      api.ctx.devices = devices;
+    }
+  });
+
+  it('a window none of whose readings counts is not sealed, not due again, and not listed as open', async () => {
+    const devices = api.devices;
+    api.clock.t = T0 + 610;
+    expect((await api.postReadings(signed(meters.wind, 3, T0 + 605, { energyWh: 9 }))).status).toBe(200);
+    devices.set(meters.wind.deviceId, { ...entryOf(await devices.get(meters.wind.deviceId)) });
+    api.ctx.devices = { ...devices, settled: async () => new Map() }; // its certification left the chain
+    try {
+      api.clock.t = T0 + 905;
+      expect(await api.sealer.sealDueWindows()).toEqual([]);
+      expect(await api.sealer.sealDueWindows()).toEqual([]);
+      expect((await errorOf(await api.app.request(`/v1/windows/${T0 + 600}`), 404)).code).toBe('WINDOW_NOT_FOUND');
+      const latest = await (await api.app.request('/v1/devices/WIND_0002/latest')).json();
+      expect(latest).toMatchObject({ counter: 3, excludedReason: 'UNKNOWN_DEVICE' });
+      const all = await (await api.app.request('/v1/windows?status=all')).json();
+      expect(all.windows.map((w: { windowStart: number }) => w.windowStart)).not.toContain(T0 + 600);
+    } finally {
+      api.ctx.devices = devices;
+    }
+  });
+});
+
+function entryOf<T>(entry: T | undefined): T {
+  if (!entry) throw new Error('expected a device entry');
+  return entry;
+}

@@ -1,7 +1,10 @@
 import { bigint, index, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 import { bytea } from '../types.js';
 
-/** Every accepted signed reading, exactly as the meter signed it. Rows are never updated or deleted. */
+/**
+ * Every accepted signed reading, exactly as the meter signed it. Rows are never deleted; only `excluded_reason` is
+ * ever set, once, by the sealer.
+ */
 export const readings = pgTable(
   'readings',
   {
@@ -21,6 +24,12 @@ export const readings = pgTable(
     signed: bytea('signed').notNull(),
     /** Unix seconds, from the service clock, when the batch committed. */
     receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+    /**
+     * Set by the sealer when the registry it read after the window's end says the reading does not count, so it was
+     * left out of the window document: `DEVICE_REVOKED` (timestamp ≥ the device's revokedAt, accepted before the API
+     * saw the revocation) or `UNKNOWN_DEVICE` (its certification left the chain). Null: the reading counts.
+     */
+    excludedReason: text('excluded_reason', { enum: ['DEVICE_REVOKED', 'UNKNOWN_DEVICE'] }),
   },
   (table) => [
     // (device_id, counter) is the idempotency key; the same b-tree answers "highest counter of a

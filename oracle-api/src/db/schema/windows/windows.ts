@@ -21,6 +21,18 @@ export const windows = pgTable('windows', {
   readingCount: bigint('reading_count', { mode: 'number' }).notNull(),
   /** The window's exact energy total: it may pass 2^53−1 (no JS number) and reach 2^64−1 (no int8), so numeric(20, 0) read as a bigint. */
   energyWh: numeric('energy_wh', { precision: 20, scale: 0, mode: 'bigint' }).notNull(),
+  /**
+   * The total per device role (the devices' roles in the registry read at sealing; sums to energy_wh), and devices
+   * per role. Null for windows sealed before migration 0006.
+   */
+  energyProductionWh: numeric('energy_production_wh', { precision: 20, scale: 0, mode: 'bigint' }),
+  energyConsumptionWh: numeric('energy_consumption_wh', { precision: 20, scale: 0, mode: 'bigint' }),
+  energyGridStatusWh: numeric('energy_grid_status_wh', { precision: 20, scale: 0, mode: 'bigint' }),
+  productionDevices: bigint('production_devices', { mode: 'number' }),
+  consumptionDevices: bigint('consumption_devices', { mode: 'number' }),
+  gridStatusDevices: bigint('grid_status_devices', { mode: 'number' }),
+  /** Readings of the window left out of its document (`readings.excluded_reason` set); 0 before migration 0006. */
+  excludedReadingCount: bigint('excluded_reading_count', { mode: 'number' }).notNull().default(0),
   /** Unix seconds, from the service clock. */
   sealedAt: bigint('sealed_at', { mode: 'number' }).notNull(),
   /** Unix seconds when the service saw the DON's WindowCommitted (phase one: the digest, before the draw); null before. */

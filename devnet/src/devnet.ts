@@ -1,8 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, http, keccak256, numberToHex, stringToHex, type Hex } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
-import { deviceIdToBytes, deviceRegistryAbi, fromHex, toHex } from '@gridproof/protocol';
+import { createPublicClient, http, keccak256, numberToHex, stringToHex } from 'viem';
+import { fromHex } from '@gridproof/protocol';
 import { startOracleApi, type Logger } from '@gridproof/oracle-api';
 import { createFleet, meterLinkKeys, runFleet, type FleetHandle } from '@gridproof/simulator';
 import { startGateway } from '@gridproof/gateway';
@@ -23,6 +22,7 @@ import { DEFAULT_BUNDLE_FILE, LocalCreDon } from './creDon.js';
 import { ensureDappBuild } from './dappBuild.js';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './env.js';
 import type { FunctionsPath } from './functionsPath.js';
+import { installFleet, pinInstallationDocuments, type DevnetInstallation } from './installation.js';
 
 /**
  * anvil's `--slots-in-an-epoch` on devnet. Its `finalized` tag trails the head by 2 × this many blocks: 2 blocks here
@@ -78,6 +78,8 @@ export interface Devnet {
   /** The Functions path, when `oracle: 'functions'`. */
   functions?: FunctionsPath;
   fleet: FleetHandle;
+  /** The fleet's owners (company identities), the installer organisation that certified it, their dev accounts. */
+  installation: DevnetInstallation;
   /** Everything a second DON (or a test) needs to talk to the same forwarder. */
   donConfig: DonConfig;
   stop(): Promise<void>;
@@ -123,6 +125,8 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     buildDapp.catch(() => {});
     bundle?.catch(() => {});
     const [anvilPort, apiPort, dappPort] = await Promise.all([o.ports?.anvil ?? freePort(), o.ports?.api ?? freePort(), o.ports?.dapp ?? freePort()]);
+    // Where the dApp is served (also without the dApp: the API's sign-in is configured for it either way).
+    const dappOrigin = `http://127.0.0.1:${dappPort}`;
     const [anvil] = await Promise.all([
       startAnvil({ port: anvilPort, chainId, slotsInAnEpoch: DEVNET_SLOTS_IN_AN_EPOCH, log: (l) => log('anvil', l) }) as Promise<AnvilHandle>,
       buildContracts((l) => log('forge', l)),
@@ -141,25 +145,19 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
     });
     log('contracts', `KeystoneForwarder ${deployment.forwarder}, DeviceRegistry ${deployment.deviceRegistry}, DataLogger ${deployment.dataLogger}`);
 
-    // Register the fleet's devices (the installer flow comes later; the admin registers for now).
+    // The fleet's owners, its installer organisation and the certification of every meter by its electrician.
     const fleetSpec = { size: o.fleetSize ?? 20, seed: 'gridproof-devnet' };
-    const admin = createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS.deployer), transport: http(anvil.rpcUrl) });
-    const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
-    let lastTx: Hex | undefined;
-    for (const meter of createFleet(fleetSpec)) {
-      lastTx = await admin.writeContract({
-        chain: null,
-        address: deployment.deviceRegistry,
-        abi: deviceRegistryAbi,
-        functionName: 'registerDevice',
-        args: [toHex(deviceIdToBytes(meter.deviceId)), meter.keyType, toHex(meter.publicKey), admin.account.address],
-      });
-    }
-    if (lastTx) await publicClient.waitForTransactionReceipt({ hash: lastTx });
+    const installation = await installFleet({
+      rpcUrl: anvil.rpcUrl,
+      contracts: deployment,
+      fleet: createFleet(fleetSpec),
+      log: (l) => log('contracts', l),
+    });
     // The DON reads the registry at the finalized block: mine past the finality depth so the fleet is final from the
     // start (a live chain gets there by itself; anvil only mines on transactions and the DON's ticks).
+    const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
     await publicClient.request({ method: 'anvil_mine' as never, params: [numberToHex(2 * DEVNET_SLOTS_IN_AN_EPOCH)] as never });
-    log('contracts', `registered ${fleetSpec.size} meters (final at block ${(await publicClient.getBlock({ blockTag: 'finalized' })).number})`);
+    log('contracts', `fleet of ${fleetSpec.size} meters final at block ${(await publicClient.getBlock({ blockTag: 'finalized' })).number}`);
 
     const dataDir = o.dataDir ?? DEFAULT_DATA_DIR;
     const apiDataDir = join(dataDir, 'api');
@@ -174,10 +172,17 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       dataLoggerAddress: deployment.dataLogger,
       windowSeconds,
       sealGraceSeconds,
+      // Sign-In with Ethereum as the dApp does it: from the dApp's origin, which may send the session cookie.
+      auth: { siweDomain: new URL(dappOrigin).host, siweUri: `${dappOrigin}/`, allowedOrigins: [dappOrigin], chainId },
       logger: apiLogger((line) => log('api', line)),
     });
     stops.push(() => api.close());
     log('api', `oracle API at ${api.url} (data in ${apiDataDir})`);
+    // The profiles and member lists the chain names, pinned by their authors through the API.
+    const siwe = { domain: new URL(dappOrigin).host, uri: `${dappOrigin}/`, chainId };
+    for (const pin of await pinInstallationDocuments({ apiUrl: api.url, siwe, documents: installation.documents })) {
+      log('api', `pinned the ${pin.what}: ${pin.cid}`);
+    }
 
     const meterPath = o.meterPath ?? 'gateway-mqtt';
     let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
@@ -259,6 +264,9 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
           gatewayUrl: api.url,
           deviceRegistry: deployment.deviceRegistry,
           dataLogger: deployment.dataLogger,
+          companyIdentity: deployment.companyIdentity,
+          installerRegistry: deployment.installerRegistry,
+          startBlock: deployment.startBlock,
         },
       });
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -276,6 +284,7 @@ export async function startDevnet(o: DevnetOptions = {}): Promise<Devnet> {
       don,
       functions,
       fleet,
+      installation,
       donConfig,
       stop,
     };

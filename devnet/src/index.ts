@@ -1,4 +1,5 @@
 export * from './devnet.js';
+export * from './installation.js';
 export * from './creDon.js';
 export * from './functionsDon.js';
 export * from './automation.js';

@@ -3,6 +3,7 @@ import { DevnetEnvError, parseDevnetEnv, type DevnetEnv } from './env.js';
 import type { Devnet } from './devnet.js';
 import { descendantsOf, launchers, stillRunning } from './processTree.js';
 import { removeDevnetState, writeDevnetState } from './state.js';
+import { DEVNET_PROFILE_PASSPHRASE } from './installation.js';
 
 let env: DevnetEnv;
 try {
@@ -95,7 +96,13 @@ const stateFile = writeDevnetState(
     windowSeconds: d.windowSeconds,
     oracle: d.oracle,
     meterPath: d.meterPath,
-    contracts: { forwarder: d.deployment.forwarder, deviceRegistry: d.deployment.deviceRegistry, dataLogger: d.deployment.dataLogger },
+    contracts: {
+      forwarder: d.deployment.forwarder,
+      deviceRegistry: d.deployment.deviceRegistry,
+      dataLogger: d.deployment.dataLogger,
+      companyIdentity: d.deployment.companyIdentity,
+      installerRegistry: d.deployment.installerRegistry,
+    },
   },
   env.DATA_DIR,
 );
@@ -116,6 +123,8 @@ ${
   chain (anvil) ${d.urls.rpc}       chain id ${d.chainId}
   DataLogger    ${d.deployment.dataLogger}
   DeviceRegistry ${d.deployment.deviceRegistry}
+  CompanyIdentity ${d.deployment.companyIdentity}
+  InstallerRegistry ${d.deployment.installerRegistry}   (organisation ${d.installation.installer.organisationId}: ${d.installation.installer.name})
   Forwarder     ${d.deployment.forwarder}${
     d.functions
       ? `
@@ -123,6 +132,9 @@ ${
       : ''
   }
   state file    ${stateFile}
+Accounts (anvil's public dev keys from the test mnemonic; import one into a wallet to sign in through the dApp):
+${d.installation.accounts.map((a) => `  ${a.address}  ${a.privateKey}  ${a.role}`).join('\n')}
+Company profile passphrase (both companies): "${DEVNET_PROFILE_PASSPHRASE}". Keys and passphrase are public devnet facts: never reuse them.
 Oracle path: ${d.oracle === 'functions' ? 'Automation -> Chainlink Functions (local DON, toolkit simulator) -> DataLogger' : 'CRE (the workflow bundle in QuickJS, local runtime -> KeystoneForwarder) -> DataLogger'} (ORACLE=cre|functions).
 Windows are ${d.windowSeconds} s; the oracle anchors each one ~${d.sealDelaySeconds} s after it closes. Ctrl-C stops everything.
 `);

@@ -13,7 +13,7 @@ export interface DevnetState {
   windowSeconds: number;
   oracle: 'cre' | 'functions';
   meterPath: 'gateway-mqtt' | 'http';
-  contracts: { forwarder: string; deviceRegistry: string; dataLogger: string };
+  contracts: { forwarder: string; deviceRegistry: string; dataLogger: string; companyIdentity?: string; installerRegistry?: string };
 }
 
 /** Path of the state file in a data folder (default `.devnet/state.json`). */

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   dataLoggerAbi,
+  decodeRegistryEntry,
   decodeWindowDocument,
   decodeWindowReport,
   deviceIdToBytes,
   deviceRegistryAbi,
-  fromHex,
   toHex,
   windowDocumentDigest,
 } from '@gridproof/protocol';
@@ -154,15 +154,13 @@ describe('ORACLE=functions: Automation → Functions → DataLogger on anvil', (
     // And both equal the report the verification core computes from the API's bytes and the registry's keys.
     const bytes = new Uint8Array(await (await fetch(`${devnet.urls.api}/v1/windows/${first}/document`)).arrayBuffer());
     const ids = decodeWindowDocument(bytes).devices.map((d) => d.deviceId);
-    const devices = (await client.readContract({
+    const devices = await client.readContract({
       address: devnet.deployment.deviceRegistry,
       abi: deviceRegistryAbi,
       functionName: 'getDevices',
       args: [ids.map((id) => toHex(deviceIdToBytes(id)))],
-    })) as readonly { keyType: number; active: boolean; publicKey: `0x${string}` }[];
-    const deviceKeys = Object.fromEntries(
-      ids.map((id, i) => [id, { keyType: devices[i].keyType as 1 | 2, active: devices[i].active, publicKey: fromHex(devices[i].publicKey) }]),
-    );
+    });
+    const deviceKeys = Object.fromEntries(ids.map((id, i) => [id, decodeRegistryEntry(devices[i])]));
     const report = decodeWindowReport(
       verifyWindow({ documentBytes: bytes, expectedWindowStart: Number(first), windowSeconds: devnet.windowSeconds, deviceKeys }).payload,
     );

@@ -30,7 +30,18 @@ import {
   type WindowDocument,
 } from '@gridproof/protocol';
 import { ensureWorkflowBundle } from '@gridproof/functions-source/quickjs';
-import { ANVIL_KEYS, buildContracts, deployContracts, freePort, localDon, startAnvil, type AnvilHandle, type Deployment } from '@gridproof/test-support';
+import {
+  ANVIL_KEYS,
+  buildContracts,
+  deployContracts,
+  freePort,
+  localDon,
+  startAnvil,
+  testInstallers,
+  type AnvilHandle,
+  type Deployment,
+  type TestInstallers,
+} from '@gridproof/test-support';
 import { DEFAULT_BUNDLE_FILE, LocalCreDon, type LocalCreDonParameters } from '../src/creDon.js';
 import { DEVNET_SLOTS_IN_AN_EPOCH } from '../src/devnet.js';
 
@@ -42,6 +53,7 @@ const REASON_DEVICE_NOT_REGISTERED = 6;
 let anvil: AnvilHandle;
 let deployment: Deployment;
 let client: ReturnType<typeof createPublicClient>;
+let installers: TestInstallers;
 let bundleSource = '';
 let api: { url: string; server: Server };
 /** The documents the stand-in API serves, by window start (the DON trusts nothing in them but what it verifies). */
@@ -54,6 +66,8 @@ beforeAll(async () => {
   [anvil] = await Promise.all([startAnvil({ chainId, slotsInAnEpoch: DEVNET_SLOTS_IN_AN_EPOCH }), buildContracts()]);
   deployment = await deployContracts({ rpcUrl: anvil.rpcUrl, chainId, deployerKey: ANVIL_KEYS.deployer, windowSeconds: WINDOW });
   client = createPublicClient({ transport: http(anvil.rpcUrl) });
+  // Before any snapshot: the reorgs below drop certifications only, never the organisation.
+  installers = await testInstallers({ rpcUrl: anvil.rpcUrl, contracts: deployment });
   bundleSource = (await ensureWorkflowBundle(DEFAULT_BUNDLE_FILE, (l) => logs.push(l))).source;
   const server = createServer((req, res) => {
     const m = /^\/v1\/windows\/(\d+)\/document$/.exec(req.url ?? '');
@@ -110,19 +124,13 @@ function meterWithWindow(deviceId: string, windowStart: number): { deviceId: str
   return { deviceId, publicKey: publicKeyOf(KeyType.P256, privateKey), doc };
 }
 
-const admin = () => createWalletClient({ account: privateKeyToAccount(ANVIL_KEYS.deployer), transport: http(anvil.rpcUrl) });
-
-/** Registers the meter (REGISTRAR_ROLE: the deployer); returns the block it landed in. */
+/**
+ * Certifies the meter (the suite's installer organisation: one account as company, admin and electrician); returns the
+ * block it landed in.
+ */
 async function register(meter: { deviceId: string; publicKey: Uint8Array }): Promise<bigint> {
-  const wallet = admin();
-  const hash = await wallet.writeContract({
-    chain: null,
-    address: deployment.deviceRegistry,
-    abi: deviceRegistryAbi,
-    functionName: 'registerDevice',
-    args: [toHex(deviceIdToBytes(meter.deviceId)), KeyType.P256, toHex(meter.publicKey), wallet.account.address],
-  });
-  const receipt = await client.waitForTransactionReceipt({ hash });
+  const [hash] = await installers.certify([{ deviceId: meter.deviceId, keyType: KeyType.P256, publicKey: meter.publicKey }]);
+  const receipt = await client.getTransactionReceipt({ hash });
   expect(receipt.status).toBe('success');
   return receipt.blockNumber;
 }
@@ -211,7 +219,7 @@ async function commitAndDraw(d: LocalCreDon, windowStart: number): Promise<void>
 describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)', () => {
   it('at the default depth (finalized) a registration that is not final is not used, so the reorg leaves nothing to freeze', async () => {
     const windowStart = await pastWindow(3);
-    const meter = meterWithWindow('REOR_0001', windowStart);
+    const meter = meterWithWindow('HOUS_0901', windowStart);
     const honestDon = await don(); // no registryBlock: the default
     expect(honestDon.workflowConfig().registryBlock).toBe('finalized');
 
@@ -226,16 +234,16 @@ describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)
     expect(outcome.windowStart).toBe(windowStart);
     expect(outcome.status).toBe('refused');
     expect(outcome.detail).toContain('WINDOW_DEVICE_UNKNOWN');
-    expect(outcome.detail).toContain('REOR_0001');
+    expect(outcome.detail).toContain('HOUS_0901');
     expect(outcome.detail).toContain('registry read at the finalized block');
     expect(await isRecorded(windowStart)).toBe(false);
 
     // The reorg: the chain goes back before the registration and grows a fork without it.
     expect(await rpc('evm_revert', [beforeRegistration])).toBe(true);
     await rpc('evm_mine');
-    expect(await keyTypeOf('REOR_0001')).toBe(0);
+    expect(await keyTypeOf('HOUS_0901')).toBe(0);
     expect(await isRecorded(windowStart)).toBe(false);
-    const challenge = await challengeSignature(windowStart, meter.doc, 'REOR_0001');
+    const challenge = await challengeSignature(windowStart, meter.doc, 'HOUS_0901');
     expect(challenge.frozen).toBe(false);
     expect(challenge.error).toBe('DataLoggerUnknownWindow');
 
@@ -246,14 +254,14 @@ describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)
     const later = await honestDon.processWindow(windowStart);
     expect(later.status, later.detail).toBe('recorded');
     expect(await isRecorded(windowStart)).toBe(true);
-    const rejected = await challengeSignature(windowStart, meter.doc, 'REOR_0001');
+    const rejected = await challengeSignature(windowStart, meter.doc, 'HOUS_0901');
     expect(rejected.frozen).toBe(false);
     expect(rejected.error).toBe('WindowChallengerChallengeRejected');
   });
 
   it('at latest (the reorg-unsafe opt-in) the same sequence records the window, and the challenge then freezes it', async () => {
     const windowStart = await pastWindow(5);
-    const meter = meterWithWindow('REOR_0002', windowStart);
+    const meter = meterWithWindow('HOUS_0902', windowStart);
     const latestDon = await don({ registryBlock: 'latest' });
 
     await commitAndDraw(latestDon, windowStart);
@@ -271,9 +279,9 @@ describe('a reorged registration cannot freeze an honest window (issue 8, Why 8)
     const reincluded = await client.waitForTransactionReceipt({ hash: (await rpc('eth_sendRawTransaction', [rawRecordTx])) as Hex });
     expect(reincluded.status).toBe('success');
     expect(await isRecorded(windowStart)).toBe(true);
-    expect(await keyTypeOf('REOR_0002')).toBe(0);
+    expect(await keyTypeOf('HOUS_0902')).toBe(0);
 
-    const challenge = await challengeSignature(windowStart, meter.doc, 'REOR_0002');
+    const challenge = await challengeSignature(windowStart, meter.doc, 'HOUS_0902');
     expect(challenge).toEqual({ frozen: true, reason: REASON_DEVICE_NOT_REGISTERED });
   });
 });

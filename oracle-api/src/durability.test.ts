@@ -17,7 +17,7 @@ describe(`durability across SIGKILL mid-ingest (${testBackend})`, () => {
   let database: TestDatabase;
   let dataDir: string;
   let api: ApiChild | undefined;
-  const fleet: BenchMeter[] = createFleet(STREAMS * 2, 'DURA');
+  const fleet: BenchMeter[] = createFleet(STREAMS * 2, 'STOR');
 
   beforeAll(async () => {
     [chain, database, dataDir] = await Promise.all([startTestChain(), createTestDatabase(), mkdtemp(join(tmpdir(), 'oracle-api-kill9-'))]);

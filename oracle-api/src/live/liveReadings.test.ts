@@ -62,6 +62,8 @@ describe(`GET /v1/live (${testBackend})`, () => {
         status: 'ON',
         windowStart: T0,
         signed: toHex(r1),
+        // The reading rows' mark (set only at sealing, for a reading its device's revocation voids): never at push time.
+        excludedReason: null,
       },
     });
     // A duplicate is not a new reading; a refused batch pushes nothing.

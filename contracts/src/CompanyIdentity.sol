@@ -40,10 +40,12 @@ contract CompanyIdentity is ICompanyIdentity, ERC1155 {
         _identityOf[msg.sender] = id;
         _holderOf[id] = msg.sender;
         _profileCid[id] = cid;
-        _mint(msg.sender, id, 1, "");
+        // Events before the mint's receiver callback too: a holder that burns or updates inside onERC1155Received
+        // must not leave its IdentityBurned / URI ahead of this registration in the log an indexer replays.
         emit Locked(id);
         emit URI(_uriOf(cid), id);
         emit CompanyRegistered(id, msg.sender, cid);
+        _mint(msg.sender, id, 1, "");
     }
 
     /// @inheritdoc ICompanyIdentity

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPublicClient, createWalletClient, decodeAbiParameters, getAddress, http, zeroAddress, type Address, type Hex } from 'viem';
+import { createPublicClient, createWalletClient, decodeAbiParameters, getAddress, http, zeroAddress, type AbiParameter, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { ANVIL_KEYS, localWorkflowIdentity, startAnvil, type AnvilHandle } from '../src/index.js';
 import type { Deployment } from '@gridproof/contracts';
@@ -19,23 +19,9 @@ const workflow = localWorkflowIdentity();
 /** The deployment file's fields as the dry run prints them (uint256 as bigint), plus the network name. */
 type Planned = Omit<Deployment, 'chainId' | 'startBlock'> & { chainId: bigint; network: string; startBlock: bigint };
 
-const deploymentType = [
-  {
-    type: 'tuple',
-    components: [
-      { name: 'chainId', type: 'uint256' },
-      { name: 'network', type: 'string' },
-      { name: 'forwarder', type: 'address' },
-      { name: 'deviceRegistry', type: 'address' },
-      { name: 'dataLogger', type: 'address' },
-      { name: 'windowChallenger', type: 'address' },
-      { name: 'functionsAnchor', type: 'address' },
-      { name: 'timelock', type: 'address' },
-      { name: 'windowSeconds', type: 'uint32' },
-      { name: 'startBlock', type: 'uint256' },
-    ],
-  },
-] as const;
+// The script's return type, from Forge's own artifact (never copied by hand: the struct grows with the system).
+const deployArtifact = JSON.parse(readFileSync(resolve(root, 'contracts/out/Deploy.s.sol/Deploy.json'), 'utf8'));
+const deploymentType = deployArtifact.abi.find((f: { type: string; name?: string }) => f.type === 'function' && f.name === 'run').outputs as AbiParameter[];
 
 /** Runs `forge script Deploy.s.sol` without --broadcast; resolves with the exit code and the output. */
 function dryRun(rpcUrl: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -61,7 +47,7 @@ function planned(output: string): Planned {
   const line = output.split('\n').find((l) => l.includes('"returned"'));
   if (!line) throw new Error(`no script result in:\n${output.slice(-3000)}`);
   const [d] = decodeAbiParameters(deploymentType, JSON.parse(line).returned as Hex);
-  return d as Planned;
+  return d as unknown as Planned;
 }
 
 async function deployForwarder(anvil: AnvilHandle): Promise<Address> {
@@ -104,7 +90,7 @@ describe('Deploy.s.sol dry run per network', () => {
       expect(d.chainId).toBe(BigInt(network.chainId));
       expect(d.network).toBe(network.name);
       expect(d.forwarder).toBe(forwarder);
-      for (const a of [d.deviceRegistry, d.dataLogger, d.windowChallenger, d.timelock]) expect(a).not.toBe(zeroAddress);
+      for (const a of [d.companyIdentity, d.installerRegistry, d.deviceRegistry, d.dataLogger, d.windowChallenger, d.timelock]) expect(a).not.toBe(zeroAddress);
       expect(d.functionsAnchor).toBe(zeroAddress);
       expect(d.windowSeconds).toBe(300);
 

@@ -6,12 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorVectorWindow,
   commitListWindow,
   freezeDevice,
+  launchChromium,
   recordListWindow,
   startChain,
   startGateway,
@@ -25,16 +26,6 @@ import {
 } from './fixture.js';
 
 const BUILD = fileURLToPath(new URL('../build', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Served like a gateway serves a directory, to prove the build works below /ipfs/<cid>/. */
 const APP_PREFIX = '/ipfs/bafybeigridproofdappbuild/';
 
@@ -82,7 +73,7 @@ beforeAll(async () => {
   appUrl = app.url;
 
   // playwright gives every launch a fresh temporary profile (its --user-data-dir).
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { createPublicClient, http, keccak256, stringToHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
@@ -20,6 +21,26 @@ import {
 import { dataLoggerAbi, deviceIdToBytes, encodeCommitReport, encodeWindowReport, fromHex, toHex, type KeyType, windowDocumentCid } from '@gridproof/protocol';
 
 export type { Deployment };
+
+/**
+ * Debian's Chromium, headless, with the flags this machine needs: no background networking (its connections are refused
+ * by the closed network, many at a time), no QUIC, no sandbox (root).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The local DON (4 nodes, f = 1, so the forwarder takes exactly 2 signatures) and the workflow the logger accepts. */

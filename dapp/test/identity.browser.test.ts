@@ -28,21 +28,12 @@ import {
   signReadingBytes,
   toHex,
 } from '@gridproof/protocol';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './fixture.js';
 import { createPublicClient, http, keccak256, stringToHex, type Address, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BUILD = fileURLToPath(new URL('../build', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** anvil's dev accounts 8 and 9 (unlocked on anvil; devnet's own roles use the first ones). */
 const COMPANY: Address = '0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f';
 const INSTALLER: Address = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720';
@@ -73,7 +64,7 @@ beforeAll(async () => {
   });
   if (!devnet.urls.dapp) throw new Error('startDevnet served no dApp');
   chain = createPublicClient({ transport: http(devnet.urls.rpc) }) as PublicClient;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
